@@ -1,0 +1,63 @@
+"""MkDocs hooks: pages generated from the library's own data, never hand-copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from okta_pki_events.models import CATALOG, EVENT_MODELS
+
+
+def _catalog_markdown() -> str:
+    lines = [
+        "| eventType | model | about | OIE only | legacy type | introduced |",
+        "|---|---|---|---|---|---|",
+    ]
+    for event_type, entry in CATALOG.items():
+        model = EVENT_MODELS[event_type].__name__
+        lines.append(
+            f"| [`{event_type}`](#{event_type.replace('.', '')}) | `{model}` | "
+            f"{entry.subject.replace('_', ' ')} | {'yes' if entry.oie_only else 'no'} | "
+            f"{f'`{entry.legacy_event_type}`' if entry.legacy_event_type else ''} | "
+            f"{entry.introduced_in or ''} |"
+        )
+    for event_type, entry in CATALOG.items():
+        model = EVENT_MODELS[event_type]
+        lines += [
+            "",
+            f"## {event_type}",
+            "",
+            f"**Model:** `{model.__name__}`. {entry.summary}",
+            "",
+            f"> {entry.description}",
+            "",
+        ]
+        if entry.aliases:
+            lines.append("Also parsed from: " + ", ".join(f"`{a}`" for a in entry.aliases) + ".")
+            lines.append("")
+        if entry.source == "okta-facts":
+            lines.append(
+                "*Not yet in Okta's catalogue text; description written from Okta's release "
+                "notes and event metadata.*"
+            )
+            lines.append("")
+    return "\n".join(lines)
+
+
+GENERATORS = {"<!-- generated:catalog -->": _catalog_markdown}
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    """Replace each generated-section marker with its content."""
+    for marker, generate in GENERATORS.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, generate())
+    return markdown
+
+
+def on_pre_build(config: Any, **_: Any) -> None:
+    """Copy the changelog into the docs so that there is one source."""
+    root = Path(config["config_file_path"]).parent
+    (root / "docs" / "changelog.md").write_text(
+        (root / "CHANGELOG.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )

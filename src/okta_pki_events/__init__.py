@@ -1,0 +1,34 @@
+"""okta-pki-events: typed, lossless models of the PKI events in Okta's System Log.
+
+>>> from okta_pki_events import parse_event, PkiCertIssueEvent
+>>> event = parse_event('{"uuid": "1", "published": "2024-08-13T15:58:20.353Z", '
+...                     '"eventType": "pki.cert.issue"}')
+>>> isinstance(event, PkiCertIssueEvent)
+True
+"""
+
+from __future__ import annotations
+
+from ._parsing import (
+    OnUnknown,
+    RawEvent,
+    UnknownEventTypeError,
+    parse_event,
+    parse_event_as,
+)
+from .models import *  # noqa: F403
+from .models import __all__ as _models_all
+from .schema import json_schema
+
+__version__ = "0.1.0"
+
+__all__ = [
+    *_models_all,
+    "OnUnknown",
+    "RawEvent",
+    "UnknownEventTypeError",
+    "__version__",
+    "json_schema",
+    "parse_event",
+    "parse_event_as",
+]

@@ -1,0 +1,363 @@
+"""One model per PKI event type, the fallback for unknown ``pki.*`` types, and the registries.
+
+Each model narrows ``event_type`` to its ``Literal`` (the discriminator of the ``PkiEvent``
+union) and carries its catalogue entry as class data (``PkiCertIssueEvent.catalog``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union, get_args
+
+from pydantic import Discriminator, Field, Tag, field_validator
+
+from .catalog import CATALOG, CatalogEntry
+from .log_event import LogEvent
+
+__all__ = [
+    "EVENT_MODELS",
+    "EVENT_TYPES",
+    "PKI_PREFIX",
+    "BaseKnownPkiEvent",
+    "BasePkiEvent",
+    "EventType",
+    "KnownPkiEvent",
+    "PkiEvent",
+    "UnknownPkiEvent",
+    "PkiCaAddEvent",
+    "PkiCaDeleteEvent",
+    "PkiCaExpirationWarnEvent",
+    "PkiCaRenewEvent",
+    "PkiCaScopeMappingUpdateEvent",
+    "PkiCertBindEvent",
+    "PkiCertCrlDownloadFailureEvent",
+    "PkiCertIssueEvent",
+    "PkiCertLifecycleActivateEvent",
+    "PkiCertLifecycleDeleteEvent",
+    "PkiCertLifecycleHoldEvent",
+    "PkiCertLifecycleRevokeEvent",
+    "PkiCertLifecycleSuspendEvent",
+    "PkiCertRenewEvent",
+    "PkiCertRevokeEvent",
+]
+
+PKI_PREFIX = "pki."
+"""Every PKI event type starts with this prefix."""
+
+
+def _event_type_field(event_type: str) -> Any:
+    entry = CATALOG[event_type]
+    return Field(description=f"Type of the event: ``{event_type}``. {entry.summary}")
+
+
+class BasePkiEvent(LogEvent):
+    """Base of every PKI event model, known or not: any event whose type starts with ``pki.``."""
+
+
+class BaseKnownPkiEvent(BasePkiEvent):
+    """Base of the models of the PKI event types in Okta's catalogue.
+
+    ``catalog`` is the type's catalogue entry, available on the class without an instance.
+    """
+
+    catalog: ClassVar[CatalogEntry]
+    """Okta's catalogue entry for this event type."""
+
+
+class PkiCaAddEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.ca.add`` event.
+
+    An admin created an Okta CA (root or intermediate) or uploaded a third-party chain.
+    """
+
+    catalog = CATALOG["pki.ca.add"]
+    event_type: Literal["pki.ca.add"] = _event_type_field("pki.ca.add")
+
+
+class PkiCaDeleteEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.ca.delete`` event.
+
+    An admin deleted a third-party certificate chain.
+    """
+
+    catalog = CATALOG["pki.ca.delete"]
+    event_type: Literal["pki.ca.delete"] = _event_type_field("pki.ca.delete")
+
+
+class PkiCaExpirationWarnEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.ca.expiration.warn`` event.
+
+    A third-party CA nears the FastPass enforcement deadline (6, 3 or 1 months).
+    """
+
+    catalog = CATALOG["pki.ca.expiration.warn"]
+    event_type: Literal["pki.ca.expiration.warn"] = _event_type_field("pki.ca.expiration.warn")
+
+
+class PkiCaRenewEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.ca.renew`` event.
+
+    One or more CA certificates were renewed; carries the old certificates and their
+    replacements.
+    """
+
+    catalog = CATALOG["pki.ca.renew"]
+    event_type: Literal["pki.ca.renew"] = _event_type_field("pki.ca.renew")
+
+
+class PkiCaScopeMappingUpdateEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.ca.scope.mapping.update`` event.
+
+    Which CAs serve which scope changed.
+    """
+
+    catalog = CATALOG["pki.ca.scope.mapping.update"]
+    event_type: Literal["pki.ca.scope.mapping.update"] = _event_type_field(
+        "pki.ca.scope.mapping.update"
+    )
+
+
+class PkiCertBindEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.bind`` event.
+
+    A certificate was bound to a device (the device shows as managed).
+    """
+
+    catalog = CATALOG["pki.cert.bind"]
+    event_type: Literal["pki.cert.bind"] = _event_type_field("pki.cert.bind")
+
+
+class PkiCertCrlDownloadFailureEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.crl_download_failure`` event.
+
+    Downloading the CRL at the URL in the certificate failed.
+
+    Also parses the misspelt ``pki.cert.lifecycle.crl_download_failure`` that Okta's own
+    description uses; ``event_type`` keeps the spelling that arrived.
+    """
+
+    catalog = CATALOG["pki.cert.crl_download_failure"]
+    event_type: Literal[
+        "pki.cert.crl_download_failure", "pki.cert.lifecycle.crl_download_failure"
+    ] = _event_type_field("pki.cert.crl_download_failure")
+
+
+class PkiCertIssueEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.issue`` event.
+
+    A Device Trust certificate was issued.
+    """
+
+    catalog = CATALOG["pki.cert.issue"]
+    event_type: Literal["pki.cert.issue"] = _event_type_field("pki.cert.issue")
+
+
+class PkiCertLifecycleActivateEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.lifecycle.activate`` event.
+
+    A certificate was taken off hold, or inactive renewed Okta CA certificates were
+    activated.
+    """
+
+    catalog = CATALOG["pki.cert.lifecycle.activate"]
+    event_type: Literal["pki.cert.lifecycle.activate"] = _event_type_field(
+        "pki.cert.lifecycle.activate"
+    )
+
+
+class PkiCertLifecycleDeleteEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.lifecycle.delete`` event.
+
+    A certificate was deleted because an admin deleted the bound device.
+    """
+
+    catalog = CATALOG["pki.cert.lifecycle.delete"]
+    event_type: Literal["pki.cert.lifecycle.delete"] = _event_type_field(
+        "pki.cert.lifecycle.delete"
+    )
+
+
+class PkiCertLifecycleHoldEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.lifecycle.hold`` event.
+
+    A certificate was put on hold (listed on the CRL); it can be activated again.
+    """
+
+    catalog = CATALOG["pki.cert.lifecycle.hold"]
+    event_type: Literal["pki.cert.lifecycle.hold"] = _event_type_field("pki.cert.lifecycle.hold")
+
+
+class PkiCertLifecycleRevokeEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.lifecycle.revoke`` event.
+
+    A certificate was revoked (listed on the CRL); it can never be activated again.
+    """
+
+    catalog = CATALOG["pki.cert.lifecycle.revoke"]
+    event_type: Literal["pki.cert.lifecycle.revoke"] = _event_type_field(
+        "pki.cert.lifecycle.revoke"
+    )
+
+
+class PkiCertLifecycleSuspendEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.lifecycle.suspend`` event.
+
+    A certificate was suspended because an admin deactivated the bound device.
+    """
+
+    catalog = CATALOG["pki.cert.lifecycle.suspend"]
+    event_type: Literal["pki.cert.lifecycle.suspend"] = _event_type_field(
+        "pki.cert.lifecycle.suspend"
+    )
+
+
+class PkiCertRenewEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.renew`` event.
+
+    A Device Trust certificate was renewed.
+    """
+
+    catalog = CATALOG["pki.cert.renew"]
+    event_type: Literal["pki.cert.renew"] = _event_type_field("pki.cert.renew")
+
+
+class PkiCertRevokeEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.revoke`` event.
+
+    A Device Trust certificate was revoked.
+    """
+
+    catalog = CATALOG["pki.cert.revoke"]
+    event_type: Literal["pki.cert.revoke"] = _event_type_field("pki.cert.revoke")
+
+
+class UnknownPkiEvent(BasePkiEvent):
+    """A ``pki.*`` event of a type this version of the library does not know yet.
+
+    Everything is kept, as for every model; upgrade the library to get a typed model.
+    """
+
+    @field_validator("event_type")
+    @classmethod
+    def _must_be_pki(cls, value: str) -> str:
+        if not value.startswith(PKI_PREFIX):
+            raise ValueError(f"an UnknownPkiEvent's eventType starts with {PKI_PREFIX!r}")
+        return value
+
+
+EventType: TypeAlias = Literal[
+    "pki.ca.add",
+    "pki.ca.delete",
+    "pki.ca.expiration.warn",
+    "pki.ca.renew",
+    "pki.ca.scope.mapping.update",
+    "pki.cert.bind",
+    "pki.cert.crl_download_failure",
+    "pki.cert.issue",
+    "pki.cert.lifecycle.activate",
+    "pki.cert.lifecycle.delete",
+    "pki.cert.lifecycle.hold",
+    "pki.cert.lifecycle.revoke",
+    "pki.cert.lifecycle.suspend",
+    "pki.cert.renew",
+    "pki.cert.revoke",
+]
+"""The 15 canonical PKI event types."""
+
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
+"""The 15 canonical PKI event types, as a tuple."""
+
+KnownPkiEvent: TypeAlias = Union[
+    PkiCaAddEvent,
+    PkiCaDeleteEvent,
+    PkiCaExpirationWarnEvent,
+    PkiCaRenewEvent,
+    PkiCaScopeMappingUpdateEvent,
+    PkiCertBindEvent,
+    PkiCertCrlDownloadFailureEvent,
+    PkiCertIssueEvent,
+    PkiCertLifecycleActivateEvent,
+    PkiCertLifecycleDeleteEvent,
+    PkiCertLifecycleHoldEvent,
+    PkiCertLifecycleRevokeEvent,
+    PkiCertLifecycleSuspendEvent,
+    PkiCertRenewEvent,
+    PkiCertRevokeEvent,
+]
+"""Any model of a catalogued PKI event type (a plain union, for annotations)."""
+
+KNOWN_MODELS: tuple[type[BaseKnownPkiEvent], ...] = (
+    PkiCaAddEvent,
+    PkiCaDeleteEvent,
+    PkiCaExpirationWarnEvent,
+    PkiCaRenewEvent,
+    PkiCaScopeMappingUpdateEvent,
+    PkiCertBindEvent,
+    PkiCertCrlDownloadFailureEvent,
+    PkiCertIssueEvent,
+    PkiCertLifecycleActivateEvent,
+    PkiCertLifecycleDeleteEvent,
+    PkiCertLifecycleHoldEvent,
+    PkiCertLifecycleRevokeEvent,
+    PkiCertLifecycleSuspendEvent,
+    PkiCertRenewEvent,
+    PkiCertRevokeEvent,
+)
+"""The 15 models, in the order of ``EVENT_TYPES``."""
+
+EVENT_MODELS: Mapping[str, type[BaseKnownPkiEvent]] = MappingProxyType(
+    {
+        name: model
+        for model in KNOWN_MODELS
+        for name in get_args(model.model_fields["event_type"].annotation)
+    }
+)
+"""Read-only mapping of every PKI event type (the misspelt CRL alias included) to its model."""
+
+_UNKNOWN_TAG = "unknown-pki"
+
+
+def _discriminate(value: Any) -> str | None:
+    """Return the tag of a raw mapping or a model in the ``PkiEvent`` union (None: not PKI)."""
+    if isinstance(value, Mapping):
+        event_type = value.get("eventType", value.get("event_type"))
+    else:
+        event_type = getattr(value, "event_type", None)
+    if not isinstance(event_type, str):
+        return None
+    model = EVENT_MODELS.get(event_type)
+    if model is not None:
+        return model.catalog.event_type
+    return _UNKNOWN_TAG if event_type.startswith(PKI_PREFIX) else None
+
+
+PkiEvent: TypeAlias = Annotated[
+    Union[
+        Annotated[PkiCaAddEvent, Tag("pki.ca.add")],
+        Annotated[PkiCaDeleteEvent, Tag("pki.ca.delete")],
+        Annotated[PkiCaExpirationWarnEvent, Tag("pki.ca.expiration.warn")],
+        Annotated[PkiCaRenewEvent, Tag("pki.ca.renew")],
+        Annotated[PkiCaScopeMappingUpdateEvent, Tag("pki.ca.scope.mapping.update")],
+        Annotated[PkiCertBindEvent, Tag("pki.cert.bind")],
+        Annotated[PkiCertCrlDownloadFailureEvent, Tag("pki.cert.crl_download_failure")],
+        Annotated[PkiCertIssueEvent, Tag("pki.cert.issue")],
+        Annotated[PkiCertLifecycleActivateEvent, Tag("pki.cert.lifecycle.activate")],
+        Annotated[PkiCertLifecycleDeleteEvent, Tag("pki.cert.lifecycle.delete")],
+        Annotated[PkiCertLifecycleHoldEvent, Tag("pki.cert.lifecycle.hold")],
+        Annotated[PkiCertLifecycleRevokeEvent, Tag("pki.cert.lifecycle.revoke")],
+        Annotated[PkiCertLifecycleSuspendEvent, Tag("pki.cert.lifecycle.suspend")],
+        Annotated[PkiCertRenewEvent, Tag("pki.cert.renew")],
+        Annotated[PkiCertRevokeEvent, Tag("pki.cert.revoke")],
+        Annotated[UnknownPkiEvent, Tag(_UNKNOWN_TAG)],
+    ],
+    Discriminator(
+        _discriminate,
+        custom_error_type="not_pki_event",
+        custom_error_message="Not a PKI event: eventType is missing, not a string or not pki.*",
+    ),
+]
+"""Any PKI event: the discriminated union of the 15 models and ``UnknownPkiEvent``.
+
+Usable as an annotation and in a ``TypeAdapter`` (``TypeAdapter(list[PkiEvent])``).
+"""
