@@ -27,8 +27,8 @@ demo: $(VENV)/.cli-installed
 	$(BIN)/okta-pki-events summary examples/pki-events.ndjson
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict src tests scripts
