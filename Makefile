@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint typecheck unit docs docs-serve bench schema examples clean
 

@@ -44,7 +44,30 @@ def _catalog_markdown() -> str:
     return "\n".join(lines)
 
 
-GENERATORS = {"<!-- generated:catalog -->": _catalog_markdown}
+def _diagram_markdown() -> str:
+    from okta_pki_events.lifecycle import lifecycle_diagram
+
+    return f"```mermaid\n{lifecycle_diagram()}\n```"
+
+
+def _transition_table_markdown() -> str:
+    from okta_pki_events.lifecycle import TRANSITIONS
+
+    lines = ["| event | allowed from | to | first seen as |", "|---|---|---|---|"]
+    for row in TRANSITIONS:
+        sources = sorted("(new)" if s is None else s.name for s in row.allowed_from)
+        to = row.to.name if row.to else "unchanged"
+        note = f" ({row.note})" if row.note else ""
+        events = ", ".join(f"`{t}`" for t in row.event_types)
+        lines.append(f"| {events} | {', '.join(sources)} | {to}{note} | {row.first_seen.name} |")
+    return "\n".join(lines)
+
+
+GENERATORS = {
+    "<!-- generated:catalog -->": _catalog_markdown,
+    "<!-- generated:lifecycle-diagram -->": _diagram_markdown,
+    "<!-- generated:transition-table -->": _transition_table_markdown,
+}
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:

@@ -16,6 +16,27 @@ from ._parsing import (
     parse_event,
     parse_event_as,
 )
+from .lifecycle import (
+    CA_EVENT_TYPES,
+    TRANSITIONS,
+    AnomalyKind,
+    CaHistory,
+    CaState,
+    CertificateHistory,
+    CertState,
+    CrlFailure,
+    KeyFunction,
+    LifecycleAnomaly,
+    LifecycleError,
+    LifecycleReport,
+    LifecycleTracker,
+    TimelineEntry,
+    Transition,
+    build_lifecycles,
+    ca_keys,
+    certificate_key,
+    lifecycle_diagram,
+)
 from .models import *  # noqa: F403
 from .models import __all__ as _models_all
 from .schema import json_schema
@@ -24,6 +45,25 @@ __version__ = "0.1.0"
 
 __all__ = [
     *_models_all,
+    "CA_EVENT_TYPES",
+    "TRANSITIONS",
+    "AnomalyKind",
+    "CaHistory",
+    "CaState",
+    "CertState",
+    "CertificateHistory",
+    "CrlFailure",
+    "KeyFunction",
+    "LifecycleAnomaly",
+    "LifecycleError",
+    "LifecycleReport",
+    "LifecycleTracker",
+    "TimelineEntry",
+    "Transition",
+    "build_lifecycles",
+    "ca_keys",
+    "certificate_key",
+    "lifecycle_diagram",
     "OnUnknown",
     "RawEvent",
     "UnknownEventTypeError",

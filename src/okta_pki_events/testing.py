@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import types
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from uuid import uuid4
 
 from pydantic import BaseModel, StrictBool, StrictFloat, StrictInt
 
@@ -27,20 +28,38 @@ from .models._base import OktaModel, format_okta_datetime
 from .models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, PkiEvent
 from .models.log_event import LogEvent
 
-try:
+if TYPE_CHECKING:
     from hypothesis import strategies as st
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError(
-        "okta_pki_events.testing needs hypothesis: pip install 'okta-pki-events[testing]'"
-    ) from exc
+else:
+    try:
+        from hypothesis import strategies as st
+    except ImportError:  # pragma: no cover - the builders work without the extra
+        st = None
 
-__all__ = ["events", "json_values", "okta_timestamps", "wire_events"]
+__all__ = [
+    "events",
+    "json_values",
+    "lifecycle_sequences",
+    "make_event",
+    "make_wire_event",
+    "okta_timestamps",
+    "wire_events",
+]
 
 _EPOCH = datetime(2015, 1, 1, tzinfo=timezone.utc)
 
 
+def _need_hypothesis() -> None:
+    if st is None:  # pragma: no cover - exercised only without the extra
+        raise ImportError(
+            "the strategies of okta_pki_events.testing need hypothesis: "
+            "pip install 'okta-pki-events[testing]'"
+        )
+
+
 def okta_timestamps() -> st.SearchStrategy[str]:
     """Timestamps in Okta's ``published`` format: ``2024-08-13T15:58:20.353Z``."""
+    _need_hypothesis()
     return st.integers(min_value=0, max_value=20 * 365 * 86_400_000).map(
         lambda ms: format_okta_datetime(_EPOCH + timedelta(milliseconds=ms))
     )
@@ -48,6 +67,7 @@ def okta_timestamps() -> st.SearchStrategy[str]:
 
 def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
     """Any JSON value (as ``json.loads`` returns it), small and nested."""
+    _need_hypothesis()
     scalars = (
         st.none()
         | st.booleans()
@@ -146,6 +166,7 @@ def wire_events(
     exclude_unset=True)`` gives ``d`` back.
 
     """
+    _need_hypothesis()
     if event_type is not None and event_type not in EVENT_MODELS:
         raise ValueError(f"unknown PKI event type {event_type!r}; known: {EVENT_TYPES}")
     types_: st.SearchStrategy[str] = (
@@ -163,3 +184,223 @@ def events(
     return wire_events(event_type, unknown_types=unknown_types).map(
         lambda raw: parse_event(raw)  # type: ignore[arg-type, return-value]
     )
+
+
+# -- builders ----------------------------------------------------------------------------------
+
+
+def _actor(system: bool) -> dict[str, Any]:
+    if system:
+        return {
+            "id": "0oa1systemPkiJob0g4",
+            "type": "SystemPrincipal",
+            "alternateId": "system@okta.com",
+            "displayName": "Okta System",
+            "detailEntry": None,
+        }
+    return {
+        "id": "00u1adminAbCdEf0g4",
+        "type": "User",
+        "alternateId": "pki.admin@example.com",
+        "displayName": "PKI Admin",
+        "detailEntry": None,
+    }
+
+
+def _ca_target(ca_id: str, status: str = "VALID") -> dict[str, Any]:
+    return {
+        "id": ca_id,
+        "type": "CertificateAuthority",
+        "alternateId": f"CN={ca_id}, O=Example Corp",
+        "displayName": f"Example CA {ca_id}",
+        "detailEntry": {
+            "certType": "Intermediate Certificate Authority",
+            "authorityInstanceId": f"inst-{ca_id}",
+            "notBefore": "1717200000000",
+            "notAfter": "1874966400000",
+            "certStatus": status,
+            "certName": ca_id,
+            "issuerName": "CN=Example Root CA, O=Example Corp, C=US",
+        },
+    }
+
+
+def _published_text(published: str | datetime | None) -> str:
+    if published is None:
+        return format_okta_datetime(datetime.now(timezone.utc))
+    if isinstance(published, datetime):
+        return format_okta_datetime(published)
+    return published
+
+
+def make_wire_event(
+    event_type: str,
+    *,
+    certificate_id: str = "crt1aBcDeFgHiJk0g4",
+    device_id: str | None = "guo1dEvIcE2345a0g4",
+    ca_id: str = "ca1Xk2PqRsTuV0g4",
+    published: str | datetime | None = None,
+    uuid: str | None = None,
+    outcome: str | None = "SUCCESS",
+    reason: str | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A realistic wire dict (Okta's camelCase JSON) of one PKI event.
+
+    Certificate events target the certificate and, unless ``device_id`` is None, the
+    device; CA events target the CA with its details; ``pki.ca.expiration.warn`` carries
+    ``EXPIRING_3_MONTHS`` unless ``reason`` says otherwise; the CRL failure carries a URL and
+    a 404. ``overrides`` replace top-level keys by their wire names (``displayMessage=...``).
+    """
+    canonical = EVENT_MODELS[event_type].catalog.event_type if event_type in EVENT_MODELS else ""
+    system = canonical not in ("pki.ca.add", "pki.ca.delete", "pki.ca.scope.mapping.update")
+    targets: list[dict[str, Any]]
+    debug: dict[str, Any] = {"requestId": "ZxRequest0001", "requestUri": "/api/v1/pki"}
+    if canonical.startswith("pki.ca."):
+        targets = [_ca_target(ca_id)]
+        if canonical == "pki.ca.expiration.warn" and reason is None:
+            reason = "EXPIRING_3_MONTHS"
+        if canonical == "pki.ca.renew":
+            targets = [_ca_target(ca_id, "EXPIRED"), _ca_target(f"{ca_id}-renewed")]
+        if canonical == "pki.ca.scope.mapping.update":
+            targets = [
+                {
+                    "id": "pkiScopeMap1a0g4",
+                    "type": "CertificateAuthorityScopeMapping",
+                    "alternateId": "DEVICE_REGISTRATION",
+                    "displayName": "CA scope mapping",
+                    "detailEntry": None,
+                    "changeDetails": {
+                        "from": {"caIds": [], "scope": "DEVICE_REGISTRATION"},
+                        "to": {"caIds": [ca_id], "scope": "DEVICE_REGISTRATION"},
+                    },
+                }
+            ]
+    else:
+        targets = [
+            {
+                "id": certificate_id,
+                "type": "Certificate",
+                "alternateId": f"CN={certificate_id}, O=Example Corp",
+                "displayName": "Device certificate",
+                "detailEntry": {"fingerprintAlgorithm": "SHA1", "fingerprint": "3f1c9a0b7d2e"},
+            }
+        ]
+        if device_id is not None:
+            targets.append(
+                {
+                    "id": device_id,
+                    "type": "Device",
+                    "alternateId": device_id,
+                    "displayName": "Laptop",
+                    "detailEntry": None,
+                }
+            )
+        if canonical == "pki.cert.crl_download_failure":
+            debug |= {"crlUrl": "http://crl.example.com/ca.crl", "httpStatusCode": "404"}
+            outcome, reason = "FAILURE" if outcome == "SUCCESS" else outcome, reason or "HTTP 404"
+    wire: dict[str, Any] = {
+        "uuid": uuid or str(uuid4()),
+        "published": _published_text(published),
+        "eventType": event_type,
+        "version": "0",
+        "severity": "INFO",
+        "legacyEventType": (
+            EVENT_MODELS[event_type].catalog.legacy_event_type if canonical else None
+        ),
+        "displayMessage": event_type,
+        "actor": _actor(system),
+        "client": {
+            "userAgent": {
+                "rawUserAgent": "Okta Verify/9.27.0",
+                "os": "Mac OS X",
+                "browser": "UNKNOWN",
+            },
+            "zone": "null",
+            "device": "Computer",
+            "id": None,
+            "ipAddress": "198.51.100.23",
+            "geographicalContext": {
+                "city": "San Francisco",
+                "state": "California",
+                "country": "United States",
+                "postalCode": "94107",
+                "geolocation": {"lat": 37.7697, "lon": -122.3933},
+            },
+        },
+        "outcome": {"result": outcome, "reason": reason},
+        "target": targets,
+        "debugContext": {"debugData": debug},
+        "transaction": {"type": "JOB" if system else "WEB", "id": "ZxTransaction01", "detail": {}},
+    }
+    wire.update(overrides)
+    return wire
+
+
+def make_event(
+    event_type: str,
+    *,
+    certificate_id: str = "crt1aBcDeFgHiJk0g4",
+    device_id: str | None = "guo1dEvIcE2345a0g4",
+    ca_id: str = "ca1Xk2PqRsTuV0g4",
+    published: str | datetime | None = None,
+    uuid: str | None = None,
+    outcome: str | None = "SUCCESS",
+    reason: str | None = None,
+    **overrides: Any,
+) -> LogEvent:
+    """A valid parsed event of ``event_type`` with realistic defaults (see ``make_wire_event``).
+
+    >>> make_event("pki.cert.issue", certificate_id="c1").certificate_target.id
+    'c1'
+    """
+    return parse_event(
+        make_wire_event(
+            event_type,
+            certificate_id=certificate_id,
+            device_id=device_id,
+            ca_id=ca_id,
+            published=published,
+            uuid=uuid,
+            outcome=outcome,
+            reason=reason,
+            **overrides,
+        )
+    )
+
+
+def lifecycle_sequences(
+    certificate_id: str = "crt1aBcDeFgHiJk0g4",
+    *,
+    max_steps: int = 8,
+    from_issue: bool = True,
+) -> st.SearchStrategy[list[LogEvent]]:
+    """Lists of events for one certificate that the lifecycle table fully allows, in order.
+
+    Each step is drawn among the transitions allowed from the state reached; timestamps
+    increase. With ``from_issue=False`` the first event may be any (an issue before the window).
+    """
+    _need_hypothesis()
+    from .lifecycle import TRANSITIONS, CertState
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[LogEvent]:
+        state: CertState | None = None
+        at = draw(st.integers(min_value=0, max_value=10**11))
+        out: list[LogEvent] = []
+        for step in range(draw(st.integers(min_value=1, max_value=max_steps))):
+            if step == 0:
+                rows = [r for r in TRANSITIONS if None in r.allowed_from or not from_issue]
+            else:
+                rows = [r for r in TRANSITIONS if state in r.allowed_from]
+            if not rows:
+                break
+            row = draw(st.sampled_from(rows))
+            event_type = draw(st.sampled_from(row.event_types))
+            at += draw(st.integers(min_value=1, max_value=10**9))
+            published = _EPOCH + timedelta(milliseconds=at)
+            out.append(make_event(event_type, certificate_id=certificate_id, published=published))
+            state = row.first_seen if step == 0 else (row.to or state)
+        return out
+
+    return build()

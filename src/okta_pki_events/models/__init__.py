@@ -7,6 +7,14 @@ from .authentication import AuthenticationContext, Issuer
 from .catalog import CATALOG, CATALOG_BY_ANY_TYPE, CatalogEntry, Subject
 from .client import Client, GeographicalContext, Geolocation, IpAddress, Request, UserAgent
 from .debug import DebugContext, Transaction
+from .details import (
+    CRL_STATUS_KEYS,
+    CRL_URL_KEYS,
+    CaDetails,
+    ExpirationUrgency,
+    ScopeMapping,
+    epoch_millis_to_datetime,
+)
 from .device import Device
 from .entities import Actor, ChangeDetails, Target
 from .events import (
@@ -36,12 +44,19 @@ from .events import (
     PkiEvent,
     UnknownPkiEvent,
 )
-from .log_event import LogEvent
+from .log_event import SUCCESS_RESULTS, LogEvent
 from .outcome import Outcome
 from .security import BotProtection, IpDetails, Risk, SecurityContext, UserBehavior
 
 __all__ = [
     "CATALOG",
+    "CRL_STATUS_KEYS",
+    "CRL_URL_KEYS",
+    "SUCCESS_RESULTS",
+    "CaDetails",
+    "ExpirationUrgency",
+    "ScopeMapping",
+    "epoch_millis_to_datetime",
     "CATALOG_BY_ANY_TYPE",
     "EVENT_MODELS",
     "EVENT_TYPES",

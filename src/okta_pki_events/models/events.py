@@ -13,6 +13,15 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union, get_args
 from pydantic import Discriminator, Field, Tag, field_validator
 
 from .catalog import CATALOG, CatalogEntry
+from .details import (
+    CRL_URL_KEYS,
+    CaDetails,
+    ExpirationUrgency,
+    ScopeMapping,
+    first_text,
+    http_status_of,
+)
+from .entities import ChangeDetails, Target
 from .log_event import LogEvent
 
 __all__ = [
@@ -46,6 +55,9 @@ PKI_PREFIX = "pki."
 """Every PKI event type starts with this prefix."""
 
 
+_LIVE_STATUSES = frozenset({"VALID", "PENDING"})
+
+
 def _event_type_field(event_type: str) -> Any:
     entry = CATALOG[event_type]
     return Field(description=f"Type of the event: ``{event_type}``. {entry.summary}")
@@ -53,6 +65,12 @@ def _event_type_field(event_type: str) -> Any:
 
 class BasePkiEvent(LogEvent):
     """Base of every PKI event model, known or not: any event whose type starts with ``pki.``."""
+
+    @property
+    def ca_details(self) -> list[CaDetails]:
+        """The CA details of each CA target that has a ``detailEntry``."""
+        found = (CaDetails.from_target(t) for t in self.ca_targets)
+        return [d for d in found if d is not None]
 
 
 class BaseKnownPkiEvent(BasePkiEvent):
@@ -94,6 +112,11 @@ class PkiCaExpirationWarnEvent(BaseKnownPkiEvent):
     catalog = CATALOG["pki.ca.expiration.warn"]
     event_type: Literal["pki.ca.expiration.warn"] = _event_type_field("pki.ca.expiration.warn")
 
+    @property
+    def urgency(self) -> ExpirationUrgency | None:
+        """The urgency in ``outcome.reason`` (6, 3 or 1 months); None for another reason."""
+        return ExpirationUrgency.from_reason(self.outcome.reason if self.outcome else None)
+
 
 class PkiCaRenewEvent(BaseKnownPkiEvent):
     """Model of the ``pki.ca.renew`` event.
@@ -104,6 +127,31 @@ class PkiCaRenewEvent(BaseKnownPkiEvent):
 
     catalog = CATALOG["pki.ca.renew"]
     event_type: Literal["pki.ca.renew"] = _event_type_field("pki.ca.renew")
+
+    @property
+    def new_certificates(self) -> list[Target]:
+        """The replacement CA certificates: CA targets whose status is VALID or PENDING.
+
+        Without statuses, the CA target with the latest ``notAfter`` is taken as the new one.
+        """
+        return self._split_renewal()[1]
+
+    @property
+    def old_certificates(self) -> list[Target]:
+        """The renewed (old) CA certificates: the CA targets that are not new ones."""
+        return self._split_renewal()[0]
+
+    def _split_renewal(self) -> tuple[list[Target], list[Target]]:
+        targets = self.ca_targets
+        details = [CaDetails.from_target(t) for t in targets]
+        statuses = [d.cert_status if d else None for d in details]
+        if any(status is not None for status in statuses):
+            new = [t for t, st in zip(targets, statuses, strict=True) if st in _LIVE_STATUSES]
+        else:
+            ends = [(d.not_after if d else None, i) for i, d in enumerate(details)]
+            dated = [(end, i) for end, i in ends if end is not None]
+            new = [targets[max(dated)[1]]] if dated else []
+        return [t for t in targets if t not in new], new
 
 
 class PkiCaScopeMappingUpdateEvent(BaseKnownPkiEvent):
@@ -116,6 +164,24 @@ class PkiCaScopeMappingUpdateEvent(BaseKnownPkiEvent):
     event_type: Literal["pki.ca.scope.mapping.update"] = _event_type_field(
         "pki.ca.scope.mapping.update"
     )
+
+    @property
+    def scope_before(self) -> ScopeMapping | None:
+        """The CA IDs and scope before the change (``changeDetails.from``)."""
+        details = self._change_details()
+        return ScopeMapping.from_side(details.from_) if details else None
+
+    @property
+    def scope_after(self) -> ScopeMapping | None:
+        """The CA IDs and scope after the change (``changeDetails.to``)."""
+        details = self._change_details()
+        return ScopeMapping.from_side(details.to) if details else None
+
+    def _change_details(self) -> ChangeDetails | None:
+        for target in self.target or ():
+            if target.change_details is not None:
+                return target.change_details
+        return None
 
 
 class PkiCertBindEvent(BaseKnownPkiEvent):
@@ -141,6 +207,18 @@ class PkiCertCrlDownloadFailureEvent(BaseKnownPkiEvent):
     event_type: Literal[
         "pki.cert.crl_download_failure", "pki.cert.lifecycle.crl_download_failure"
     ] = _event_type_field("pki.cert.crl_download_failure")
+
+    @property
+    def crl_url(self) -> str | None:
+        """The URL of the CRL that failed, from ``debugData`` (keys: ``CRL_URL_KEYS``)."""
+        data = self.debug_context.debug_data if self.debug_context else None
+        return first_text(data, CRL_URL_KEYS)
+
+    @property
+    def http_status(self) -> int | None:
+        """The HTTP status of the failed download (``CRL_STATUS_KEYS``, then the reason)."""
+        data = self.debug_context.debug_data if self.debug_context else None
+        return http_status_of(data, self.outcome.reason if self.outcome else None)
 
 
 class PkiCertIssueEvent(BaseKnownPkiEvent):

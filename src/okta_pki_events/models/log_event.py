@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from pydantic import Field, StrictInt
 
-from ._base import OktaDatetime, OktaModel
+from ._base import OktaDatetime, OktaModel, format_okta_datetime
 from .authentication import AuthenticationContext
 from .client import Client, Request
 from .debug import DebugContext, Transaction
@@ -14,7 +17,10 @@ from .outcome import Outcome
 from .security import SecurityContext
 from .vocabulary import Severity
 
-__all__ = ["LogEvent"]
+__all__ = ["SUCCESS_RESULTS", "LogEvent"]
+
+SUCCESS_RESULTS = frozenset({"SUCCESS", "ALLOW"})
+"""The ``outcome.result`` values that mean the action happened."""
 
 
 class LogEvent(OktaModel):
@@ -59,3 +65,50 @@ class LogEvent(OktaModel):
         None, description="The transaction the event belongs to."
     )
     request: Request | None = Field(None, description="The request that caused the event.")
+
+    # -- accessors -----------------------------------------------------------------------
+
+    def targets_of_type(self, target_type: str) -> list[Target]:
+        """The targets whose ``type`` equals ``target_type``, ignoring case."""
+        wanted = target_type.casefold()
+        return [t for t in self.target or () if t.type is not None and t.type.casefold() == wanted]
+
+    @property
+    def certificate_target(self) -> Target | None:
+        """The first target whose type names a certificate but not an authority, if any."""
+        for target in self.target or ():
+            kind = (target.type or "").casefold()
+            if "certificate" in kind and "authority" not in kind:
+                return target
+        return None
+
+    @property
+    def device_target(self) -> Target | None:
+        """The first target whose type names a device, if any."""
+        for target in self.target or ():
+            if "device" in (target.type or "").casefold():
+                return target
+        return None
+
+    @property
+    def ca_targets(self) -> list[Target]:
+        """The targets whose type names a certificate authority."""
+        return [t for t in self.target or () if "authority" in (t.type or "").casefold()]
+
+    @property
+    def is_success(self) -> bool | None:
+        """True for a SUCCESS or ALLOW outcome, False for another, None when there is none."""
+        result = self.outcome.result if self.outcome is not None else None
+        return None if result is None else result in SUCCESS_RESULTS
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """A short repr: the identity, the outcome and the targets, not every field."""
+        yield "uuid", self.uuid
+        yield "published", format_okta_datetime(self.published)
+        yield "event_type", self.event_type
+        if self.outcome is not None and self.outcome.result is not None:
+            yield "outcome", self.outcome.result
+        if self.actor is not None and self.actor.alternate_id is not None:
+            yield "actor", self.actor.alternate_id
+        if self.target:
+            yield "targets", [f"{t.type}:{t.id}" for t in self.target]

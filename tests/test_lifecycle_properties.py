@@ -1,0 +1,149 @@
+"""Properties of the lifecycle reduction, for all inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.testing import lifecycle_sequences, make_event
+
+from .test_lifecycle import ALLOWED, CERT_TYPES
+
+FIRST_SEEN = {
+    "pki.cert.issue": "issued",
+    "pki.cert.bind": "active",
+    "pki.cert.renew": "active",
+    "pki.cert.lifecycle.hold": "on_hold",
+    "pki.cert.lifecycle.suspend": "suspended",
+    "pki.cert.lifecycle.activate": "active",
+    "pki.cert.lifecycle.revoke": "revoked",
+    "pki.cert.revoke": "revoked",
+    "pki.cert.lifecycle.delete": "deleted",
+}
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+random_events = st.lists(
+    st.tuples(
+        st.sampled_from(CERT_TYPES),
+        st.sampled_from(["c1", "c2", "c3"]),
+        st.integers(min_value=0, max_value=50),
+        st.sampled_from(["SUCCESS", "SUCCESS", "SUCCESS", "FAILURE", None]),
+    ),
+    max_size=25,
+).map(
+    lambda rows: [
+        make_event(
+            t, certificate_id=c, published=T0 + timedelta(minutes=m), uuid=f"e{i}", outcome=o
+        )
+        for i, (t, c, m, o) in enumerate(rows)
+    ]
+)
+
+
+def without_duplicates(report: LifecycleReport) -> LifecycleReport:
+    return dataclasses.replace(report, duplicates=0)
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    """The tracker against a small reference model, one event at a time, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tracker = LifecycleTracker()
+        self.states: dict[str, str | None] = {}
+        self.started: set[str] = set()
+        self.anomalies = 0
+        self.step = 0
+
+    @rule(
+        event_type=st.sampled_from(CERT_TYPES),
+        cert=st.sampled_from(["a", "b"]),
+        ok=st.booleans(),
+    )
+    def feed(self, event_type: str, cert: str, ok: bool) -> None:
+        self.step += 1
+        self.tracker.feed(
+            make_event(
+                event_type,
+                certificate_id=cert,
+                published=T0 + timedelta(seconds=self.step),
+                uuid=f"u{self.step:05d}",
+                outcome="SUCCESS" if ok else "DENY",
+            )
+        )
+        self.states.setdefault(cert, None)
+        if not ok:
+            return
+        if cert not in self.started:
+            self.started.add(cert)
+            self.states[cert] = FIRST_SEEN[event_type]
+            return
+        current = self.states[cert]
+        target = ALLOWED.get((event_type, current or ""))
+        if event_type == "pki.cert.issue" or target is None:
+            self.anomalies += 1
+        else:
+            self.states[cert] = target
+
+    @invariant()
+    def agrees_with_the_reference(self) -> None:
+        report = self.tracker.report()
+        got = {k: (h.state.value if h.state else None) for k, h in report.certificates.items()}
+        assert got == self.states
+        assert len(report.anomalies) == self.anomalies
+
+
+TestLifecycleMachine = LifecycleMachine.TestCase
+TestLifecycleMachine.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
+
+
+@SETTINGS
+@given(random_events, st.data())
+def test_any_permutation_with_duplicates_gives_the_same_report(
+    events: list[LogEvent], data: st.DataObject
+) -> None:
+    shuffled = data.draw(st.permutations(events))
+    repeated = data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
+    mixed = data.draw(st.permutations(shuffled + repeated))
+    base = build_lifecycles(events)
+    other = build_lifecycles(mixed)
+    assert without_duplicates(other) == without_duplicates(base)
+    assert other.duplicates == base.duplicates + len(repeated)
+    tracker = LifecycleTracker()
+    for event in reversed(mixed):
+        tracker.feed(event)
+    assert without_duplicates(tracker.report()) == without_duplicates(base)
+
+
+@SETTINGS
+@given(random_events)
+def test_revoked_and_deleted_are_never_left_except_revoked_to_deleted(
+    events: list[LogEvent],
+) -> None:
+    for history in build_lifecycles(events).certificates.values():
+        seen_revoked = seen_deleted = False
+        for entry in history.timeline:
+            if not entry.applied:
+                continue
+            if seen_deleted:
+                raise AssertionError(f"left deleted: {entry}")
+            if seen_revoked:
+                assert entry.state_after in ("revoked", "deleted")
+            seen_revoked |= entry.state_after == "revoked"
+            seen_deleted |= entry.state_after == "deleted"
+
+
+@SETTINGS
+@given(lifecycle_sequences("c9", from_issue=True))
+def test_allowed_sequences_give_no_anomaly_and_a_complete_history(events: list[LogEvent]) -> None:
+    report = build_lifecycles(events)
+    assert report.anomalies == ()
+    history = report.certificates["c9"]
+    assert history.complete is True
+    assert all(entry.applied for entry in history.timeline)
