@@ -24,8 +24,16 @@ $(VENV)/.bench-installed: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev,bench]'
 	touch $@
 
+DEMO_DATA := examples/pki-events.ndjson
+
+# The example data holds a few broken lines on purpose: validate reports them and exits 1.
 demo: $(VENV)/.cli-installed
-	$(BIN)/okta-pki-events summary examples/pki-events.ndjson
+	@echo "== okta-pki-events validate $(DEMO_DATA)"
+	@$(BIN)/okta-pki-events validate $(DEMO_DATA) || echo "(exit $$?: the example data holds broken lines on purpose)"
+	@echo "== okta-pki-events summary $(DEMO_DATA)"
+	@$(BIN)/okta-pki-events summary $(DEMO_DATA)
+	@echo "== okta-pki-events lifecycle $(DEMO_DATA)"
+	@$(BIN)/okta-pki-events lifecycle $(DEMO_DATA) --limit 10
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -1,0 +1,543 @@
+"""Streaming parse: ``iter_events`` and ``iter_records`` over files, streams and iterables.
+
+Every record read is accounted for: parsed, failed (reported, with its line) or skipped
+(non-PKI, when ``only_pki``). Memory stays flat: files are read line by line, and a JSON
+array spanning many lines is read element by element.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
+
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict
+
+from ._parsing import OnUnknown, parse_event
+from .envelopes import Envelope, detect_envelope, unwrap
+from .models.events import PKI_PREFIX, BasePkiEvent, PkiEvent
+from .models.log_event import LogEvent
+
+__all__ = [
+    "EventStream",
+    "OnError",
+    "ParseFailure",
+    "Record",
+    "RecordError",
+    "RecordStream",
+    "Source",
+    "StreamStats",
+    "iter_events",
+    "iter_records",
+]
+
+Source: TypeAlias = Union[
+    str,
+    "os.PathLike[str]",
+    IO[bytes],
+    IO[str],
+    Iterable[Union[str, bytes, Mapping[str, Any]]],
+]
+"""What the stream functions read: a path (``.ndjson``, ``.jsonl``, ``.json``, any of them
+``.gz``), a binary or text file object, or an iterable of lines, bytes or decoded dicts."""
+
+OnError: TypeAlias = Literal["raise", "collect", "skip"]
+"""What to do with a bad record: raise, yield a ``ParseFailure`` in its place, or drop it."""
+
+T = TypeVar("T")
+
+
+@dataclass
+class StreamStats:
+    """Counts of a stream: ``parsed + failed + skipped == read``, final once exhausted."""
+
+    read: int = 0
+    """Records read (an envelope's events each count; blank lines do not)."""
+    parsed: int = 0
+    """Records parsed and yielded."""
+    failed: int = 0
+    """Records that could not be parsed (reported, or raised)."""
+    skipped: int = 0
+    """Non-PKI records skipped (with ``only_pki``)."""
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """A record that could not be parsed, yielded in its place with ``on_error="collect"``."""
+
+    line: int
+    """The 1-based line in the source where the record (or its document) starts."""
+    index: int | None
+    """The record's position in its multi-record document (array, envelope); else None."""
+    error: ValueError
+    """The error: a ``pydantic.ValidationError`` names the field path."""
+    raw: str
+    """The record's text (or its JSON, for a record inside a document), for the report."""
+    source: str | None = None
+    """The source's name, when it has one."""
+
+    @property
+    def message(self) -> str:
+        """One line per problem: ``source:line[index]: field.path: message``."""
+        where = f"{self.source or '<input>'}:{self.line}"
+        if self.index is not None:
+            where += f"[{self.index}]"
+        return "\n".join(f"{where}: {problem}" for problem in describe_error(self.error))
+
+
+def describe_error(error: ValueError) -> list[str]:
+    """The problems of an error, each as ``field.path: message``."""
+    if isinstance(error, ValidationError):
+        out = []
+        for item in error.errors(include_url=False):
+            path = ".".join(str(part) for part in item["loc"]) or "(record)"
+            out.append(f"{path}: {item['msg']}")
+        return out
+    return [str(error)]
+
+
+class RecordError(ValueError):
+    """Raised with ``on_error="raise"``: names the line, the field path and the problem."""
+
+    def __init__(self, failure: ParseFailure) -> None:
+        """Wrap the failure of one record."""
+        self.failure = failure
+        super().__init__(failure.message)
+
+
+@dataclass(frozen=True)
+class Record(Generic[T]):
+    """A parsed event with where it came from (``iter_records``)."""
+
+    event: T
+    """The parsed event."""
+    envelope: Envelope | None
+    """The envelope it was delivered in (EventBridge, event hook), else None."""
+    line: int
+    """The 1-based line where the record (or its document) starts."""
+    index: int | None
+    """The record's position in its multi-record document, else None."""
+    source: str | None = None
+    """The source's name, when it has one."""
+
+
+class _Probe(TypedDict):
+    eventType: str
+
+
+# Validates the JSON syntax of a whole record but builds only eventType: the cheap
+# pre-filter of mixed streams (jiter skips the values of every other key).
+_PROBE = TypeAdapter(_Probe)
+
+_BYTES_ENVELOPE_MARKS = (b"aws.partner/okta.com", b'"events"')
+_TEXT_ENVELOPE_MARKS = ("aws.partner/okta.com", '"events"')
+_LINE_MODE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
+_CHUNK = 1 << 16
+
+
+class _Reader:
+    """The shared engine of iter_events and iter_records."""
+
+    def __init__(
+        self, source: Source, on_error: OnError, only_pki: bool, on_unknown: OnUnknown
+    ) -> None:
+        self.source = source
+        self.on_error = on_error
+        self.only_pki = only_pki
+        self.on_unknown = on_unknown
+        self.stats = StreamStats()
+        self.name: str | None = None
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    def _fail(
+        self, line: int, index: int | None, error: ValueError, raw: Any
+    ) -> Iterator[ParseFailure]:
+        self.stats.failed += 1
+        if not isinstance(raw, str):
+            raw = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else _dumps(raw)
+        failure = ParseFailure(line, index, error, raw, self.name)
+        if self.on_error == "raise":
+            raise RecordError(failure) from error
+        if self.on_error == "collect":
+            yield failure
+
+    def _event(
+        self, data: Any, line: int, index: int | None, envelope: Envelope | None
+    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+        """Parse one record (text or decoded) and yield it, or its failure, or nothing."""
+        stats = self.stats
+        stats.read += 1
+        if self.only_pki and isinstance(data, (bytes, str)) and not _mentions_pki(data):
+            try:
+                event_type = _PROBE.validate_json(data)["eventType"]
+            except ValidationError as exc:
+                yield from self._fail(line, index, exc, data)
+                return
+            if not event_type.startswith(PKI_PREFIX):
+                stats.skipped += 1
+                return
+        elif self.only_pki and isinstance(data, Mapping):
+            raw_type = data.get("eventType")
+            if isinstance(raw_type, str) and not raw_type.startswith(PKI_PREFIX):
+                stats.skipped += 1
+                return
+        try:
+            event = parse_event(data, on_unknown=self.on_unknown)
+        except ValueError as exc:
+            yield from self._fail(line, index, exc, data)
+            return
+        if self.only_pki and not isinstance(event, BasePkiEvent):
+            stats.skipped += 1
+            return
+        stats.parsed += 1
+        yield Record(event, envelope, line, index, self.name)
+
+    def _document(
+        self, document: Any, line: int, index: int | None = None
+    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+        """Unwrap a decoded document (an event, an array, an envelope) into its events."""
+        kind = detect_envelope(document)
+        if kind == "log_event":
+            yield from self._event(document, line, index, None)
+            return
+        if kind == "api_page":
+            for position, item in enumerate(document):
+                if detect_envelope(item) == "log_event":
+                    yield from self._event(item, line, position, None)
+                else:
+                    yield from self._document(item, line, position)
+            return
+        try:
+            envelope, events = unwrap(document)
+        except ValidationError as exc:
+            self.stats.read += 1
+            yield from self._fail(line, index, exc, document)
+            return
+        for position, item in enumerate(events):
+            where = position if len(events) > 1 or kind == "event_hook" else index
+            yield from self._event(item, line, where, envelope)
+
+    def _line(self, text: str | bytes, line: int) -> Iterator[Record[LogEvent] | ParseFailure]:
+        stripped = text.strip()
+        if not stripped:
+            return
+        if isinstance(stripped, bytes):
+            is_document = stripped[:1] == b"[" or any(m in stripped for m in _BYTES_ENVELOPE_MARKS)
+        else:
+            is_document = stripped[:1] == "[" or any(m in stripped for m in _TEXT_ENVELOPE_MARKS)
+        if not is_document:
+            yield from self._event(stripped, line, None, None)
+            return
+        try:
+            document = json.loads(stripped)
+        except ValueError as exc:
+            self.stats.read += 1
+            yield from self._fail(line, None, _json_error(exc), stripped)
+            return
+        yield from self._document(document, line)
+
+    # -- sources -------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Record[LogEvent] | ParseFailure]:
+        source = self.source
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            self.name = str(path)
+            with _open_binary(path) as handle:
+                force_lines = path.name.lower().endswith(_LINE_MODE_SUFFIXES)
+                yield from self._lines(handle, force_lines)
+            return
+        if isinstance(source, (io.IOBase, IO)) or hasattr(source, "readline"):
+            name = getattr(source, "name", None)
+            self.name = name if isinstance(name, str) else None
+            yield from self._lines(_maybe_gunzip(source), False)  # type: ignore[arg-type]
+            return
+        yield from self._items(source)
+
+    def _items(
+        self, items: Iterable[str | bytes | Mapping[str, Any]]
+    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, (str, bytes, bytearray)):
+                yield from self._line(bytes(item) if isinstance(item, bytearray) else item, number)
+            else:
+                yield from self._document(item, number)
+
+    def _lines(
+        self, handle: Iterable[str | bytes], force_lines: bool
+    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+        lines: Iterator[tuple[int, str | bytes]] = iter(enumerate(handle, start=1))
+        for number, text in lines:
+            stripped = text.strip()
+            if not stripped:
+                continue
+            if force_lines or _complete_line(stripped):
+                yield from self._line(text, number)
+                for number, text in lines:
+                    yield from self._line(text, number)
+                return
+            yield from self._multiline_document(text, number, lines)
+            return
+
+    def _multiline_document(
+        self, first: str | bytes, start: int, rest: Iterator[tuple[int, str | bytes]]
+    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+        """A JSON document over many lines: an array is read element by element."""
+        chunks = _text_chunks(first, rest)
+        buffer = next(chunks, "")
+        opening = buffer.lstrip()[:1]
+        if opening != "[":
+            text = buffer + "".join(chunks)
+            try:
+                document = json.loads(text)
+            except ValueError as exc:
+                self.stats.read += 1
+                yield from self._fail(start, None, _json_error(exc), text[:2000])
+                return
+            yield from self._document(document, start)
+            return
+        for position, element in enumerate(_array_elements(buffer, chunks)):
+            if isinstance(element, ValueError):
+                self.stats.read += 1
+                yield from self._fail(start, position, element, "")
+                return
+            if detect_envelope(element) == "log_event":
+                yield from self._event(element, start, position, None)
+            else:
+                yield from self._document(element, start, position)
+
+
+def _mentions_pki(data: str | bytes) -> bool:
+    """Whether a record's text holds a string starting with ``pki.`` (it may be PKI)."""
+    if isinstance(data, bytes):
+        return b'"pki.' in data
+    return '"pki.' in data
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, default=str)[:100_000]
+    except (TypeError, ValueError):
+        return repr(value)[:100_000]
+
+
+def _json_error(exc: ValueError) -> ValueError:
+    return ValueError(f"invalid JSON: {exc}")
+
+
+def _complete_line(stripped: str | bytes) -> bool:
+    """Whether the first line of a source holds a whole JSON value (so: NDJSON)."""
+    try:
+        json.loads(stripped)
+    except ValueError:
+        last = stripped[-1:]
+        return last in (b"}", b"]", "}", "]") and len(stripped) > 1
+    return True
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading, decompressing it when it is gzip (whatever its name)."""
+    return _maybe_gunzip(path.open("rb"))
+
+
+def _maybe_gunzip(handle: IO[Any]) -> IO[Any]:
+    """Decompress a buffered binary stream that starts with the gzip magic number."""
+    if isinstance(handle, (io.BufferedReader, io.BufferedRandom)) and (
+        handle.peek(2)[:2] == b"\x1f\x8b"
+    ):
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    return handle
+
+
+def _text_chunks(first: str | bytes, rest: Iterator[tuple[int, str | bytes]]) -> Iterator[str]:
+    """The document's text in chunks of about 64 KiB, decoding bytes as UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    parts: list[str] = []
+    size = 0
+    for text in _chain(first, rest):
+        piece = decoder.decode(text) if isinstance(text, bytes) else text
+        parts.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            yield "".join(parts)
+            parts, size = [], 0
+    parts.append(decoder.decode(b"", final=True))
+    tail = "".join(parts)
+    if tail:
+        yield tail
+
+
+def _chain(first: str | bytes, rest: Iterator[tuple[int, str | bytes]]) -> Iterator[str | bytes]:
+    yield first
+    for _, text in rest:
+        yield text
+
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+def _array_elements(buffer: str, chunks: Iterator[str]) -> Iterator[Any]:
+    """The elements of a JSON array, decoded one at a time; a ValueError ends a broken one."""
+    pos = buffer.index("[") + 1
+    expect_value = True
+    while True:
+        while True:
+            while pos < len(buffer) and buffer[pos] in _WS:
+                pos += 1
+            if pos < len(buffer):
+                break
+            more = next(chunks, None)
+            if more is None:
+                yield ValueError("invalid JSON: the array is not closed")
+                return
+            buffer, pos = buffer[pos:] + more, 0
+        char = buffer[pos]
+        if char == "]":
+            return
+        if not expect_value:
+            if char != ",":
+                yield ValueError(f"invalid JSON: expected ',' or ']' but found {char!r}")
+                return
+            pos += 1
+            expect_value = True
+            continue
+        while True:
+            try:
+                element, end = _DECODER.raw_decode(buffer, pos)
+                break
+            except json.JSONDecodeError as exc:
+                more = next(chunks, None)
+                if more is None:
+                    yield _json_error(exc)
+                    return
+                buffer, pos = buffer[pos:] + more, 0
+        yield element
+        buffer, pos = buffer[end:], 0
+        expect_value = False
+
+
+class EventStream(Iterator[T]):
+    """The iterator ``iter_events`` returns: the events, and ``.stats`` as it goes."""
+
+    def __init__(self, reader: _Reader, unwrap_records: bool) -> None:
+        """Wrap a reader; yield events (or whole records)."""
+        self._reader = reader
+        self._records = iter(reader)
+        self._unwrap = unwrap_records
+
+    @property
+    def stats(self) -> StreamStats:
+        """Counts so far: read, parsed, failed, skipped (final once exhausted)."""
+        return self._reader.stats
+
+    def __iter__(self) -> EventStream[T]:
+        return self
+
+    def __next__(self) -> T:
+        item = next(self._records)
+        if self._unwrap and isinstance(item, Record):
+            event: T = item.event  # type: ignore[assignment]
+            return event
+        result: T = item  # type: ignore[assignment]
+        return result
+
+
+RecordStream = EventStream
+"""The iterator ``iter_records`` returns: records with their envelope and position."""
+
+_Any = Union[PkiEvent, LogEvent]
+
+
+@overload
+def iter_events(
+    source: Source,
+    *,
+    on_error: Literal["collect"],
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[PkiEvent | ParseFailure]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    on_error: Literal["collect"],
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[_Any | ParseFailure]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[PkiEvent]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[_Any]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[_Any | ParseFailure]: ...
+def iter_events(
+    source: Source,
+    *,
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+) -> EventStream[Any]:
+    """Parse every event of a file, stream or iterable, lazily.
+
+    Args:
+        source: a path (``.ndjson``, ``.jsonl``, ``.json``, any of them gzip-compressed),
+            a binary or text file object (``sys.stdin.buffer``), or an iterable of lines,
+            bytes or decoded dicts. Each line or document may be a bare LogEvent, a JSON
+            array of them (an API page), an EventBridge event or an event-hook delivery:
+            envelopes are detected and unwrapped. A ``.json`` file may hold one document
+            (an object or an array, over many lines) or NDJSON.
+        on_error: ``"raise"`` (the default) raises ``RecordError`` naming the line and the
+            field path; ``"collect"`` yields a ``ParseFailure`` in place of the bad record
+            and goes on; ``"skip"`` drops it (it is still counted in ``stats.failed``).
+        only_pki: yield PKI events only; other records are skipped (counted in
+            ``stats.skipped``) after a cheap check of their ``eventType``, never a full
+            validation. A broken record is a failure, never a skip.
+        on_unknown: passed to ``parse_event``; ``"raise"`` makes an unknown ``pki.*`` type
+            (or, without ``only_pki``, a non-PKI type) a failure.
+
+    The returned iterator's ``.stats`` counts ``read``, ``parsed``, ``failed`` and
+    ``skipped`` records (``parsed + failed + skipped == read``), final once exhausted.
+
+    """
+    return EventStream(_Reader(source, on_error, only_pki, on_unknown), unwrap_records=True)
+
+
+def iter_records(
+    source: Source,
+    *,
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+) -> RecordStream[Record[_Any] | ParseFailure]:
+    """Like ``iter_events``, but yield ``Record``s: the event, its envelope and its position.
+
+    With ``on_error="collect"`` a ``ParseFailure`` is yielded in place of a bad record.
+    """
+    return EventStream(_Reader(source, on_error, only_pki, on_unknown), unwrap_records=False)
