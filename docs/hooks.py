@@ -63,7 +63,35 @@ def _transition_table_markdown() -> str:
     return "\n".join(lines)
 
 
+def _classification_markdown() -> str:
+    from okta_pki_events.classification import CLASSIFICATIONS
+
+    lines = [
+        "| eventType | subject | action | lifecycle effect | needs attention | ECS event.type | OCSF activity |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for event_type, row in CLASSIFICATIONS.items():
+        lines.append(
+            f"| `{event_type}` | {row.subject} | {row.action} | {row.lifecycle_effect} | "
+            f"{row.attention or 'no (unless the outcome failed)'} | {row.ecs_type} | "
+            f"{row.ocsf_activity} |"
+        )
+    return "\n".join(lines)
+
+
+def _validation_markdown() -> str:
+    from okta_pki_events.validation import RULES
+
+    lines = ["| code | severity | field | checks |", "|---|---|---|---|"]
+    for rule in RULES:
+        doc = (rule.check.__doc__ or "").strip() or rule.code.replace("_", " ")
+        lines.append(f"| `{rule.code}` | {rule.severity} | `{rule.path}` | {doc} |")
+    return "\n".join(lines)
+
+
 GENERATORS = {
+    "<!-- generated:classification-table -->": _classification_markdown,
+    "<!-- generated:validation-rules -->": _validation_markdown,
     "<!-- generated:catalog -->": _catalog_markdown,
     "<!-- generated:lifecycle-diagram -->": _diagram_markdown,
     "<!-- generated:transition-table -->": _transition_table_markdown,

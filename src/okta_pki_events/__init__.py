@@ -28,6 +28,17 @@ from ._stream import (
     iter_events,
     iter_records,
 )
+from .classification import (
+    CLASSIFICATIONS,
+    Action,
+    Classification,
+    classify,
+    is_ca_event,
+    is_certificate_event,
+    is_lifecycle_event,
+    is_pki_event,
+    is_pki_event_type,
+)
 from .envelopes import (
     EventBridgeEvent,
     EventHookDelivery,
@@ -38,6 +49,7 @@ from .envelopes import (
     next_link,
     verify_authorization,
 )
+from .export import to_dataframe, to_ecs, to_ocsf, to_records
 from .lifecycle import (
     CA_EVENT_TYPES,
     TRANSITIONS,
@@ -62,12 +74,29 @@ from .lifecycle import (
 from .models import *  # noqa: F403
 from .models import __all__ as _models_all
 from .schema import json_schema
+from .validation import EventValidationError, ValidationIssue, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
     *_models_all,
     "CA_EVENT_TYPES",
+    "CLASSIFICATIONS",
+    "Action",
+    "Classification",
+    "EventValidationError",
+    "ValidationIssue",
+    "classify",
+    "is_ca_event",
+    "is_certificate_event",
+    "is_lifecycle_event",
+    "is_pki_event",
+    "is_pki_event_type",
+    "to_dataframe",
+    "to_ecs",
+    "to_ocsf",
+    "to_records",
+    "validate",
     "EventBridgeEvent",
     "EventHookDelivery",
     "EventStream",

@@ -7,8 +7,9 @@ by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import (
     AliasGenerator,
@@ -17,15 +18,18 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     PlainSerializer,
+    PlainValidator,
     StrictBool,
-    StrictFloat,
     StrictInt,
+    WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
 
 __all__ = [
     "JsonObject",
     "Number",
+    "StrListOrStr",
+    "StrOrInt",
     "OktaDatetime",
     "OktaModel",
     "OptBool",
@@ -87,8 +91,54 @@ OktaDatetime = Annotated[
 JsonObject = dict[str, Any]
 """A free-form JSON object kept exactly as Okta sent it."""
 
-Number = StrictFloat | StrictInt
-"""A JSON number that keeps the type it arrived with (integer or float)."""
+
+def _exactly(kinds: tuple[type, ...], expected: str) -> Callable[[Any], Any]:
+    """Build a validator keeping a value of one of ``kinds`` as it is (never a bool).
+
+    Anything else is refused with one error at the field's own path.
+    """
+
+    def check(value: Any) -> Any:
+        if isinstance(value, kinds) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"Input should be {expected}")
+
+    return check
+
+
+def _str_list_or_str(value: Any) -> Any:
+    if isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ):
+        return value
+    raise ValueError("Input should be a string or an array of strings")
+
+
+if TYPE_CHECKING:
+    Number: TypeAlias = Union[float, int]
+    StrOrInt: TypeAlias = Union[str, int]
+    StrListOrStr: TypeAlias = Union[list[str], str]
+else:
+    Number = Annotated[
+        Union[float, int],
+        PlainValidator(_exactly((int, float), "a number")),
+        WithJsonSchema({"type": "number"}),
+    ]
+    StrOrInt = Annotated[
+        Union[str, int],
+        PlainValidator(_exactly((str, int), "a string or an integer")),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+    ]
+    StrListOrStr = Annotated[
+        Union[list[str], str],
+        PlainValidator(_str_list_or_str),
+        WithJsonSchema(
+            {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+        ),
+    ]
+# Number: a JSON number that keeps the type it arrived with (integer or float).
+# StrOrInt: a string or an integer, kept as it arrived (Okta's own data sends both).
+# StrListOrStr: an array of strings or a string, kept as it arrived.
 
 OptBool = StrictBool | None
 """A JSON boolean or null; strings such as ``"true"`` are refused rather than silently coerced."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._base import OktaModel, OptInt
-from .vocabulary import AuthenticationProvider, CredentialProvider, CredentialType
+from .vocabulary import OpenAuthenticationProvider, OpenCredentialProvider, OpenCredentialType
 
 __all__ = ["AuthenticationContext", "Issuer"]
 
@@ -20,21 +20,21 @@ class Issuer(OktaModel):
 class AuthenticationContext(OktaModel):
     """The context of the actor's authentication (``authenticationContext``)."""
 
-    authentication_provider: AuthenticationProvider | str | None = Field(
+    authentication_provider: OpenAuthenticationProvider | None = Field(
         None,
         description=(
             "Who authenticated the actor: ACTIVE_DIRECTORY, FACTOR_PROVIDER, FEDERATION, LDAP, "
             "OKTA_AUTHENTICATION_PROVIDER, SOCIAL."
         ),
     )
-    credential_provider: CredentialProvider | str | None = Field(
+    credential_provider: OpenCredentialProvider | None = Field(
         None,
         description=(
             "Who provided the credential: DUO, GOOGLE, OKTA_AUTHENTICATION_PROVIDER, "
             "OKTA_CREDENTIAL_PROVIDER, RSA, SYMANTEC, YUBIKEY."
         ),
     )
-    credential_type: CredentialType | str | None = Field(
+    credential_type: OpenCredentialType | None = Field(
         None,
         description=(
             "Kind of credential: ASSERTION, CERTIFICATE, DEVICE_UDID, EMAIL, IWA, JWT, "

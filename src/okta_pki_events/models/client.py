@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
-from ._base import Number, OktaModel
+from ._base import Number, OktaModel, StrOrInt
 from .security import IpDetails
-from .vocabulary import IpVersion
+from .vocabulary import OpenIpVersion
 
 __all__ = ["Client", "GeographicalContext", "Geolocation", "IpAddress", "Request", "UserAgent"]
 
@@ -32,7 +32,7 @@ class GeographicalContext(OktaModel):
     city: str | None = Field(None, description="City.")
     state: str | None = Field(None, description="State or region.")
     country: str | None = Field(None, description="Country.")
-    postal_code: str | StrictInt | None = Field(
+    postal_code: StrOrInt | None = Field(
         None,
         description=(
             "Postal code. Okta's own examples send a string, an integer or null; the value keeps "
@@ -49,7 +49,7 @@ class IpAddress(OktaModel):
     geographical_context: GeographicalContext | None = Field(
         None, description="Where the address is located."
     )
-    version: IpVersion | str | None = Field(None, description="IP version: V4 or V6.")
+    version: OpenIpVersion | None = Field(None, description="IP version: V4 or V6.")
     source: str | None = Field(None, description="Where the address was taken from.")
     ip_details: IpDetails | None = Field(None, description="Network details of the address.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._base import JsonObject, OktaModel
-from .vocabulary import TransactionType
+from .vocabulary import OpenTransactionType
 
 __all__ = ["DebugContext", "Transaction"]
 
@@ -25,7 +25,7 @@ class DebugContext(OktaModel):
 class Transaction(OktaModel):
     """The transaction the event belongs to (``transaction``)."""
 
-    type: TransactionType | str | None = Field(None, description="Transaction type: WEB or JOB.")
+    type: OpenTransactionType | None = Field(None, description="Transaction type: WEB or JOB.")
     id: str | None = Field(
         None, description="Transaction ID correlating the log entries of one action."
     )

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from ._base import OktaModel, OptBool
-from .vocabulary import DiskEncryptionType, ScreenLockType
+from .vocabulary import OpenDiskEncryptionType, OpenScreenLockType
 
 __all__ = ["Device"]
 
@@ -28,14 +28,14 @@ class Device(OktaModel):
     device_integrator: Any = Field(
         None, description="The device integrator, as Okta sent it (often null)."
     )
-    disk_encryption_type: DiskEncryptionType | str | None = Field(
+    disk_encryption_type: OpenDiskEncryptionType | None = Field(
         None,
         description=(
             "Disk encryption: ALL_INTERNAL_VOLUMES (the spec says ALL_INTERNAL_VALUES), FULL, "
             "NONE, SYSTEM_VOLUME, USER."
         ),
     )
-    screen_lock_type: ScreenLockType | str | None = Field(
+    screen_lock_type: OpenScreenLockType | None = Field(
         None, description="Screen lock: BIOMETRIC, NONE, PASSCODE."
     )
     jailbreak: OptBool = Field(None, description="Whether the device is jailbroken or rooted.")

@@ -30,8 +30,11 @@ __all__ = [
     "PKI_PREFIX",
     "BaseKnownPkiEvent",
     "BasePkiEvent",
+    "CaEvent",
+    "CertificateEvent",
     "EventType",
     "KnownPkiEvent",
+    "LifecycleEvent",
     "PkiEvent",
     "UnknownPkiEvent",
     "PkiCaAddEvent",
@@ -364,6 +367,39 @@ KnownPkiEvent: TypeAlias = Union[
     PkiCertRevokeEvent,
 ]
 """Any model of a catalogued PKI event type (a plain union, for annotations)."""
+
+CertificateEvent: TypeAlias = Union[
+    PkiCertBindEvent,
+    PkiCertCrlDownloadFailureEvent,
+    PkiCertIssueEvent,
+    PkiCertLifecycleActivateEvent,
+    PkiCertLifecycleDeleteEvent,
+    PkiCertLifecycleHoldEvent,
+    PkiCertLifecycleRevokeEvent,
+    PkiCertLifecycleSuspendEvent,
+    PkiCertRenewEvent,
+    PkiCertRevokeEvent,
+]
+"""The models of the ``pki.cert.*`` event types (about device certificates)."""
+
+CaEvent: TypeAlias = Union[
+    PkiCaAddEvent,
+    PkiCaDeleteEvent,
+    PkiCaExpirationWarnEvent,
+    PkiCaRenewEvent,
+    PkiCaScopeMappingUpdateEvent,
+]
+"""The models of the ``pki.ca.*`` event types (about certificate authorities)."""
+
+LifecycleEvent: TypeAlias = Union[
+    PkiCertLifecycleActivateEvent,
+    PkiCertLifecycleDeleteEvent,
+    PkiCertLifecycleHoldEvent,
+    PkiCertLifecycleRevokeEvent,
+    PkiCertLifecycleSuspendEvent,
+]
+"""The models of the ``pki.cert.lifecycle.*`` event types."""
+
 
 KNOWN_MODELS: tuple[type[BaseKnownPkiEvent], ...] = (
     PkiCaAddEvent,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
-from ._base import OktaDatetime, OktaModel, format_okta_datetime
+from ._base import OktaDatetime, OktaModel, StrOrInt, format_okta_datetime
 from .authentication import AuthenticationContext
 from .client import Client, Request
 from .debug import DebugContext, Transaction
@@ -15,7 +15,7 @@ from .device import Device
 from .entities import Actor, Target
 from .outcome import Outcome
 from .security import SecurityContext
-from .vocabulary import Severity
+from .vocabulary import OpenSeverity
 
 __all__ = ["SUCCESS_RESULTS", "LogEvent"]
 
@@ -38,11 +38,11 @@ class LogEvent(OktaModel):
         )
     )
     event_type: str = Field(description="Type of the event, e.g. pki.cert.issue.")
-    version: str | StrictInt | None = Field(
+    version: StrOrInt | None = Field(
         None,
         description='Versioning indicator, "0"; an integer when sent so (it keeps its JSON type).',
     )
-    severity: Severity | str | None = Field(None, description="Severity: DEBUG, INFO, WARN, ERROR.")
+    severity: OpenSeverity | None = Field(None, description="Severity: DEBUG, INFO, WARN, ERROR.")
     legacy_event_type: str | None = Field(
         None, description="The event type of the older Okta event API, where there is one."
     )

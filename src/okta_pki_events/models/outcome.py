@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._base import OktaModel
-from .vocabulary import OutcomeResult
+from .vocabulary import OpenOutcomeResult
 
 __all__ = ["Outcome"]
 
@@ -13,7 +13,7 @@ __all__ = ["Outcome"]
 class Outcome(OktaModel):
     """The result of the action and, where given, why."""
 
-    result: OutcomeResult | str | None = Field(
+    result: OpenOutcomeResult | None = Field(
         None,
         description=(
             "Result of the action: SUCCESS, FAILURE, SKIPPED, ALLOW, DENY, CHALLENGE, UNKNOWN, "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
-from ._base import OktaModel, OptBool
-from .vocabulary import RiskLevel
+from ._base import OktaModel, OptBool, StrListOrStr, StrOrInt
+from .vocabulary import OpenRiskLevel
 
 __all__ = ["BotProtection", "IpDetails", "Risk", "SecurityContext", "UserBehavior"]
 
@@ -13,7 +13,7 @@ __all__ = ["BotProtection", "IpDetails", "Risk", "SecurityContext", "UserBehavio
 class IpDetails(OktaModel):
     """Network details of an IP address (``ipDetails``)."""
 
-    as_number: StrictInt | str | None = Field(
+    as_number: StrOrInt | None = Field(
         None, description="Autonomous system number; an integer, kept as a string if sent so."
     )
     as_org: str | None = Field(None, description="Organization that owns the AS number.")
@@ -24,11 +24,11 @@ class IpDetails(OktaModel):
 class Risk(OktaModel):
     """Okta's risk assessment of the request (``securityContext.risk``)."""
 
-    level: RiskLevel | str | None = Field(None, description="Risk level: LOW, MEDIUM, HIGH.")
-    previous_level: RiskLevel | str | None = Field(None, description="The risk level before.")
+    level: OpenRiskLevel | None = Field(None, description="Risk level: LOW, MEDIUM, HIGH.")
+    previous_level: OpenRiskLevel | None = Field(None, description="The risk level before.")
     detection_name: str | None = Field(None, description="Name of the detection that fired.")
     issuer: str | None = Field(None, description="Who assessed the risk.")
-    reasons: list[str] | str | None = Field(
+    reasons: StrListOrStr | None = Field(
         None, description="Why the level was assigned; a list, kept as a string if sent so."
     )
 
@@ -44,13 +44,13 @@ class UserBehavior(OktaModel):
 class BotProtection(OktaModel):
     """Bot protection assessment (``securityContext.botProtection``)."""
 
-    level: RiskLevel | str | None = Field(None, description="Bot likelihood level.")
+    level: OpenRiskLevel | None = Field(None, description="Bot likelihood level.")
 
 
 class SecurityContext(OktaModel):
     """Network and risk context of the request (``securityContext``)."""
 
-    as_number: StrictInt | str | None = Field(
+    as_number: StrOrInt | None = Field(
         None,
         description=(
             "Autonomous system number; an integer, kept as a string when Okta sends one "

@@ -7,9 +7,21 @@ The ``KNOWN_*`` frozensets hold the same values for run-time checks.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union, get_args
+
+from pydantic import WithJsonSchema
 
 __all__ = [
+    "OpenSeverity",
+    "OpenOutcomeResult",
+    "OpenAuthenticationProvider",
+    "OpenCredentialProvider",
+    "OpenCredentialType",
+    "OpenTransactionType",
+    "OpenIpVersion",
+    "OpenDiskEncryptionType",
+    "OpenScreenLockType",
+    "OpenRiskLevel",
     "KNOWN_AUTHENTICATION_PROVIDERS",
     "KNOWN_CREDENTIAL_PROVIDERS",
     "KNOWN_CREDENTIAL_TYPES",
@@ -150,3 +162,39 @@ KNOWN_CREDENTIAL_PROVIDERS: frozenset[str] = frozenset(get_args(CredentialProvid
 """Every known ``credentialProvider``."""
 KNOWN_CREDENTIAL_TYPES: frozenset[str] = frozenset(get_args(CredentialType))
 """Every known ``credentialType``."""
+
+
+def _open(vocabulary: Any) -> Any:
+    """A string field that offers ``vocabulary`` (in its JSON Schema) but accepts any string."""
+    known = list(get_args(vocabulary))
+    return Annotated[
+        str,
+        WithJsonSchema({"anyOf": [{"type": "string", "enum": known}, {"type": "string"}]}),
+    ]
+
+
+# Open vocabularies: a Literal of the known values or any string. Type checkers and IDEs see
+# the union (completion offers the known values); at run time the field validates as a plain
+# string, and the JSON Schema lists the known values.
+if TYPE_CHECKING:
+    OpenSeverity: TypeAlias = Union[Severity, str]
+    OpenOutcomeResult: TypeAlias = Union[OutcomeResult, str]
+    OpenAuthenticationProvider: TypeAlias = Union[AuthenticationProvider, str]
+    OpenCredentialProvider: TypeAlias = Union[CredentialProvider, str]
+    OpenCredentialType: TypeAlias = Union[CredentialType, str]
+    OpenTransactionType: TypeAlias = Union[TransactionType, str]
+    OpenIpVersion: TypeAlias = Union[IpVersion, str]
+    OpenDiskEncryptionType: TypeAlias = Union[DiskEncryptionType, str]
+    OpenScreenLockType: TypeAlias = Union[ScreenLockType, str]
+    OpenRiskLevel: TypeAlias = Union[RiskLevel, str]
+else:
+    OpenSeverity = _open(Severity)
+    OpenOutcomeResult = _open(OutcomeResult)
+    OpenAuthenticationProvider = _open(AuthenticationProvider)
+    OpenCredentialProvider = _open(CredentialProvider)
+    OpenCredentialType = _open(CredentialType)
+    OpenTransactionType = _open(TransactionType)
+    OpenIpVersion = _open(IpVersion)
+    OpenDiskEncryptionType = _open(DiskEncryptionType)
+    OpenScreenLockType = _open(ScreenLockType)
+    OpenRiskLevel = _open(RiskLevel)
