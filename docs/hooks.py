@@ -67,7 +67,8 @@ def _classification_markdown() -> str:
     from okta_pki_events.classification import CLASSIFICATIONS
 
     lines = [
-        "| eventType | subject | action | lifecycle effect | needs attention | ECS event.type | OCSF activity |",
+        "| eventType | subject | action | lifecycle effect | needs attention "
+        "| ECS event.type | OCSF activity |",
         "|---|---|---|---|---|---|---|",
     ]
     for event_type, row in CLASSIFICATIONS.items():
