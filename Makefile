@@ -60,7 +60,7 @@ examples: $(VENV)/.dev-installed
 	$(PY) scripts/make_examples.py
 
 bench: $(VENV)/.bench-installed
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -244,3 +244,62 @@ def test_the_pre_filter_never_drops_a_pki_record(raw: dict[str, Any], data: st.D
     assert isinstance(event, BasePkiEvent)
     assert event.uuid == raw["uuid"]
     assert stream.stats == StreamStats(read=3, parsed=1, failed=0, skipped=2)
+
+
+RECORD_KINDS = {
+    "pki": line(pki(7)),
+    "pki_unknown_type": line(pki(8) | {"eventType": "pki.cert.quarantine"}),
+    "pki_broken_field": line(pki(9) | {"target": {"id": "x"}}),
+    "pki_escaped_type": line(pki(10)).replace('"pki.cert.issue"', '"\\u0070ki.cert.issue"'),
+    "non_pki": line(NON_PKI),
+    "non_pki_missing_uuid": line({k: v for k, v in NON_PKI.items() if k != "uuid"}),
+    "broken_json": line(NON_PKI)[:-3],
+    "no_event_type": line({"uuid": "x", "published": "2026-01-01T00:00:00.000Z"}),
+}
+
+
+def fate(records: list[str], only_pki: bool) -> list[str]:
+    """What became of the last record: parsed, skipped or failed."""
+
+    def stats_of(items: list[str]) -> StreamStats:
+        stream = iter_events(items, on_error="collect", only_pki=only_pki)
+        for _ in stream:
+            pass
+        return stream.stats
+
+    everything, head = stats_of(records), stats_of(records[:-1])
+    deltas = {
+        "parsed": everything.parsed - head.parsed,
+        "skipped": everything.skipped - head.skipped,
+        "failed": everything.failed - head.failed,
+    }
+    return [name for name, delta in deltas.items() if delta]
+
+
+@pytest.mark.parametrize("only_pki", [True, False])
+@pytest.mark.parametrize("kind", sorted(RECORD_KINDS))
+def test_a_records_fate_does_not_depend_on_what_came_before(kind: str, only_pki: bool) -> None:
+    record = RECORD_KINDS[kind]
+    fates = {
+        tuple(fate([*prefix, record], only_pki))
+        for prefix in (
+            [],
+            [RECORD_KINDS["pki"]],
+            [RECORD_KINDS["non_pki"]],
+            [RECORD_KINDS["broken_json"]],
+        )
+    }
+    assert len(fates) == 1, fates
+    (only,) = fates
+    assert len(only) == 1
+    expected = {
+        "pki": "parsed",
+        "pki_unknown_type": "parsed",
+        "pki_broken_field": "failed",
+        "pki_escaped_type": "parsed",
+        "non_pki": "skipped" if only_pki else "parsed",
+        "non_pki_missing_uuid": "skipped" if only_pki else "failed",
+        "broken_json": "failed",
+        "no_event_type": "failed",
+    }[kind]
+    assert only == (expected,)

@@ -122,6 +122,24 @@ def parse_event(data: RawEvent, *, on_unknown: OnUnknown = "generic") -> PkiEven
     return event
 
 
+def parse_json_of_type(
+    data: str | bytes, event_type: str, on_unknown: OnUnknown = "generic"
+) -> LogEvent:
+    """Parse JSON text whose ``eventType`` is already known (read by a cheap probe).
+
+    Validates straight against the type's model, skipping the union's dispatch; otherwise
+    as ``parse_event``.
+    """
+    model = EVENT_MODELS.get(event_type)
+    if model is not None:
+        return model.model_validate_json(data)
+    generic: type[LogEvent] = UnknownPkiEvent if event_type.startswith(PKI_PREFIX) else LogEvent
+    event = generic.model_validate_json(data)
+    if on_unknown == "raise":
+        raise UnknownEventTypeError(event.event_type)
+    return event
+
+
 def parse_event_as(model: type[M], data: RawEvent) -> M:
     """Parse one event as the given model, e.g. ``parse_event_as(PkiCertIssueEvent, line)``.
 

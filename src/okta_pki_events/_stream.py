@@ -12,7 +12,7 @@ import gzip
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
@@ -20,8 +20,8 @@ from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, Union, overloa
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from ._parsing import OnUnknown, parse_event
-from .envelopes import Envelope, detect_envelope, unwrap
+from ._parsing import OnUnknown, parse_event, parse_json_of_type
+from .envelopes import EVENT_HOOK_EVENT_TYPE, Envelope, detect_envelope, unwrap
 from .models.events import PKI_PREFIX, BasePkiEvent, PkiEvent
 from .models.log_event import LogEvent
 
@@ -136,8 +136,8 @@ class _Probe(TypedDict):
 # pre-filter of mixed streams (jiter skips the values of every other key).
 _PROBE = TypeAdapter(_Probe)
 
-_BYTES_ENVELOPE_MARKS = (b"aws.partner/okta.com", b'"events"')
-_TEXT_ENVELOPE_MARKS = ("aws.partner/okta.com", '"events"')
+_HEAD = 512
+_BLANK_STARTS = frozenset({b"", b" ", b"\t", b"\n", b"\r", "", " ", "\t", "\n", "\r"})
 _LINE_MODE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _CHUNK = 1 << 16
 
@@ -146,8 +146,14 @@ class _Reader:
     """The shared engine of iter_events and iter_records."""
 
     def __init__(
-        self, source: Source, on_error: OnError, only_pki: bool, on_unknown: OnUnknown
+        self,
+        source: Source,
+        on_error: OnError,
+        only_pki: bool,
+        on_unknown: OnUnknown,
+        records: bool,
     ) -> None:
+        self.records = records
         self.source = source
         self.on_error = on_error
         self.only_pki = only_pki
@@ -161,6 +167,8 @@ class _Reader:
         self, line: int, index: int | None, error: ValueError, raw: Any
     ) -> Iterator[ParseFailure]:
         self.stats.failed += 1
+        if isinstance(raw, (bytes, str)):
+            raw = raw.strip()
         if not isinstance(raw, str):
             raw = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else _dumps(raw)
         failure = ParseFailure(line, index, error, raw, self.name)
@@ -171,7 +179,7 @@ class _Reader:
 
     def _event(
         self, data: Any, line: int, index: int | None, envelope: Envelope | None
-    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+    ) -> Iterator[Any]:
         """Parse one record (text or decoded) and yield it, or its failure, or nothing."""
         stats = self.stats
         stats.read += 1
@@ -198,11 +206,9 @@ class _Reader:
             stats.skipped += 1
             return
         stats.parsed += 1
-        yield Record(event, envelope, line, index, self.name)
+        yield Record(event, envelope, line, index, self.name) if self.records else event
 
-    def _document(
-        self, document: Any, line: int, index: int | None = None
-    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+    def _document(self, document: Any, line: int, index: int | None = None) -> Iterator[Any]:
         """Unwrap a decoded document (an event, an array, an envelope) into its events."""
         kind = detect_envelope(document)
         if kind == "log_event":
@@ -225,15 +231,11 @@ class _Reader:
             where = position if len(events) > 1 or kind == "event_hook" else index
             yield from self._event(item, line, where, envelope)
 
-    def _line(self, text: str | bytes, line: int) -> Iterator[Record[LogEvent] | ParseFailure]:
+    def _line(self, text: str | bytes, line: int, *, document: bool = False) -> Iterator[Any]:
         stripped = text.strip()
         if not stripped:
             return
-        if isinstance(stripped, bytes):
-            is_document = stripped[:1] == b"[" or any(m in stripped for m in _BYTES_ENVELOPE_MARKS)
-        else:
-            is_document = stripped[:1] == "[" or any(m in stripped for m in _TEXT_ENVELOPE_MARKS)
-        if not is_document:
+        if not document and not _is_document(stripped):
             yield from self._event(stripped, line, None, None)
             return
         try:
@@ -246,7 +248,7 @@ class _Reader:
 
     # -- sources -------------------------------------------------------------------------
 
-    def __iter__(self) -> Iterator[Record[LogEvent] | ParseFailure]:
+    def __iter__(self) -> Iterator[Any]:
         source = self.source
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
@@ -262,18 +264,12 @@ class _Reader:
             return
         yield from self._items(source)
 
-    def _items(
-        self, items: Iterable[str | bytes | Mapping[str, Any]]
-    ) -> Iterator[Record[LogEvent] | ParseFailure]:
-        for number, item in enumerate(items, start=1):
-            if isinstance(item, (str, bytes, bytearray)):
-                yield from self._line(bytes(item) if isinstance(item, bytearray) else item, number)
-            else:
-                yield from self._document(item, number)
+    def _items(self, items: Iterable[str | bytes | Mapping[str, Any]]) -> Iterator[Any]:
+        yield from self._line_mode(
+            (n, bytes(i) if isinstance(i, bytearray) else i) for n, i in enumerate(items, start=1)
+        )
 
-    def _lines(
-        self, handle: Iterable[str | bytes], force_lines: bool
-    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+    def _lines(self, handle: Iterable[str | bytes], force_lines: bool) -> Iterator[Any]:
         lines: Iterator[tuple[int, str | bytes]] = iter(enumerate(handle, start=1))
         for number, text in lines:
             stripped = text.strip()
@@ -281,15 +277,86 @@ class _Reader:
                 continue
             if force_lines or _complete_line(stripped):
                 yield from self._line(text, number)
-                for number, text in lines:
-                    yield from self._line(text, number)
+                yield from self._line_mode(lines)
                 return
             yield from self._multiline_document(text, number, lines)
             return
 
+    def _line_mode(self, lines: Iterator[tuple[int, Any]]) -> Iterator[Any]:
+        """The hot loop of NDJSON: one record per line, inlined for speed.
+
+        Two strategies give the same results and adapt to the stream: after a PKI record
+        the next line is parsed straight away (PKI-dense exports); after another record it
+        is first probed, a validator that checks the JSON and reads only the top-level
+        ``eventType`` (Log Streaming, where PKI is rare), so that a non-PKI record is skipped
+        without a full validation, or validated straight against its type's model. Either
+        way a record whose JSON is valid and whose type is not PKI is skipped (with
+        ``only_pki``), and any other record is parsed or reported. Envelopes are recognised
+        by their first 512 characters (where their ``source`` or ``eventType`` stands) and,
+        when a line fails as a bare event, by a scan of the whole line.
+        """
+        stats = self.stats
+        only_pki, records, name = self.only_pki, self.records, self.name
+        on_unknown = self.on_unknown
+        probe = _PROBE.validator.validate_json
+        last_pki = True
+        for number, text in lines:
+            if not isinstance(text, (bytes, str)):
+                yield from self._document(text, number)
+                continue
+            # A trailing newline is fine for the JSON parser; strip only what starts blank.
+            stripped = text.strip() if text[:1] in _BLANK_STARTS else text
+            if not stripped:
+                continue
+            if _is_document(stripped[:_HEAD]):
+                yield from self._line(stripped, number, document=True)
+                continue
+            event_type: str | None = None
+            if not last_pki:
+                try:
+                    event_type = probe(stripped)["eventType"]
+                except ValidationError as exc:
+                    if _maybe_envelope(stripped):
+                        yield from self._line(stripped, number, document=True)
+                    else:
+                        stats.read += 1
+                        yield from self._fail(number, None, exc, stripped)
+                    continue
+                if only_pki and not event_type.startswith(PKI_PREFIX):
+                    if event_type == EVENT_HOOK_EVENT_TYPE and _maybe_envelope(stripped):
+                        yield from self._line(stripped, number, document=True)
+                    else:
+                        stats.read += 1
+                        stats.skipped += 1
+                    continue
+            try:
+                if event_type is None:
+                    event = parse_event(stripped, on_unknown=on_unknown)
+                else:
+                    event = parse_json_of_type(stripped, event_type, on_unknown)
+            except ValueError as exc:
+                if _maybe_envelope(stripped):
+                    yield from self._line(stripped, number, document=True)
+                    continue
+                if only_pki and event_type is None and _valid_non_pki(probe, stripped):
+                    stats.read += 1
+                    stats.skipped += 1
+                    last_pki = False
+                    continue
+                stats.read += 1
+                yield from self._fail(number, None, exc, stripped)
+                continue
+            stats.read += 1
+            last_pki = isinstance(event, BasePkiEvent)
+            if only_pki and not last_pki:
+                stats.skipped += 1
+                continue
+            stats.parsed += 1
+            yield Record(event, None, number, None, name) if records else event
+
     def _multiline_document(
         self, first: str | bytes, start: int, rest: Iterator[tuple[int, str | bytes]]
-    ) -> Iterator[Record[LogEvent] | ParseFailure]:
+    ) -> Iterator[Any]:
         """A JSON document over many lines: an array is read element by element."""
         chunks = _text_chunks(first, rest)
         buffer = next(chunks, "")
@@ -313,6 +380,31 @@ class _Reader:
                 yield from self._event(element, start, position, None)
             else:
                 yield from self._document(element, start, position)
+
+
+def _is_document(stripped: str | bytes) -> bool:
+    """Whether a line may hold an array or an envelope (to decode and unwrap first)."""
+    if isinstance(stripped, bytes):
+        return (
+            stripped[:1] == b"[" or b"aws.partner/okta.com" in stripped or b'"events"' in stripped
+        )
+    return stripped[:1] == "[" or "aws.partner/okta.com" in stripped or '"events"' in stripped
+
+
+def _valid_non_pki(probe: Callable[[Any], Any], text: str | bytes) -> bool:
+    """Whether a record that failed to parse is valid JSON with a non-PKI ``eventType``."""
+    try:
+        event_type = probe(text)["eventType"]
+    except ValidationError:
+        return False
+    return not event_type.startswith(PKI_PREFIX)
+
+
+def _maybe_envelope(stripped: str | bytes) -> bool:
+    """Whether a line that failed as a bare event may be an envelope (a whole-line scan)."""
+    if isinstance(stripped, bytes):
+        return b"aws.partner/okta.com" in stripped or b'"events"' in stripped
+    return "aws.partner/okta.com" in stripped or '"events"' in stripped
 
 
 def _mentions_pki(data: str | bytes) -> bool:
@@ -428,11 +520,10 @@ def _array_elements(buffer: str, chunks: Iterator[str]) -> Iterator[Any]:
 class EventStream(Iterator[T]):
     """The iterator ``iter_events`` returns: the events, and ``.stats`` as it goes."""
 
-    def __init__(self, reader: _Reader, unwrap_records: bool) -> None:
-        """Wrap a reader; yield events (or whole records)."""
+    def __init__(self, reader: _Reader) -> None:
+        """Wrap a reader: yield what it yields (events, or records)."""
         self._reader = reader
-        self._records = iter(reader)
-        self._unwrap = unwrap_records
+        self._next = iter(reader).__next__
 
     @property
     def stats(self) -> StreamStats:
@@ -443,12 +534,8 @@ class EventStream(Iterator[T]):
         return self
 
     def __next__(self) -> T:
-        item = next(self._records)
-        if self._unwrap and isinstance(item, Record):
-            event: T = item.event  # type: ignore[assignment]
-            return event
-        result: T = item  # type: ignore[assignment]
-        return result
+        item: T = self._next()
+        return item
 
 
 RecordStream = EventStream
@@ -526,7 +613,7 @@ def iter_events(
     ``skipped`` records (``parsed + failed + skipped == read``), final once exhausted.
 
     """
-    return EventStream(_Reader(source, on_error, only_pki, on_unknown), unwrap_records=True)
+    return EventStream(_Reader(source, on_error, only_pki, on_unknown, records=False))
 
 
 def iter_records(
@@ -540,4 +627,4 @@ def iter_records(
 
     With ``on_error="collect"`` a ``ParseFailure`` is yielded in place of a bad record.
     """
-    return EventStream(_Reader(source, on_error, only_pki, on_unknown), unwrap_records=False)
+    return EventStream(_Reader(source, on_error, only_pki, on_unknown, records=True))

@@ -399,6 +399,26 @@ class _Pending(NamedTuple):
         )
 
 
+_OTHER, _CERT, _DEVICE = 0, 1, 2
+_TARGET_KINDS: dict[str, int] = {}
+"""Target type -> certificate, device or other (the rule of ``certificate_key``), cached."""
+
+
+def _target_kind(target_type: str | None) -> int:
+    if target_type is None:
+        return _OTHER
+    folded = target_type.casefold()
+    if "certificate" in folded and "authority" not in folded:
+        kind = _CERT
+    elif "device" in folded:
+        kind = _DEVICE
+    else:
+        kind = _OTHER
+    if len(_TARGET_KINDS) < 1024:  # bounded: types are a small vocabulary
+        _TARGET_KINDS[target_type] = kind
+    return kind
+
+
 _CertRecord = tuple[datetime, str, str, "str | None", "str | None", "str | None"]
 """(published, uuid, event type, outcome result, certificate key, device id)."""
 _Record = Union[_CertRecord, _Pending]
@@ -431,6 +451,7 @@ _NEXT: dict[tuple[str, str | None], str] = {
 _FIRST_SEEN: dict[str, str] = {
     name: row.first_seen.value for row in TRANSITIONS for name in row.event_types
 }
+_CERT_STATES: dict[str, CertState] = {state.value: state for state in CertState}
 _ISSUE, _BIND, _RENEW = "pki.cert.issue", "pki.cert.bind", "pki.cert.renew"
 
 
@@ -481,14 +502,14 @@ class LifecycleTracker:
         device_id = None
         if self._key is certificate_key:
             cert_key = None
+            kinds = _TARGET_KINDS
             for target in event.target or ():
-                kind = target.type
+                kind = kinds.get(target.type)  # type: ignore[arg-type]
                 if kind is None:
-                    continue
-                kind = kind.casefold()
-                if cert_key is None and "certificate" in kind and "authority" not in kind:
+                    kind = _target_kind(target.type)
+                if kind == _CERT and cert_key is None:
                     cert_key = target.id
-                elif device_id is None and "device" in kind:
+                elif kind == _DEVICE and device_id is None:
                     device_id = target.id
         else:
             cert_key = self._key(event)  # type: ignore[arg-type]
@@ -647,7 +668,7 @@ def _replay_certificate(
         state = new_state
     return CertificateHistory(
         key=key,
-        state=CertState(state) if state is not None else None,
+        state=_CERT_STATES[state] if state is not None else None,
         device_id=device_id,
         issued_at=issued_at,
         last_event_at=items[-1][0],

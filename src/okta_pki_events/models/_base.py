@@ -7,9 +7,8 @@ by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+from typing import Annotated, Any, TypeAlias, Union
 
 from pydantic import (
     AliasGenerator,
@@ -18,10 +17,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     PlainSerializer,
-    PlainValidator,
     StrictBool,
+    StrictFloat,
     StrictInt,
-    WithJsonSchema,
+    StrictStr,
 )
 from pydantic.alias_generators import to_camel
 
@@ -92,53 +91,16 @@ JsonObject = dict[str, Any]
 """A free-form JSON object kept exactly as Okta sent it."""
 
 
-def _exactly(kinds: tuple[type, ...], expected: str) -> Callable[[Any], Any]:
-    """Build a validator keeping a value of one of ``kinds`` as it is (never a bool).
+# Unions of strict types: pydantic-core keeps the JSON type a value arrived with (the exact
+# member wins), never coerces (no "0" -> 0, no True -> 1), and validates without Python code.
+Number: TypeAlias = Union[StrictInt, StrictFloat]
+"""A JSON number that keeps the type it arrived with (integer or float)."""
 
-    Anything else is refused with one error at the field's own path.
-    """
+StrOrInt: TypeAlias = Union[StrictStr, StrictInt]
+"""A string or an integer, kept as it arrived (Okta's own data sends both)."""
 
-    def check(value: Any) -> Any:
-        if isinstance(value, kinds) and not isinstance(value, bool):
-            return value
-        raise ValueError(f"Input should be {expected}")
-
-    return check
-
-
-def _str_list_or_str(value: Any) -> Any:
-    if isinstance(value, str) or (
-        isinstance(value, list) and all(isinstance(item, str) for item in value)
-    ):
-        return value
-    raise ValueError("Input should be a string or an array of strings")
-
-
-if TYPE_CHECKING:
-    Number: TypeAlias = Union[float, int]
-    StrOrInt: TypeAlias = Union[str, int]
-    StrListOrStr: TypeAlias = Union[list[str], str]
-else:
-    Number = Annotated[
-        Union[float, int],
-        PlainValidator(_exactly((int, float), "a number")),
-        WithJsonSchema({"type": "number"}),
-    ]
-    StrOrInt = Annotated[
-        Union[str, int],
-        PlainValidator(_exactly((str, int), "a string or an integer")),
-        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
-    ]
-    StrListOrStr = Annotated[
-        Union[list[str], str],
-        PlainValidator(_str_list_or_str),
-        WithJsonSchema(
-            {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
-        ),
-    ]
-# Number: a JSON number that keeps the type it arrived with (integer or float).
-# StrOrInt: a string or an integer, kept as it arrived (Okta's own data sends both).
-# StrListOrStr: an array of strings or a string, kept as it arrived.
+StrListOrStr: TypeAlias = Union[list[StrictStr], StrictStr]
+"""An array of strings or a string, kept as it arrived."""
 
 OptBool = StrictBool | None
 """A JSON boolean or null; strings such as ``"true"`` are refused rather than silently coerced."""

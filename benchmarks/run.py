@@ -1,0 +1,383 @@
+"""Benchmarks: okta-pki-events against the fastest Python parsers, measured in the same run.
+
+    make bench                    # everything (about 5 minutes; writes benchmarks/data/)
+    python benchmarks/run.py --quick
+
+Every figure is the best of several interleaved repetitions (this machine's timings are
+noisy); the ratios compare figures of the same run. Nothing here is pass/fail: the targets
+are printed beside the ratios and recorded in benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import random
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from okta_pki_events import EVENT_TYPES, build_lifecycles, iter_events, parse_event
+from okta_pki_events.testing import make_wire_event
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+SAMPLES = HERE.parent / "tests" / "fixtures" / "samples"
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+# -- data --------------------------------------------------------------------------------------
+
+
+def realistic(rng: random.Random, n: int, certificate: str | None = None) -> dict[str, Any]:
+    """One realistic PKI event of about 2 KB (Okta-SDK compatible: string version)."""
+    event_type = rng.choice(EVENT_TYPES)
+    ip = f"198.51.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    geo = {
+        "city": "San Francisco",
+        "state": "California",
+        "country": "United States",
+        "postalCode": "94107",
+        "geolocation": {"lat": 37.7697, "lon": -122.3933},
+    }
+    wire = make_wire_event(
+        event_type,
+        certificate_id=certificate or f"crt{n:08d}",
+        device_id=f"guo{n:08d}",
+        ca_id=f"ca{n % 50:04d}",
+        uuid=f"{rng.getrandbits(32):08x}-{n:04x}-11ef-9a4b-{rng.getrandbits(48):012x}",
+        published=T0 + timedelta(seconds=n * 7),
+    )
+    wire["authenticationContext"] = {
+        "authenticationProvider": None,
+        "credentialProvider": "OKTA_CREDENTIAL_PROVIDER",
+        "credentialType": None,
+        "issuer": None,
+        "interface": None,
+        "authenticationStep": 0,
+        "rootSessionId": f"idx{rng.getrandbits(64):016x}",
+        "externalSessionId": f"idx{rng.getrandbits(64):016x}",
+    }
+    wire["securityContext"] = {
+        "asNumber": 64496,
+        "asOrg": "example networks",
+        "isp": "example isp",
+        "domain": "example.com",
+        "isProxy": False,
+    }
+    wire["request"] = {
+        "ipChain": [{"ip": ip, "geographicalContext": geo, "version": "V4", "source": None}]
+    }
+    wire["client"]["ipAddress"] = ip
+    wire["debugContext"]["debugData"] |= {
+        "requestUri": "/api/v1/devices/guo/lifecycle",
+        "url": "/api/v1/devices/guo/lifecycle?",
+        "dtHash": f"{rng.getrandbits(256):064x}",
+        "threatSuspected": "false",
+    }
+    return wire
+
+
+def write_lines(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, separators=(",", ":")) + "\n")
+            count += 1
+    return count
+
+
+def non_pki_samples() -> list[dict[str, Any]]:
+    out = []
+    for path in sorted(SAMPLES.glob("*.json")):
+        data = json.loads(path.read_text())
+        if path.name == "MANIFEST.json" or "data" in data or "2017-09-31" in path.read_text():
+            continue
+        out.append(data)
+    return out
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+
+def best_rate(runs: dict[str, Callable[[], int]], repeat: int) -> dict[str, float]:
+    """Items per second, best of ``repeat`` interleaved rounds."""
+    best = dict.fromkeys(runs, 0.0)
+    for _ in range(repeat):
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            count = run()
+            elapsed = time.perf_counter() - start
+            best[name] = max(best[name], count / elapsed)
+    return best
+
+
+def per_line(lines: list[bytes], parse: Callable[[bytes], Any]) -> Callable[[], int]:
+    def run() -> int:
+        for line in lines:
+            parse(line)
+        return len(lines)
+
+    return run
+
+
+def over_file(path: Path, parse: Callable[[bytes], Any]) -> Callable[[], int]:
+    def run() -> int:
+        count = 0
+        with path.open("rb") as handle:
+            for line in handle:
+                parse(line)
+                count += 1
+        return count
+
+    return run
+
+
+def stream(path: Path, **options: Any) -> Callable[[], int]:
+    def run() -> int:
+        events = iter_events(path, **options)
+        for _ in events:
+            pass
+        return events.stats.read
+
+    return run
+
+
+# -- the measurements --------------------------------------------------------------------------
+
+
+def references(lines: list[bytes]) -> dict[str, Callable[[], int]]:
+    runs: dict[str, Callable[[], int]] = {"json.loads": per_line(lines, json.loads)}
+    try:
+        import orjson
+
+        runs["orjson.loads"] = per_line(lines, orjson.loads)
+    except ImportError:
+        print("(orjson not installed: skipped)")
+    try:
+        from benchmarks.msgspec_models import decoder
+
+        runs["msgspec Structs"] = per_line(lines, decoder.decode)
+    except ImportError:
+        print("(msgspec not installed: skipped)")
+    try:
+        from okta.models.log_event import LogEvent as OktaLogEvent
+
+        def okta_from_json(line: bytes) -> Any:
+            try:
+                return OktaLogEvent.from_json(line.decode())
+            except ValueError:
+                return None
+
+        runs["okta SDK from_json"] = per_line(lines, okta_from_json)
+        runs["okta SDK model_validate_json"] = per_line(lines, OktaLogEvent.model_validate_json)
+    except ImportError:
+        print("(okta SDK not installed: skipped)")
+    return runs
+
+
+def retained_bytes_per_event(lines: list[bytes], n: int = 5000) -> float:
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = [parse_event(line) for line in lines[:n]]
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(kept) == n
+    return (after - before) / n
+
+
+def import_time(repeat: int = 7) -> tuple[float, float]:
+    """Best wall time of importing the package, and of importing pydantic alone."""
+
+    def best(code: str) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best("import okta_pki_events"), best("import pydantic; from pydantic import BaseModel")
+
+
+def lifecycle_events(rng: random.Random, n: int) -> list[Any]:
+    """``n`` parsed certificate events across n/4 certificates, shuffled."""
+    kinds = ["pki.cert.issue", "pki.cert.bind", "pki.cert.renew", "pki.cert.lifecycle.hold"]
+    events = []
+    for i in range(n):
+        cert = i // 4
+        wire = make_wire_event(
+            kinds[i % 4],
+            certificate_id=f"c{cert}",
+            device_id=f"d{cert}",
+            uuid=f"u{i}",
+            published=T0 + timedelta(minutes=cert + i % 4),
+        )
+        events.append(parse_event(wire))
+    rng.shuffle(events)
+    return events
+
+
+def peak_stream_memory(path: Path) -> dict[str, float]:
+    """Stream a file in a fresh process: peak RSS, and Python's own peak (tracemalloc)."""
+    code = f"""
+import re, time
+from pathlib import Path
+def hwm():  # peak RSS of this process (VmHWM is reset by exec, unlike ru_maxrss)
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1)) / 1024
+from okta_pki_events import LifecycleTracker, iter_events
+base = hwm()
+tracker = LifecycleTracker()
+start = time.perf_counter()
+events = iter_events({str(path)!r})
+for event in events:
+    pass
+elapsed = time.perf_counter() - start
+print(events.stats.read, elapsed, base, hwm())
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    read, elapsed, base, peak = out.stdout.split()
+    return {
+        "events": float(read),
+        "seconds": float(elapsed),
+        "rss_at_start_mb": float(base),
+        "peak_rss_mb": float(peak),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small data, fewer repeats")
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--million", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.quick:
+        args.events, args.million, args.repeat = 5_000, 50_000, 3
+    rng = random.Random(20261125)
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {platform.processor() or '?'}, "
+        f"{platform.python_implementation()} {platform.python_version()}",
+        "pydantic": pydantic.VERSION,
+    }
+    print(f"# okta-pki-events benchmarks ({results['machine']}, pydantic {pydantic.VERSION})")
+
+    pki_path = DATA / "pki.ndjson"
+    write_lines(pki_path, (realistic(rng, n) for n in range(args.events)))
+    lines = pki_path.read_bytes().splitlines()
+    size = sum(map(len, lines)) / len(lines)
+    print(f"\n## Typed parse: {len(lines):,} PKI events of {size:,.0f} bytes, all 15 types")
+    runs = references(lines)
+    runs["parse_event per line"] = per_line(lines, parse_event)
+    runs["json.loads per line (file)"] = over_file(pki_path, json.loads)
+    runs["iter_events (file)"] = stream(pki_path)
+    rates = best_rate(runs, args.repeat)
+    base = rates["json.loads"]
+    for name, rate in rates.items():
+        print(f"{name:32s} {rate:12,.0f} events/s {rate / base:6.2f}x json.loads")
+    ours = rates["iter_events (file)"]
+    file_json = rates["json.loads per line (file)"]
+    print(
+        f"\niter_events vs json.loads over the same file: {ours / file_json:.2f}x (target >= 1.0x)"
+    )
+    if "msgspec Structs" in rates:
+        print(f"iter_events vs msgspec: {ours / rates['msgspec Structs']:.2f}x (target >= 0.45x)")
+    if "okta SDK from_json" in rates:
+        sdk = rates["okta SDK from_json"]
+        print(f"iter_events vs Okta SDK from_json: {ours / sdk:.2f}x (target >= 2x)")
+    results["typed"] = rates
+
+    print("\n## Mixed stream: 1% PKI events among Log Streaming's other types")
+    others = non_pki_samples()
+    mixed_path = DATA / "mixed.ndjson"
+
+    def mixed_rows() -> Iterable[dict[str, Any]]:
+        for n in range(args.events * 5):
+            if rng.random() < 0.01:
+                yield realistic(rng, n)
+            else:
+                row = dict(rng.choice(others))
+                row["uuid"] = f"nonpki-{n}"
+                yield row
+
+    write_lines(mixed_path, mixed_rows())
+    mixed = best_rate(
+        {
+            "json.loads per line (file)": over_file(mixed_path, json.loads),
+            "iter_events only_pki (file)": stream(mixed_path),
+            "iter_events all types (file)": stream(mixed_path, only_pki=False),
+        },
+        args.repeat,
+    )
+    for name, rate in mixed.items():
+        print(f"{name:32s} {rate:12,.0f} records/s")
+    ratio = mixed["iter_events only_pki (file)"] / mixed["json.loads per line (file)"]
+    print(f"pre-filter speed-up vs json.loads: {ratio:.2f}x (target >= 3x)")
+    print(
+        "pre-filter speed-up vs validating every record: "
+        f"{mixed['iter_events only_pki (file)'] / mixed['iter_events all types (file)']:.2f}x"
+    )
+    results["mixed"] = mixed
+
+    print("\n## Memory")
+    per_event = retained_bytes_per_event(lines)
+    print(f"retained memory per parsed event: {per_event:,.0f} bytes ({size:,.0f} bytes of JSON)")
+    results["retained_bytes_per_event"] = per_event
+
+    print(f"\n## Lifecycle reduction ({args.million:,} events)")
+    life_n = min(args.million, 250_000)
+    events = lifecycle_events(rng, life_n)
+    gc.collect()
+    gc.freeze()  # the parsed events are long-lived: keep them out of the collector's scans
+    start = time.perf_counter()
+    report = build_lifecycles(events)
+    elapsed = time.perf_counter() - start
+    gc.unfreeze()
+    life_rate = life_n / elapsed
+    print(
+        f"build_lifecycles on {life_n:,} pre-parsed events: {life_rate:,.0f} events/s "
+        f"({len(report.certificates):,} certificates) = {life_rate / ours:.1f}x the parse rate "
+        "(target >= 10x)"
+    )
+    results["lifecycle_events_per_s"] = life_rate
+    del events, report
+    gc.collect()
+
+    big = DATA / "million.ndjson"
+    if not big.exists() or sum(1 for _ in big.open("rb")) != args.million:
+        write_lines(big, (realistic(rng, n) for n in range(args.million)))
+    memory = peak_stream_memory(big)
+    print(
+        f"streaming {memory['events']:,.0f} events: {memory['events'] / memory['seconds']:,.0f} "
+        f"events/s, peak RSS {memory['peak_rss_mb']:.0f} MB ({memory['rss_at_start_mb']:.0f} MB "
+        "after import, before reading) (target < 100 MB)"
+    )
+    results["stream_memory"] = memory
+
+    print("\n## Import")
+    ours_import, pydantic_import = import_time()
+    print(
+        f"python -c 'import okta_pki_events': {ours_import * 1000:.0f} ms "
+        f"(python -c 'import pydantic': {pydantic_import * 1000:.0f} ms)"
+    )
+    results["import_s"] = {"okta_pki_events": ours_import, "pydantic": pydantic_import}
+    (DATA / "last.json").write_text(json.dumps(results, indent=2))
+    print(f"\nresults written to {DATA / 'last.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
