@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint typecheck unit docs docs-serve bench schema examples clean
+.PHONY: demo test lint typecheck unit docs-build docs bench schema examples clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,13 @@ typecheck: $(VENV)/.dev-installed
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest -q
 
-docs: $(VENV)/.dev-installed
+docs-build: $(VENV)/.dev-installed
 	$(BIN)/mkdocs build --strict --site-dir site
 
-docs-serve: $(VENV)/.dev-installed
+docs: $(VENV)/.dev-installed
 	$(BIN)/mkdocs serve
 
-test: lint typecheck unit docs
+test: lint typecheck unit docs-build
 
 schema: $(VENV)/.dev-installed
 	$(PY) scripts/export_schema.py

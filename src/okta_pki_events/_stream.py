@@ -137,6 +137,7 @@ class _Probe(TypedDict):
 _PROBE = TypeAdapter(_Probe)
 
 _HEAD = 512
+_DENSE = 2
 _BLANK_STARTS = frozenset({b"", b" ", b"\t", b"\n", b"\r", "", " ", "\t", "\n", "\r"})
 _LINE_MODE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _CHUNK = 1 << 16
@@ -285,8 +286,8 @@ class _Reader:
     def _line_mode(self, lines: Iterator[tuple[int, Any]]) -> Iterator[Any]:
         """The hot loop of NDJSON: one record per line, inlined for speed.
 
-        Two strategies give the same results and adapt to the stream: after a PKI record
-        the next line is parsed straight away (PKI-dense exports); after another record it
+        Two strategies give the same results and adapt to the stream: after two PKI records
+        in a row the next line is parsed straight away (PKI-dense exports); otherwise it
         is first probed, a validator that checks the JSON and reads only the top-level
         ``eventType`` (Log Streaming, where PKI is rare), so that a non-PKI record is skipped
         without a full validation, or validated straight against its type's model. Either
@@ -299,60 +300,82 @@ class _Reader:
         only_pki, records, name = self.only_pki, self.records, self.name
         on_unknown = self.on_unknown
         probe = _PROBE.validator.validate_json
-        last_pki = True
-        for number, text in lines:
-            if not isinstance(text, (bytes, str)):
-                yield from self._document(text, number)
-                continue
-            # A trailing newline is fine for the JSON parser; strip only what starts blank.
-            stripped = text.strip() if text[:1] in _BLANK_STARTS else text
-            if not stripped:
-                continue
-            if _is_document(stripped[:_HEAD]):
-                yield from self._line(stripped, number, document=True)
-                continue
-            event_type: str | None = None
-            if not last_pki:
+        pki_run = _DENSE  # consecutive PKI records: parse straight away once it reaches _DENSE
+        skips = 0  # skipped records not yet added to stats (added before any yield)
+        stripped: Any
+        try:
+            for number, text in lines:
+                if type(text) is bytes:
+                    stripped = text.strip() if text[:1] in _BLANK_STARTS else text
+                    if not stripped:
+                        continue
+                    head = stripped[:_HEAD]
+                    document = (
+                        head[:1] == b"["
+                        or b"aws.partner/okta.com" in head
+                        or b"com.okta.event_hook" in head
+                    )
+                elif isinstance(text, (bytes, str)):
+                    stripped = text.strip() if text[:1] in _BLANK_STARTS else text
+                    if not stripped:
+                        continue
+                    document = _is_document(stripped[:_HEAD])
+                else:
+                    stripped, document = text, True
+                event_type: str | None = None
+                if not document and pki_run < _DENSE:
+                    try:
+                        event_type = probe(stripped)["eventType"]
+                    except ValidationError:
+                        document = _maybe_envelope(stripped)
+                        event_type = None
+                        # broken, unless an envelope: the full parse below reports it precisely
+                    else:
+                        if only_pki and not event_type.startswith(PKI_PREFIX):
+                            if event_type == EVENT_HOOK_EVENT_TYPE and _maybe_envelope(stripped):
+                                document = True
+                            else:
+                                skips += 1
+                                continue
+                if skips:
+                    stats.read += skips
+                    stats.skipped += skips
+                    skips = 0
+                if document:
+                    if isinstance(stripped, (bytes, str)):
+                        yield from self._line(stripped, number, document=True)
+                    else:
+                        yield from self._document(stripped, number)
+                    continue
                 try:
-                    event_type = probe(stripped)["eventType"]
-                except ValidationError as exc:
+                    if event_type is None:
+                        event = parse_event(stripped, on_unknown=on_unknown)
+                    else:
+                        event = parse_json_of_type(stripped, event_type, on_unknown)
+                except ValueError as exc:
                     if _maybe_envelope(stripped):
                         yield from self._line(stripped, number, document=True)
-                    else:
-                        stats.read += 1
-                        yield from self._fail(number, None, exc, stripped)
-                    continue
-                if only_pki and not event_type.startswith(PKI_PREFIX):
-                    if event_type == EVENT_HOOK_EVENT_TYPE and _maybe_envelope(stripped):
-                        yield from self._line(stripped, number, document=True)
-                    else:
-                        stats.read += 1
-                        stats.skipped += 1
-                    continue
-            try:
-                if event_type is None:
-                    event = parse_event(stripped, on_unknown=on_unknown)
-                else:
-                    event = parse_json_of_type(stripped, event_type, on_unknown)
-            except ValueError as exc:
-                if _maybe_envelope(stripped):
-                    yield from self._line(stripped, number, document=True)
-                    continue
-                if only_pki and event_type is None and _valid_non_pki(probe, stripped):
+                        continue
                     stats.read += 1
-                    stats.skipped += 1
-                    last_pki = False
+                    if only_pki and event_type is None and _valid_non_pki(probe, stripped):
+                        stats.skipped += 1
+                        pki_run = 0
+                        continue
+                    yield from self._fail(number, None, exc, stripped)
                     continue
                 stats.read += 1
-                yield from self._fail(number, None, exc, stripped)
-                continue
-            stats.read += 1
-            last_pki = isinstance(event, BasePkiEvent)
-            if only_pki and not last_pki:
-                stats.skipped += 1
-                continue
-            stats.parsed += 1
-            yield Record(event, None, number, None, name) if records else event
+                if isinstance(event, BasePkiEvent):
+                    pki_run += 1
+                else:
+                    pki_run = 0
+                    if only_pki:
+                        stats.skipped += 1
+                        continue
+                stats.parsed += 1
+                yield Record(event, None, number, None, name) if records else event
+        finally:
+            stats.read += skips
+            stats.skipped += skips
 
     def _multiline_document(
         self, first: str | bytes, start: int, rest: Iterator[tuple[int, str | bytes]]
