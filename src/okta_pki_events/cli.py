@@ -84,9 +84,11 @@ def _progress() -> Iterator[Callable[[StreamStats], None]]:
         transient=True,
     ) as bar:
         task = bar.add_task("reading", total=None)
+        shown = [0]
 
         def update(stats: StreamStats) -> None:
-            if stats.read % PROGRESS_EVERY == 0:
+            if stats.read - shown[0] >= PROGRESS_EVERY:
+                shown[0] = stats.read
                 bar.update(task, description=f"{stats.read:,} records read")
 
         yield update
