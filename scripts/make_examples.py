@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from okta_pki_events.testing import make_wire_event
+
 SEED = 20261125
 OUT = Path(__file__).resolve().parent.parent / "examples" / "pki-events.ndjson"
 START = datetime(2026, 8, 1, tzinfo=timezone.utc)
@@ -37,88 +39,41 @@ class Maker:
     def event(
         self, event_type: str, at: datetime, targets: list[dict[str, Any]], **more: Any
     ) -> dict[str, Any]:
+        """One event: the testing kit's realistic defaults, varied as real exports vary."""
         rng = self.rng
-        admin = rng.random() < 0.3
-        actor = (
-            {
-                "id": "00u1adminAbCdEf0g4",
-                "type": "User",
-                "alternateId": "pki.admin@example.com",
-                "displayName": "PKI Admin",
-                "detailEntry": None,
-            }
-            if admin
-            else {
-                "id": "0oa1systemPkiJob0g4",
-                "type": "SystemPrincipal",
-                "alternateId": "system@okta.com",
-                "displayName": "Okta System",
-                "detailEntry": None,
-            }
-        )
+        event = make_wire_event(event_type, uuid=self.uuid(), published=stamp(at), target=targets)
         ip = f"198.51.100.{rng.randint(1, 254)}"
-        geo = {
-            "city": "San Francisco",
-            "state": "California",
-            "country": "United States",
-            "postalCode": rng.choice(["94107", 94107, None]),
-            "geolocation": {"lat": 37.7697, "lon": -122.3933},
+        geo = event["client"]["geographicalContext"]
+        geo["postalCode"] = rng.choice(["94107", 94107, None])
+        event["client"]["ipAddress"] = ip
+        event["version"] = rng.choice(["0", "0", "0", 0])
+        event["severity"] = "WARN" if "revoke" in event_type or "warn" in event_type else "INFO"
+        event["device"] = None
+        event["authenticationContext"] = {
+            "authenticationProvider": None,
+            "credentialProvider": None,
+            "credentialType": rng.choice([None, "CERTIFICATE"]),
+            "issuer": None,
+            "interface": None,
+            "authenticationStep": 0,
+            "externalSessionId": f"idx{rng.getrandbits(40):010x}",
         }
-        event: dict[str, Any] = {
-            "uuid": self.uuid(),
-            "published": stamp(at),
-            "eventType": event_type,
-            "version": rng.choice(["0", "0", "0", 0]),
-            "severity": "WARN" if "revoke" in event_type or "warn" in event_type else "INFO",
-            "legacyEventType": None,
-            "displayMessage": event_type.replace("pki.", "").replace(".", " ").capitalize(),
-            "actor": actor,
-            "client": {
-                "userAgent": {
-                    "rawUserAgent": "Okta Verify/9.27.0",
-                    "os": "Mac OS X",
-                    "browser": "UNKNOWN",
-                },
-                "zone": "null",
-                "device": "Computer",
-                "id": None,
-                "ipAddress": ip,
-                "geographicalContext": geo,
-            },
-            "device": None,
-            "authenticationContext": {
-                "authenticationProvider": None,
-                "credentialProvider": None,
-                "credentialType": rng.choice([None, "CERTIFICATE"]),
-                "issuer": None,
-                "interface": None,
-                "authenticationStep": 0,
-                "externalSessionId": f"idx{rng.getrandbits(40):010x}",
-            },
-            "securityContext": {
-                "asNumber": 64496,
-                "asOrg": "example networks",
-                "isp": "example isp",
-                "domain": "example.com",
-                "isProxy": False,
-            },
-            "debugContext": {
-                "debugData": {
-                    "requestId": f"Zx{rng.getrandbits(64):016x}",
-                    "requestUri": "/api/v1/pki",
-                    "url": "/api/v1/pki?",
-                }
-            },
-            "outcome": {"result": "SUCCESS", "reason": None},
-            "target": targets,
-            "transaction": {
-                "type": "WEB" if admin else "JOB",
-                "id": f"Zx{rng.getrandbits(64):016x}",
-                "detail": {},
-            },
-            "request": {
-                "ipChain": [{"ip": ip, "geographicalContext": geo, "version": "V4", "source": None}]
-            },
+        event["securityContext"] = {
+            "asNumber": 64496,
+            "asOrg": "example networks",
+            "isp": "example isp",
+            "domain": "example.com",
+            "isProxy": False,
+        }
+        event["debugContext"] = {
+            "debugData": {
+                "requestId": f"Zx{rng.getrandbits(64):016x}",
+                "requestUri": "/api/v1/pki",
+                "url": "/api/v1/pki?",
+            }
+        }
+        event["request"] = {
+            "ipChain": [{"ip": ip, "geographicalContext": geo, "version": "V4", "source": None}]
         }
         event.update(more)
         return event

@@ -66,6 +66,9 @@ def test_ndjson_file_with_bad_lines_counts_and_line_numbers(tmp_path: Path) -> N
     assert "published" in failures[1].message
     assert failures[1].message.startswith(f"{path}:6: published:")
     assert failures[0].raw == '{"uuid": "broken",'
+    # reported as the line reads, not with its line ending ("EOF", not "at line 2")
+    assert "EOF while parsing" in failures[0].message
+    assert "line 2" not in failures[0].message
     assert stream.stats == StreamStats(read=6, parsed=3, failed=2, skipped=1)
 
 

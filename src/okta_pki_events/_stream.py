@@ -361,7 +361,7 @@ class _Reader:
                         stats.skipped += 1
                         pki_run = 0
                         continue
-                    yield from self._fail(number, None, exc, stripped)
+                    yield from self._fail(number, None, _error_without_eol(exc, stripped), stripped)
                     continue
                 stats.read += 1
                 if isinstance(event, BasePkiEvent):
@@ -412,6 +412,23 @@ def _is_document(stripped: str | bytes) -> bool:
             stripped[:1] == b"[" or b"aws.partner/okta.com" in stripped or b'"events"' in stripped
         )
     return stripped[:1] == "[" or "aws.partner/okta.com" in stripped or '"events"' in stripped
+
+
+def _error_without_eol(error: ValueError, text: str | bytes) -> ValueError:
+    """The error of a record parsed with its line ending, as it reads without it.
+
+    The hot loop parses lines with their trailing newline (the JSON parser ignores it); a
+    record cut short would then be reported as broken "at line 2". Parsing the stripped
+    text again (only on failure) gives the error as the user sees the line.
+    """
+    stripped = text.strip()
+    if len(stripped) == len(text):
+        return error
+    try:
+        parse_event(stripped)
+    except ValueError as clean:
+        return clean
+    return error
 
 
 def _valid_non_pki(probe: Callable[[Any], Any], text: str | bytes) -> bool:

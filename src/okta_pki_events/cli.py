@@ -135,16 +135,17 @@ def _stats_dict(stats: StreamStats) -> dict[str, int]:
     }
 
 
-def _read_all(files: tuple[str, ...], *, only_pki: bool) -> tuple[list[Any], StreamStats]:
-    """Items of every file (events and failures) and the summed stats."""
-    items: list[Any] = []
+def _consume(
+    files: tuple[str, ...], *, only_pki: bool, on_error: OnError, sink: Callable[[Any], None]
+) -> StreamStats:
+    """Stream every file into ``sink`` (events, and failures with ``collect``); sum the stats."""
     total = StreamStats()
-    for _, item, stats in _drain(files, only_pki=only_pki, on_error="collect"):
+    for _, item, stats in _drain(files, only_pki=only_pki, on_error=on_error):
         if item is None:
             _add(total, stats)
         else:
-            items.append(item)
-    return items, total
+            sink(item)
+    return total
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -211,26 +212,35 @@ def validate(files: tuple[str, ...], only_pki: bool, as_json: bool) -> None:
     sys.exit(1 if total.failed else 0)
 
 
-def _summarise(events: list[LogEvent]) -> dict[str, Any]:
-    types: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    severities: Counter[str] = Counter()
-    first: datetime | None = None
-    last: datetime | None = None
-    for event in events:
-        types[event.event_type] += 1
+class _Summary:
+    """Counts per type, outcome and severity, and the time range, kept as events stream by."""
+
+    def __init__(self) -> None:
+        self.types: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+        self.severities: Counter[str] = Counter()
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    def add(self, event: LogEvent) -> None:
+        self.types[event.event_type] += 1
         result = event.outcome.result if event.outcome else None
-        outcomes[result or "(none)"] += 1
-        severities[event.severity or "(none)"] += 1
-        first = event.published if first is None or event.published < first else first
-        last = event.published if last is None or event.published > last else last
-    return {
-        "event_types": dict(sorted(types.items())),
-        "outcomes": dict(outcomes.most_common()),
-        "severities": dict(severities.most_common()),
-        "first_published": format_okta_datetime(first) if first else None,
-        "last_published": format_okta_datetime(last) if last else None,
-    }
+        self.outcomes[result or "(none)"] += 1
+        self.severities[event.severity or "(none)"] += 1
+        published = event.published
+        if self.first is None or published < self.first:
+            self.first = published
+        if self.last is None or published > self.last:
+            self.last = published
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event_types": dict(sorted(self.types.items())),
+            "outcomes": dict(self.outcomes.most_common()),
+            "severities": dict(self.severities.most_common()),
+            "first_published": format_okta_datetime(self.first) if self.first else None,
+            "last_published": format_okta_datetime(self.last) if self.last else None,
+        }
 
 
 def _counter_table(title: str, counts: dict[str, int], column: str) -> Table:
@@ -248,9 +258,9 @@ def _counter_table(title: str, counts: dict[str, int], column: str) -> Table:
 def summary(files: tuple[str, ...], as_json: bool) -> None:
     """Count the PKI events per type, outcome and severity, and give their time range."""
     _check_files(files)
-    items, total = _read_all(files, only_pki=True)
-    events = [i for i in items if isinstance(i, LogEvent)]
-    data = _summarise(events) | {"stats": _stats_dict(total)}
+    counts = _Summary()
+    total = _consume(files, only_pki=True, on_error="skip", sink=counts.add)
+    data = counts.as_dict() | {"stats": _stats_dict(total)}
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -267,12 +277,7 @@ def summary(files: tuple[str, ...], as_json: bool) -> None:
 
 def _lifecycle_report(files: tuple[str, ...]) -> tuple[LifecycleReport, StreamStats]:
     tracker = LifecycleTracker()
-    total = StreamStats()
-    for _, item, stats in _drain(files, only_pki=True, on_error="skip"):
-        if item is None:
-            _add(total, stats)
-        else:
-            tracker.feed(item)
+    total = _consume(files, only_pki=True, on_error="skip", sink=tracker.feed)
     return tracker.report(), total
 
 

@@ -401,23 +401,7 @@ LifecycleEvent: TypeAlias = Union[
 """The models of the ``pki.cert.lifecycle.*`` event types."""
 
 
-KNOWN_MODELS: tuple[type[BaseKnownPkiEvent], ...] = (
-    PkiCaAddEvent,
-    PkiCaDeleteEvent,
-    PkiCaExpirationWarnEvent,
-    PkiCaRenewEvent,
-    PkiCaScopeMappingUpdateEvent,
-    PkiCertBindEvent,
-    PkiCertCrlDownloadFailureEvent,
-    PkiCertIssueEvent,
-    PkiCertLifecycleActivateEvent,
-    PkiCertLifecycleDeleteEvent,
-    PkiCertLifecycleHoldEvent,
-    PkiCertLifecycleRevokeEvent,
-    PkiCertLifecycleSuspendEvent,
-    PkiCertRenewEvent,
-    PkiCertRevokeEvent,
-)
+KNOWN_MODELS: tuple[type[BaseKnownPkiEvent], ...] = get_args(KnownPkiEvent)
 """The 15 models, in the order of ``EVENT_TYPES``."""
 
 EVENT_MODELS: Mapping[str, type[BaseKnownPkiEvent]] = MappingProxyType(
