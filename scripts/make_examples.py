@@ -164,7 +164,8 @@ def build(rng: random.Random, certificates: int = 1500) -> list[str]:
             f"crt{n:05d}x{rng.getrandbits(24):06x}",
             f"guo{n:05d}d{rng.getrandbits(24):06x}",
         )
-        path = ANOMALIES[n % len(ANOMALIES)] if n % 150 == 7 else rng.choices(PATHS, weights)[0][1]
+        anomaly = ANOMALIES[(n // 150) % len(ANOMALIES)]
+        path = anomaly if n % 150 == 7 else rng.choices(PATHS, weights)[0][1]
         at = START + timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         for step in path:
             targets = (
@@ -238,6 +239,10 @@ def build(rng: random.Random, certificates: int = 1500) -> list[str]:
         if n % 5 == 2:
             at += timedelta(days=rng.uniform(1, 10))
             events.append(maker.event("pki.ca.delete", at, [ca_target(ca_id, "REVOKED")]))
+            if n == 7:  # an anomaly: the CA added again while present
+                events.append(
+                    maker.event("pki.ca.add", at - timedelta(hours=1), [ca_target(ca_id)])
+                )
             if n == 2:  # an anomaly: an event after the CA was deleted
                 events.append(
                     maker.event(
@@ -278,6 +283,10 @@ def build(rng: random.Random, certificates: int = 1500) -> list[str]:
     # At-least-once delivery: about 2% duplicates, re-sent later in the stream.
     for line in rng.sample(lines, len(lines) // 50):
         lines.insert(rng.randrange(len(lines)), line)
+    # An anomaly: one uuid delivered twice with different content.
+    conflicting = json.loads(lines[1])
+    conflicting["outcome"] = {"result": "FAILURE", "reason": "redelivered differently"}
+    lines.insert(rng.randrange(len(lines)), json.dumps(conflicting, separators=(",", ":")))
     # Log Streaming carries every event type: a few non-PKI events.
     for n in range(30):
         lines.insert(
