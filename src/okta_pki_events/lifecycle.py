@@ -145,7 +145,6 @@ CA_EVENT_TYPES: frozenset[str] = frozenset(
 )
 """The event types tracked on certificate authorities."""
 
-_CRL_TYPES = frozenset(t for t, m in EVENT_MODELS.items() if m is PkiCertCrlDownloadFailureEvent)
 
 KeyFunction = Callable[[BasePkiEvent], "str | None"]
 """Maps a certificate event to the key of its certificate (None: no certificate)."""
@@ -640,12 +639,14 @@ def _replay_certificate(
     timeline: list[TimelineEntry] = []
     append = timeline.append
     make = tuple.__new__
+    next_state = _NEXT.get
     for published, uuid, event_type, result, _, device in items:
         if result is not None and result not in SUCCESS_RESULTS:
             append(make(TimelineEntry, (published, uuid, event_type, result, False, state, state)))
             continue
         if started:
-            if (event_type, state) not in _NEXT:
+            new_state = next_state((event_type, state))
+            if new_state is None:
                 entry = make(
                     TimelineEntry, (published, uuid, event_type, result, False, state, state)
                 )
@@ -654,7 +655,6 @@ def _replay_certificate(
                 )
                 append(entry)
                 continue
-            new_state = _NEXT[event_type, state]
         else:
             started, complete = True, event_type == _ISSUE
             new_state = _FIRST_SEEN[event_type]
