@@ -15,7 +15,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.testing import (
+    make_ca_target as ca_target,
+)
+from okta_pki_events.testing import (
+    make_certificate_target as cert_target,
+)
+from okta_pki_events.testing import (
+    make_device_target as device_target,
+)
+from okta_pki_events.testing import (
+    make_wire_event,
+)
 
 SEED = 20261125
 OUT = Path(__file__).resolve().parent.parent / "examples" / "pki-events.ndjson"
@@ -77,46 +88,6 @@ class Maker:
         }
         event.update(more)
         return event
-
-
-def cert_target(cert_id: str) -> dict[str, Any]:
-    return {
-        "id": cert_id,
-        "type": "Certificate",
-        "alternateId": f"CN={cert_id}, O=Example Corp",
-        "displayName": "Device certificate",
-        "detailEntry": {"fingerprintAlgorithm": "SHA1", "fingerprint": cert_id.encode().hex()[:40]},
-    }
-
-
-def device_target(device_id: str) -> dict[str, Any]:
-    return {
-        "id": device_id,
-        "type": "Device",
-        "alternateId": device_id,
-        "displayName": "Laptop",
-        "detailEntry": None,
-    }
-
-
-def ca_target(
-    ca_id: str, status: str = "VALID", cert_type: str = "Intermediate Certificate Authority"
-) -> dict[str, Any]:
-    return {
-        "id": ca_id,
-        "type": "CertificateAuthority",
-        "alternateId": f"CN={ca_id}, O=Example Corp",
-        "displayName": f"Example CA {ca_id}",
-        "detailEntry": {
-            "certType": cert_type,
-            "authorityInstanceId": f"inst-{ca_id}",
-            "notBefore": "1717200000000",
-            "notAfter": "1874966400000",
-            "certStatus": status,
-            "certName": ca_id,
-            "issuerName": "CN=Example Root CA, O=Example Corp, C=US",
-        },
-    }
 
 
 # The path a certificate takes: each step is (event type, mean days after the previous).

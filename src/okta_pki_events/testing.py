@@ -40,6 +40,9 @@ __all__ = [
     "events",
     "json_values",
     "lifecycle_sequences",
+    "make_ca_target",
+    "make_certificate_target",
+    "make_device_target",
     "make_event",
     "make_wire_event",
     "okta_timestamps",
@@ -207,14 +210,42 @@ def _actor(system: bool) -> dict[str, Any]:
     }
 
 
-def _ca_target(ca_id: str, status: str = "VALID") -> dict[str, Any]:
+def make_certificate_target(certificate_id: str) -> dict[str, Any]:
+    """A wire ``target`` entry of a device certificate (type ``Certificate``)."""
+    return {
+        "id": certificate_id,
+        "type": "Certificate",
+        "alternateId": f"CN={certificate_id}, O=Example Corp",
+        "displayName": "Device certificate",
+        "detailEntry": {
+            "fingerprintAlgorithm": "SHA1",
+            "fingerprint": certificate_id.encode().hex()[:40],
+        },
+    }
+
+
+def make_device_target(device_id: str) -> dict[str, Any]:
+    """A wire ``target`` entry of a device (type ``Device``)."""
+    return {
+        "id": device_id,
+        "type": "Device",
+        "alternateId": device_id,
+        "displayName": "Laptop",
+        "detailEntry": None,
+    }
+
+
+def make_ca_target(
+    ca_id: str, status: str = "VALID", cert_type: str = "Intermediate Certificate Authority"
+) -> dict[str, Any]:
+    """A wire ``target`` entry of a certificate authority, with its CA details."""
     return {
         "id": ca_id,
         "type": "CertificateAuthority",
         "alternateId": f"CN={ca_id}, O=Example Corp",
         "displayName": f"Example CA {ca_id}",
         "detailEntry": {
-            "certType": "Intermediate Certificate Authority",
+            "certType": cert_type,
             "authorityInstanceId": f"inst-{ca_id}",
             "notBefore": "1717200000000",
             "notAfter": "1874966400000",
@@ -257,11 +288,11 @@ def make_wire_event(
     targets: list[dict[str, Any]]
     debug: dict[str, Any] = {"requestId": "ZxRequest0001", "requestUri": "/api/v1/pki"}
     if canonical.startswith("pki.ca."):
-        targets = [_ca_target(ca_id)]
+        targets = [make_ca_target(ca_id)]
         if canonical == "pki.ca.expiration.warn" and reason is None:
             reason = "EXPIRING_3_MONTHS"
         if canonical == "pki.ca.renew":
-            targets = [_ca_target(ca_id, "EXPIRED"), _ca_target(f"{ca_id}-renewed")]
+            targets = [make_ca_target(ca_id, "EXPIRED"), make_ca_target(f"{ca_id}-renewed")]
         if canonical == "pki.ca.scope.mapping.update":
             targets = [
                 {
@@ -277,25 +308,9 @@ def make_wire_event(
                 }
             ]
     else:
-        targets = [
-            {
-                "id": certificate_id,
-                "type": "Certificate",
-                "alternateId": f"CN={certificate_id}, O=Example Corp",
-                "displayName": "Device certificate",
-                "detailEntry": {"fingerprintAlgorithm": "SHA1", "fingerprint": "3f1c9a0b7d2e"},
-            }
-        ]
+        targets = [make_certificate_target(certificate_id)]
         if device_id is not None:
-            targets.append(
-                {
-                    "id": device_id,
-                    "type": "Device",
-                    "alternateId": device_id,
-                    "displayName": "Laptop",
-                    "detailEntry": None,
-                }
-            )
+            targets.append(make_device_target(device_id))
         if canonical == "pki.cert.crl_download_failure":
             debug |= {"crlUrl": "http://crl.example.com/ca.crl", "httpStatusCode": "404"}
             outcome, reason = "FAILURE" if outcome == "SUCCESS" else outcome, reason or "HTTP 404"
