@@ -251,6 +251,9 @@ def test_the_pre_filter_never_drops_a_pki_record(raw: dict[str, Any], data: st.D
 
 RECORD_KINDS = {
     "pki": line(pki(7)),
+    "non_pki_mentioning_pki_missing_uuid": line(
+        {k: v for k, v in NON_PKI.items() if k != "uuid"} | {"displayMessage": "pki.cert talk"}
+    ),
     "pki_unknown_type": line(pki(8) | {"eventType": "pki.cert.quarantine"}),
     "pki_broken_field": line(pki(9) | {"target": {"id": "x"}}),
     "pki_escaped_type": line(pki(10)).replace('"pki.cert.issue"', '"\\u0070ki.cert.issue"'),
@@ -261,11 +264,12 @@ RECORD_KINDS = {
 }
 
 
-def fate(records: list[str], only_pki: bool) -> list[str]:
+def fate(records: list[str], only_pki: bool, *, as_file: bool = False) -> list[str]:
     """What became of the last record: parsed, skipped or failed."""
 
     def stats_of(items: list[str]) -> StreamStats:
-        stream = iter_events(items, on_error="collect", only_pki=only_pki)
+        source: Any = items if not as_file else io.BytesIO("\n".join(items).encode())
+        stream = iter_events(source, on_error="collect", only_pki=only_pki)
         for _ in stream:
             pass
         return stream.stats
@@ -283,15 +287,16 @@ def fate(records: list[str], only_pki: bool) -> list[str]:
 @pytest.mark.parametrize("kind", sorted(RECORD_KINDS))
 def test_a_records_fate_does_not_depend_on_what_came_before(kind: str, only_pki: bool) -> None:
     record = RECORD_KINDS[kind]
-    fates = {
-        tuple(fate([*prefix, record], only_pki))
-        for prefix in (
-            [],
-            [RECORD_KINDS["pki"]],
-            [RECORD_KINDS["non_pki"]],
-            [RECORD_KINDS["broken_json"]],
-        )
-    }
+    prefixes: list[list[str]] = [
+        [],
+        [RECORD_KINDS["pki"]],
+        [RECORD_KINDS["pki"], RECORD_KINDS["pki"]],
+        [RECORD_KINDS["non_pki"]],
+        [RECORD_KINDS["broken_json"]],
+    ]
+    fates = {tuple(fate([*prefix, record], only_pki)) for prefix in prefixes}
+    # and read from a file, where the first line takes another path
+    fates |= {tuple(fate([*prefix, record], only_pki, as_file=True)) for prefix in prefixes}
     assert len(fates) == 1, fates
     (only,) = fates
     assert len(only) == 1
@@ -302,6 +307,7 @@ def test_a_records_fate_does_not_depend_on_what_came_before(kind: str, only_pki:
         "pki_escaped_type": "parsed",
         "non_pki": "skipped" if only_pki else "parsed",
         "non_pki_missing_uuid": "skipped" if only_pki else "failed",
+        "non_pki_mentioning_pki_missing_uuid": "skipped" if only_pki else "failed",
         "broken_json": "failed",
         "no_event_type": "failed",
     }[kind]

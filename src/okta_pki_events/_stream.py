@@ -184,7 +184,7 @@ class _Reader:
         """Parse one record (text or decoded) and yield it, or its failure, or nothing."""
         stats = self.stats
         stats.read += 1
-        if self.only_pki and isinstance(data, (bytes, str)) and not _mentions_pki(data):
+        if self.only_pki and isinstance(data, (bytes, str)):
             try:
                 event_type = _PROBE.validate_json(data)["eventType"]
             except ValidationError as exc:
@@ -447,13 +447,6 @@ def _maybe_envelope(stripped: str | bytes) -> bool:
     return "aws.partner/okta.com" in stripped or '"events"' in stripped
 
 
-def _mentions_pki(data: str | bytes) -> bool:
-    """Whether a record's text holds a string starting with ``pki.`` (it may be PKI)."""
-    if isinstance(data, bytes):
-        return b'"pki.' in data
-    return '"pki.' in data
-
-
 def _dumps(value: Any) -> str:
     try:
         return json.dumps(value, default=str)[:100_000]
@@ -466,12 +459,17 @@ def _json_error(exc: ValueError) -> ValueError:
 
 
 def _complete_line(stripped: str | bytes) -> bool:
-    """Whether the first line of a source holds a whole JSON value (so: NDJSON)."""
+    """Whether a source is NDJSON, judged by its first non-blank line.
+
+    A JSON document spread over many lines opens with a line that is not valid JSON on its
+    own and ends with ``[``, ``{`` or ``,`` (``[``, ``{``, ``[{``, ``{"data": {``, ...). Any
+    other first line means NDJSON, even when that line is broken: it is then reported as
+    a bad record, and the lines after it are still read.
+    """
     try:
         json.loads(stripped)
     except ValueError:
-        last = stripped[-1:]
-        return last in (b"}", b"]", "}", "]") and len(stripped) > 1
+        return stripped[-1:] not in (b"[", b"{", b",", "[", "{", ",")
     return True
 
 
