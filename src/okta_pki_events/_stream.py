@@ -40,13 +40,15 @@ __all__ = [
 
 Source: TypeAlias = Union[
     str,
+    bytes,
     "os.PathLike[str]",
     IO[bytes],
     IO[str],
     Iterable[Union[str, bytes, Mapping[str, Any]]],
 ]
 """What the stream functions read: a path (``.ndjson``, ``.jsonl``, ``.json``, any of them
-``.gz``), a binary or text file object, or an iterable of lines, bytes or decoded dicts."""
+``.gz``), JSON text itself (``bytes``, or a ``str`` starting with ``{`` or ``[``), a binary or
+text file object, or an iterable of lines, bytes or decoded dicts."""
 
 OnError: TypeAlias = Literal["raise", "collect", "skip"]
 """What to do with a bad record: raise, yield a ``ParseFailure`` in its place, or drop it."""
@@ -251,6 +253,13 @@ class _Reader:
 
     def __iter__(self) -> Iterator[Any]:
         source = self.source
+        if isinstance(source, (bytes, bytearray)) or (
+            isinstance(source, str) and source.lstrip()[:1] in ("{", "[")
+        ):
+            # JSON text itself (an API response body, say), not a path
+            text = source.encode() if isinstance(source, str) else bytes(source)
+            yield from self._lines(io.BytesIO(text), False)
+            return
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
             self.name = str(path)
