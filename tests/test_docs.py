@@ -10,7 +10,11 @@ from mktestdocs import check_md_file
 
 from .support import ROOT
 
-DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+# docs/changelog.md is generated from CHANGELOG.md by the docs build: not a source.
+DOC_FILES = [
+    ROOT / "README.md",
+    *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "changelog.md"),
+]
 
 
 @pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: p.name)
