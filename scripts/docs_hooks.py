@@ -14,9 +14,9 @@ def _catalog_markdown() -> str:
         "|---|---|---|---|---|---|",
     ]
     for event_type, entry in CATALOG.items():
-        model = EVENT_MODELS[event_type].__name__
+        name = EVENT_MODELS[event_type].__name__
         lines.append(
-            f"| [`{event_type}`](#{event_type.replace('.', '')}) | `{model}` | "
+            f"| [`{event_type}`](#{event_type.replace('.', '')}) | `{name}` | "
             f"{entry.subject.replace('_', ' ')} | {'yes' if entry.oie_only else 'no'} | "
             f"{f'`{entry.legacy_event_type}`' if entry.legacy_event_type else ''} | "
             f"{entry.introduced_in or ''} |"
