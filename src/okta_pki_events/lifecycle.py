@@ -427,12 +427,16 @@ _CERT_MODELS = frozenset(
 )
 
 
+def _succeeded(result: str | None) -> bool:
+    """Whether an event with this ``outcome.result`` happened (absent counts as yes)."""
+    return result is None or result in SUCCESS_RESULTS
+
+
 def _as_pending(record: _Record) -> _Pending:
     if isinstance(record, _Pending):
         return record
     published, uuid, event_type, result, cert_key, device_id = record
-    success = result is None or result in SUCCESS_RESULTS
-    return _Pending(published, uuid, event_type, result, success, cert_key, device_id)
+    return _Pending(published, uuid, event_type, result, _succeeded(result), cert_key, device_id)
 
 
 def _signature(record: _Record) -> str:
@@ -524,37 +528,35 @@ class LifecycleTracker:
         return self
 
     def _pending_of(self, event: BaseKnownPkiEvent) -> _Pending:
+        """The record of a CA event or a CRL failure (certificate events take ``_record_of``)."""
         outcome = event.outcome.result if event.outcome is not None else None
-        success = outcome is None or outcome in SUCCESS_RESULTS
+        success = _succeeded(outcome)
         event_type = event.event_type
-        if event_type in CA_EVENT_TYPES:
-            scope_from = scope_to = None
-            if isinstance(event, PkiCaScopeMappingUpdateEvent):
-                before, after = event.scope_before, event.scope_after
-                scope_from = (before.scope, before.ca_ids) if before else None
-                scope_to = (after.scope, after.ca_ids) if after else None
-            urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
-            return _Pending(
-                event.published,
-                event.uuid,
-                event_type,
-                outcome,
-                success,
-                None,
-                None,
-                tuple(ca_keys(event)),
-                urgency,
-                scope_from,
-                scope_to,
-            )
-        cert_key = self._key(event)
-        if isinstance(event, PkiCertCrlDownloadFailureEvent):  # pragma: no branch
+        if isinstance(event, PkiCertCrlDownloadFailureEvent):
             entry = TimelineEntry(event.published, event.uuid, event_type, outcome)
-            crl = CrlFailure(entry, event.crl_url, event.http_status, cert_key)
+            crl = CrlFailure(entry, event.crl_url, event.http_status, self._key(event))
             return _Pending(
                 event.published, event.uuid, event_type, outcome, success, None, None, crl=crl
             )
-        return _Pending(event.published, event.uuid, event_type, outcome, success, None, None)
+        scope_from = scope_to = None
+        if isinstance(event, PkiCaScopeMappingUpdateEvent):
+            before, after = event.scope_before, event.scope_after
+            scope_from = (before.scope, before.ca_ids) if before else None
+            scope_to = (after.scope, after.ca_ids) if after else None
+        urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
+        return _Pending(
+            event.published,
+            event.uuid,
+            event_type,
+            outcome,
+            success,
+            None,
+            None,
+            tuple(ca_keys(event)),
+            urgency,
+            scope_from,
+            scope_to,
+        )
 
     def report(self) -> LifecycleReport:
         """The lifecycle report of everything fed so far."""
@@ -641,7 +643,7 @@ def _replay_certificate(
     make = tuple.__new__
     next_state = _NEXT.get
     for published, uuid, event_type, result, _, device in items:
-        if result is not None and result not in SUCCESS_RESULTS:
+        if result is not None and result not in SUCCESS_RESULTS:  # not _succeeded(): hot loop
             append(make(TimelineEntry, (published, uuid, event_type, result, False, state, state)))
             continue
         if started:
