@@ -25,6 +25,7 @@ from okta_pki_events.testing import (
     make_device_target as device_target,
 )
 from okta_pki_events.testing import (
+    make_scope_mapping_target,
     make_wire_event,
 )
 
@@ -192,19 +193,7 @@ def build(rng: random.Random, certificates: int = 1500) -> list[str]:
                 maker.event(
                     "pki.ca.scope.mapping.update",
                     at,
-                    [
-                        {
-                            "id": f"map-{ca_id}",
-                            "type": "CertificateAuthorityScopeMapping",
-                            "alternateId": "DEVICE_REGISTRATION",
-                            "displayName": "CA scope mapping",
-                            "detailEntry": None,
-                            "changeDetails": {
-                                "from": {"caIds": [], "scope": "DEVICE_REGISTRATION"},
-                                "to": {"caIds": [ca_id], "scope": "DEVICE_REGISTRATION"},
-                            },
-                        }
-                    ],
+                    [make_scope_mapping_target(ca_id, mapping_id=f"map-{ca_id}")],
                 )
             )
         if n % 5 == 2:

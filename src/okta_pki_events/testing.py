@@ -44,6 +44,7 @@ __all__ = [
     "make_certificate_target",
     "make_device_target",
     "make_event",
+    "make_scope_mapping_target",
     "make_wire_event",
     "okta_timestamps",
     "wire_events",
@@ -256,6 +257,23 @@ def make_ca_target(
     }
 
 
+def make_scope_mapping_target(
+    ca_id: str, mapping_id: str = "pkiScopeMap1a0g4", scope: str = "DEVICE_REGISTRATION"
+) -> dict[str, Any]:
+    """A wire ``target`` entry of a CA scope mapping that gives ``scope`` to ``ca_id``."""
+    return {
+        "id": mapping_id,
+        "type": "CertificateAuthorityScopeMapping",
+        "alternateId": scope,
+        "displayName": "CA scope mapping",
+        "detailEntry": None,
+        "changeDetails": {
+            "from": {"caIds": [], "scope": scope},
+            "to": {"caIds": [ca_id], "scope": scope},
+        },
+    }
+
+
 def _published_text(published: str | datetime | None) -> str:
     if published is None:
         return format_okta_datetime(datetime.now(timezone.utc))
@@ -294,19 +312,7 @@ def make_wire_event(
         if canonical == "pki.ca.renew":
             targets = [make_ca_target(ca_id, "EXPIRED"), make_ca_target(f"{ca_id}-renewed")]
         if canonical == "pki.ca.scope.mapping.update":
-            targets = [
-                {
-                    "id": "pkiScopeMap1a0g4",
-                    "type": "CertificateAuthorityScopeMapping",
-                    "alternateId": "DEVICE_REGISTRATION",
-                    "displayName": "CA scope mapping",
-                    "detailEntry": None,
-                    "changeDetails": {
-                        "from": {"caIds": [], "scope": "DEVICE_REGISTRATION"},
-                        "to": {"caIds": [ca_id], "scope": "DEVICE_REGISTRATION"},
-                    },
-                }
-            ]
+            targets = [make_scope_mapping_target(ca_id)]
     else:
         targets = [make_certificate_target(certificate_id)]
         if device_id is not None:
