@@ -1,0 +1,65 @@
+"""The ``okta-pki-events`` command-line tool (extra ``cli``).
+
+Human output is tables; ``--json`` gives JSON for machines. Exit codes: 0 success, 1 invalid
+records (``validate``) or nothing valid read, 2 usage errors (a missing or unreadable file, a
+directory, an unknown type, a bad option value), 130 interrupted.
+
+Layout: one module per command (``validate.py``, ``summary.py``, ...), each defining a click
+command named like its module; ``_shared.py`` holds what commands share (the consoles, the
+progress display, error handling, reading the inputs, and the options ``--json``, ``--type``,
+``--since``, ``--until``, ``--outcome``). A command is added by writing its module and one
+line in ``COMMANDS`` below: modules are imported only when their command runs (or when
+``--help`` lists them), so that the tool starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from ._shared import run_cli
+
+__all__ = ["COMMANDS", "main", "run"]
+
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "summary": "summary",
+    "lifecycle": "lifecycle",
+    "schema": "schema",
+    "catalog": "catalog",
+}
+"""Command name -> module of this package that defines it (a click command of that name)."""
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported from their modules when first needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        command: Any = getattr(module, cmd_name.replace("-", "_"))
+        if not isinstance(command, click.Command):  # pragma: no cover - a layout mistake
+            raise TypeError(f"{module.__name__}.{cmd_name} is not a click command")
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="okta-pki-events")
+def main() -> None:
+    """Parse, check and summarise the PKI events of Okta's System Log.
+
+    FILE may be NDJSON (.ndjson, .jsonl), a JSON document (.json: an API page, an event-hook
+    delivery, EventBridge events), gzip-compressed or not, or - for standard input.
+    """
+
+
+def run() -> None:
+    """Run the tool: the console entry point (exit 130 on Ctrl-C, quiet on a closed pipe)."""
+    run_cli(main)

@@ -1,0 +1,115 @@
+"""``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import click
+
+from ..lifecycle import LifecycleReport, LifecycleTracker
+from ..models._base import format_okta_datetime
+from ._shared import (
+    EventFilter,
+    counter_table,
+    fail,
+    files_argument,
+    filter_options,
+    json_option,
+    out_console,
+    read_events,
+)
+
+__all__ = ["lifecycle"]
+
+
+@click.command()
+@files_argument
+@click.option(
+    "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
+)
+@click.option("--limit", default=20, show_default=True, help="Anomalies to list (human output).")
+@filter_options
+@json_option
+def lifecycle(
+    files: tuple[str, ...],
+    certificate: str | None,
+    limit: int,
+    event_filter: EventFilter,
+    as_json: bool,
+) -> None:
+    """Rebuild certificate and CA lifecycles: states, anomalies, one certificate's timeline."""
+    tracker = LifecycleTracker()
+    reading = read_events(files, event_filter=event_filter)
+    for event in reading:
+        tracker.feed(event)
+    report, total = tracker.report(), reading.stats
+    if certificate is not None:
+        history = report.certificates.get(certificate)
+        if history is None:
+            fail(f"no certificate {certificate!r} in the input")
+        if as_json:
+            click.echo(json.dumps(report.to_dict()["certificates"][certificate], indent=2))
+            return
+        _print_timeline(report, certificate)
+        return
+    if as_json:
+        click.echo(json.dumps(report.to_dict() | {"stats": reading.counts()}, indent=2))
+        return
+    from rich.table import Table
+
+    out = out_console()
+    out.print(counter_table("Certificates per state", report.state_counts, "state"))
+    cas = Counter(h.state.value for h in report.authorities.values())
+    out.print(counter_table("Certificate authorities", dict(cas), "state"))
+    kinds = Counter(a.kind.value for a in report.anomalies)
+    out.print(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
+    if report.anomalies:
+        table = Table(
+            title=f"First {min(limit, len(report.anomalies))} anomalies", title_justify="left"
+        )
+        for column in ("published", "kind", "key", "event", "state met"):
+            table.add_column(column)
+        for anomaly in report.anomalies[:limit]:
+            table.add_row(
+                format_okta_datetime(anomaly.event.published),
+                anomaly.kind.value,
+                anomaly.key,
+                anomaly.event.event_type,
+                anomaly.state or "new",
+            )
+        out.print(table)
+    incomplete = sum(1 for h in report.certificates.values() if not h.complete)
+    out.print(
+        f"{len(report.certificates):,} certificates ({incomplete:,} issued before the input), "
+        f"{len(report.authorities):,} CAs, "
+        f"{len(report.crl_failures):,} CRL download failures, {report.duplicates:,} duplicates "
+        f"skipped, {len(report.unkeyed):,} events without a certificate, "
+        f"{sum(report.unknown_types.values()):,} of unknown PKI types; "
+        f"{total.failed:,} invalid records ignored"
+        + (f"; {reading.filtered:,} events left out by the filters" if reading.filtered else "")
+    )
+
+
+def _print_timeline(report: LifecycleReport, key: str) -> None:
+    from rich.table import Table
+
+    history = report.certificates[key]
+    out = out_console()
+    table = Table(
+        title=f"Certificate {key}: {history.state.value if history.state else 'unknown'}"
+        f"{'' if history.complete else ' (issued before the input)'}",
+        title_justify="left",
+    )
+    for column in ("published", "event", "outcome", "applied", "state"):
+        table.add_column(column)
+    for entry in history.timeline:
+        table.add_row(
+            format_okta_datetime(entry.published),
+            entry.event_type,
+            entry.outcome or "",
+            "yes" if entry.applied else "no",
+            f"{entry.state_before or 'new'} -> {entry.state_after or 'new'}",
+        )
+    out.print(table)
+    out.print(f"device: {history.device_id or '-'}; renewals: {history.renewals}")

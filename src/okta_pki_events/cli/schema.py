@@ -1,0 +1,47 @@
+"""``okta-pki-events schema``: the JSON Schema of the PKI events, printed or written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..models.catalog import CATALOG
+from ..models.events import EVENT_MODELS
+from ..schema import json_schema
+from ._shared import fail
+
+__all__ = ["schema"]
+
+
+@click.command()
+@click.option("--event-type", "event_type", metavar="TYPE", help="One event type's schema.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per event type and one for the union into this directory.",
+)
+def schema(event_type: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema (Draft 2020-12) of the PKI events, or write it to files."""
+    if event_type is not None and event_type not in EVENT_MODELS:
+        fail(f"unknown event type {event_type!r}; see `okta-pki-events catalog`")
+    if out_dir is None:
+        click.echo(json.dumps(json_schema(event_type), indent=2, sort_keys=True))
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        types = [event_type] if event_type else list(CATALOG)
+        for name in types:
+            path = out_dir / f"{name}.schema.json"
+            path.write_text(json.dumps(json_schema(name), indent=2, sort_keys=True) + "\n")
+            written.append(path)
+        if event_type is None:
+            path = out_dir / "okta-pki-events.schema.json"
+            path.write_text(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+            written.append(path)
+    except OSError as exc:
+        fail(f"cannot write {out_dir}: {exc}")
+    click.echo(f"wrote {len(written)} schemas to {out_dir}")

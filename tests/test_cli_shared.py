@@ -1,0 +1,166 @@
+"""What the CLI commands share: the filter options, lazy commands, import cost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okta_pki_events import EVENT_TYPES
+from okta_pki_events.cli import COMMANDS, main
+from okta_pki_events.cli._shared import EventFilter, event_type_pattern, parse_when
+from okta_pki_events.testing import make_event, make_wire_event
+
+T0 = datetime(2024, 8, 13, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """Six events: an issue, a revoke, a CRL failure (alias spelling), a CA add, at known times."""
+    rows = [
+        make_wire_event("pki.cert.issue", uuid="u1", published=T0),
+        make_wire_event("pki.cert.revoke", uuid="u2", published=T0 + timedelta(hours=1)),
+        make_wire_event(
+            "pki.cert.lifecycle.crl_download_failure",
+            uuid="u3",
+            published=T0 + timedelta(hours=2),
+        ),
+        make_wire_event("pki.ca.add", uuid="u4", published=T0 + timedelta(hours=3)),
+        make_wire_event(
+            "pki.cert.issue", uuid="u5", published=T0 + timedelta(hours=4), outcome="FAILURE"
+        ),
+        {"uuid": "u6", "published": "2024-08-13T12:00:00.000Z", "eventType": "user.session.start"},
+    ]
+    path = tmp_path / "mixed.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def summary_types(path: Path, *args: str) -> dict[str, int]:
+    result = CliRunner().invoke(main, ["summary", "--json", str(path), *args])
+    assert result.exit_code == 0, result.output
+    types: dict[str, int] = json.loads(result.output)["event_types"]
+    return types
+
+
+def test_no_filter_keeps_every_pki_event(mixed: Path) -> None:
+    assert summary_types(mixed) == {
+        "pki.ca.add": 1,
+        "pki.cert.issue": 2,
+        "pki.cert.lifecycle.crl_download_failure": 1,
+        "pki.cert.revoke": 1,
+    }
+
+
+def test_type_filter_takes_aliases_and_patterns(mixed: Path) -> None:
+    assert summary_types(mixed, "--type", "pki.cert.issue") == {"pki.cert.issue": 2}
+    # the alias and the canonical spelling select the same events
+    alias = summary_types(mixed, "--type", "pki.cert.lifecycle.crl_download_failure")
+    assert alias == summary_types(mixed, "--type", "pki.cert.crl_download_failure")
+    assert alias == {"pki.cert.lifecycle.crl_download_failure": 1}
+    assert summary_types(mixed, "--type", "pki.ca.*") == {"pki.ca.add": 1}
+    both = summary_types(mixed, "--type", "pki.ca.*", "--type", "pki.cert.revoke")
+    assert both == {"pki.ca.add": 1, "pki.cert.revoke": 1}
+
+
+def test_filtered_events_are_counted(mixed: Path) -> None:
+    result = CliRunner().invoke(main, ["summary", "--json", str(mixed), "--type", "pki.ca.add"])
+    stats = json.loads(result.output)["stats"]
+    assert stats == {"read": 6, "parsed": 5, "failed": 0, "skipped": 1, "filtered": 4}
+
+
+def test_time_and_outcome_filters(mixed: Path) -> None:
+    window = summary_types(mixed, "--since", "2024-08-13T13:00:00Z", "--until", "2024-08-13T15:00")
+    assert window == {"pki.cert.revoke": 1, "pki.cert.lifecycle.crl_download_failure": 1}
+    assert summary_types(mixed, "--outcome", "failure") == {
+        "pki.cert.issue": 1,
+        "pki.cert.lifecycle.crl_download_failure": 1,
+    }
+    assert summary_types(mixed, "--outcome", "FAILURE", "--type", "pki.cert.issue") == {
+        "pki.cert.issue": 1
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "pki.cert.isue"], "did you mean pki.cert.issue"),
+        (["--type", "cert.*"], "matches no PKI event type"),
+        (["--since", "yesterday"], "is not a time"),
+        (["--since", "2024-08-14", "--until", "2024-08-13"], "must be before --until"),
+        (["--outcome", "WON"], "WON"),
+    ],
+)
+def test_bad_filter_values_are_usage_errors(mixed: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["summary", str(mixed), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
+def test_every_reading_command_takes_the_filters(command: str, mixed: Path) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    for option in ("--type", "--since", "--until", "--outcome"):
+        assert option in result.output
+
+
+def test_parse_when() -> None:
+    assert parse_when("2024-08-13") == datetime(2024, 8, 13, tzinfo=timezone.utc)
+    assert parse_when("2024-08-13T15:58:20.353Z") == datetime(
+        2024, 8, 13, 15, 58, 20, 353000, tzinfo=timezone.utc
+    )
+    assert parse_when("2024-08-13T17:00+02:00") == datetime(2024, 8, 13, 15, tzinfo=timezone.utc)
+    assert parse_when("36h", now=T0) == T0 - timedelta(hours=36)
+    assert parse_when("2w", now=T0) == T0 - timedelta(days=14)
+    with pytest.raises(ValueError, match="not a time"):
+        parse_when("7 days")
+
+
+def test_event_type_pattern() -> None:
+    assert event_type_pattern("pki.cert.lifecycle.crl_download_failure") == (
+        "pki.cert.crl_download_failure"
+    )
+    assert event_type_pattern("pki.future.*") == "pki.future.*"
+    assert event_type_pattern("*revoke") == "*revoke"
+    with pytest.raises(ValueError, match="unknown event type"):
+        event_type_pattern("pki.cert.nope")
+
+
+def test_event_filter_matches_unknown_types_by_pattern() -> None:
+    future = make_event("pki.cert.future")  # an UnknownPkiEvent
+    assert EventFilter(types=("pki.cert.*",)).matches(future)
+    assert not EventFilter(types=("pki.cert.issue",)).matches(future)
+    assert not EventFilter().active
+    assert EventFilter(types=("pki.cert.*",)).active
+
+
+def test_every_command_is_listed_and_loads() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+        assert main.get_command(None, name) is not None  # type: ignore[arg-type]
+
+
+def test_json_output_and_help_never_import_rich(tmp_path: Path) -> None:
+    path = tmp_path / "one.ndjson"
+    path.write_text(json.dumps(make_wire_event(EVENT_TYPES[0])) + "\n")
+    code = (
+        "import sys\n"
+        "from okta_pki_events.cli import main\n"
+        "for args in (['--help'], ['summary', '--json', sys.argv[1]], ['catalog', '--json']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('rich' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    assert result.stderr.strip().splitlines()[-1] == "False"
