@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._base import OktaDatetime, OktaModel, format_okta_datetime
+from ._base import OktaDatetime, OktaModel
+from ._timestamp import PUBLISHED_PATTERN, WireDatetime, format_okta_datetime, wire_text
 from .authentication import AuthenticationContext, Issuer
 from .catalog import CATALOG, CATALOG_BY_ANY_TYPE, CatalogEntry, Subject
 from .client import Client, GeographicalContext, Geolocation, IpAddress, Request, UserAgent
@@ -55,6 +56,9 @@ __all__ = [
     "CATALOG",
     "CRL_STATUS_KEYS",
     "CRL_URL_KEYS",
+    "PUBLISHED_PATTERN",
+    "WireDatetime",
+    "wire_text",
     "SUCCESS_RESULTS",
     "CaDetails",
     "ExpirationUrgency",

@@ -7,22 +7,21 @@ by hand.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, TypeAlias, Union
 
 from pydantic import (
     AliasGenerator,
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
-    PlainSerializer,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
 from pydantic.alias_generators import to_camel
+
+from ._timestamp import ExactTimestamp, format_okta_datetime
 
 __all__ = [
     "JsonObject",
@@ -55,37 +54,12 @@ class OktaModel(BaseModel):
     )
 
 
-def format_okta_datetime(value: datetime) -> str:
-    """Format an aware datetime the way Okta writes ``published``: UTC, milliseconds, ``Z``.
+OktaDatetime = Annotated[datetime, ExactTimestamp()]
+"""An aware RFC 3339 timestamp (``PUBLISHED_PATTERN``), written back exactly as it arrived.
 
-    A value with sub-millisecond precision keeps all six fractional digits, so that nothing
-    is lost; Okta itself always sends three.
-
-    >>> from datetime import datetime, timezone
-    >>> format_okta_datetime(datetime(2024, 8, 13, 15, 58, 20, 353000, tzinfo=timezone.utc))
-    '2024-08-13T15:58:20.353Z'
-    """
-    utc = value.astimezone(timezone.utc) if value.tzinfo is not None else value
-    base = utc.strftime("%Y-%m-%dT%H:%M:%S")
-    micro = utc.microsecond
-    if micro % 1000 == 0:
-        return f"{base}.{micro // 1000:03d}Z"
-    return f"{base}.{micro:06d}Z"
-
-
-def _reject_non_text_datetime(value: Any) -> Any:
-    """Accept ISO 8601 text or a datetime; refuse numbers (Okta never sends epoch numbers)."""
-    if isinstance(value, (int, float)):
-        raise ValueError("expected an ISO 8601 timestamp string, got a number")
-    return value
-
-
-OktaDatetime = Annotated[
-    AwareDatetime,
-    BeforeValidator(_reject_non_text_datetime),
-    PlainSerializer(format_okta_datetime, return_type=str, when_used="json"),
-]
-"""An aware ISO 8601 timestamp, written back in Okta's format (``2024-08-13T15:58:20.353Z``)."""
+Okta's canonical text (``2024-08-13T15:58:20.353Z``) is validated by pydantic-core alone;
+see ``okta_pki_events.models._timestamp`` for the grammar and what is refused.
+"""
 
 JsonObject = dict[str, Any]
 """A free-form JSON object kept exactly as Okta sent it."""

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import Field
 
-from ._base import OktaDatetime, OktaModel, StrOrInt, format_okta_datetime
+from ._base import OktaDatetime, OktaModel, StrOrInt
+from ._timestamp import wire_text
 from .authentication import AuthenticationContext
 from .client import Client, Request
 from .debug import DebugContext, Transaction
@@ -33,8 +34,8 @@ class LogEvent(OktaModel):
     uuid: str = Field(description="Unique identifier of the event.")
     published: OktaDatetime = Field(
         description=(
-            "When the event was published (timezone-aware). Written back in Okta's format, "
-            "UTC with milliseconds and Z: 2024-08-13T15:58:20.353Z."
+            "When the event was published: an RFC 3339 date-time with an offset "
+            "(2024-08-13T15:58:20.353Z), timezone-aware, written back exactly as it arrived."
         )
     )
     event_type: str = Field(description="Type of the event, e.g. pki.cert.issue.")
@@ -104,7 +105,7 @@ class LogEvent(OktaModel):
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """A short repr: the identity, the outcome and the targets, not every field."""
         yield "uuid", self.uuid
-        yield "published", format_okta_datetime(self.published)
+        yield "published", wire_text(self.published)
         yield "event_type", self.event_type
         if self.outcome is not None and self.outcome.result is not None:
             yield "outcome", self.outcome.result
