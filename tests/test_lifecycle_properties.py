@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events import (
+    AnomalyKind,
+    LifecycleReport,
+    LifecycleTracker,
+    LogEvent,
+    build_lifecycles,
+)
+from okta_pki_events.lifecycle import record_of, record_signature
 from okta_pki_events.testing import lifecycle_sequences, make_event
 
 from .test_lifecycle import ALLOWED, CERT_TYPES
@@ -147,3 +154,68 @@ def test_allowed_sequences_give_no_anomaly_and_a_complete_history(events: list[L
     history = report.certificates["c9"]
     assert history.complete is True
     assert all(entry.applied for entry in history.timeline)
+
+
+# Uuids drawn from a small pool: copies of one uuid with different content (conflicting
+# duplicates) arise often, exact redeliveries are added on top.
+conflicting_events = st.lists(
+    st.tuples(
+        st.sampled_from([*CERT_TYPES, "pki.cert.crl_download_failure", "pki.ca.add"]),
+        st.sampled_from(["c1", "c2"]),
+        st.integers(min_value=0, max_value=6),
+        st.sampled_from(["SUCCESS", "FAILURE", None]),
+        st.sampled_from([f"u{i}" for i in range(8)]),
+    ),
+    max_size=20,
+).map(
+    lambda rows: [
+        make_event(
+            t, certificate_id=c, ca_id=c, published=T0 + timedelta(minutes=m), uuid=u, outcome=o
+        )
+        for t, c, m, o, u in rows
+    ]
+)
+
+
+@SETTINGS
+@given(conflicting_events, st.data())
+def test_the_report_is_a_function_of_the_set_of_events(
+    events: list[LogEvent], data: st.DataObject
+) -> None:
+    repeated = data.draw(st.lists(st.sampled_from(events), max_size=6)) if events else []
+    mixed = data.draw(st.permutations(events + repeated))
+    base, other = build_lifecycles(events), build_lifecycles(mixed)
+    assert other.to_json() == dataclasses.replace(base, duplicates=other.duplicates).to_json()
+    assert other == dataclasses.replace(base, duplicates=other.duplicates)
+    assert other.duplicates == base.duplicates + len(repeated)
+    assert base.duplicates == len(events) - len({e.uuid for e in events})
+
+
+@SETTINGS
+@given(conflicting_events)
+def test_of_conflicting_copies_the_smallest_signature_is_applied(events: list[LogEvent]) -> None:
+    # The reference: keep, per uuid, the copy whose record has the smallest signature.
+    best: dict[str, tuple[str, LogEvent]] = {}
+    for event in events:
+        record = record_of(event)
+        assert record is not None
+        signature = record_signature(record)
+        if event.uuid not in best or signature < best[event.uuid][0]:
+            best[event.uuid] = (signature, event)
+    winners = [event for _, event in best.values()]
+    full, reference = build_lifecycles(events), build_lifecycles(winners)
+    conflicts = {
+        (r.uuid, record_signature(r))
+        for r in (record_of(e) for e in events)
+        if r is not None and best[r.uuid][0] != record_signature(r)
+    }
+    kinds = [a.kind for a in full.anomalies]
+    assert kinds.count(AnomalyKind.CONFLICTING_DUPLICATE) == len(conflicts)
+    assert {k: v.timeline for k, v in full.certificates.items()} == {
+        k: v.timeline for k, v in reference.certificates.items()
+    }
+    assert full.authorities == reference.authorities
+    assert full.crl_failures == reference.crl_failures
+    assert [a for a in full.anomalies if a.kind is not AnomalyKind.CONFLICTING_DUPLICATE] == list(
+        reference.anomalies
+    )

@@ -1,0 +1,74 @@
+"""Certificate and CA lifecycles, rebuilt from a pile of PKI events.
+
+Feed it events in any order, with duplicates, as Okta's at-least-once channels deliver
+them: per certificate (and per CA) the events are applied in (``published``, ``uuid``)
+order, each ``uuid`` once, through one transition table (``TRANSITIONS``). What the table
+does not allow is reported as an anomaly, never silently applied.
+
+>>> from okta_pki_events.testing import make_event
+>>> report = build_lifecycles([
+...     make_event("pki.cert.bind", certificate_id="c1", published="2026-01-02T00:00:00.000Z"),
+...     make_event("pki.cert.issue", certificate_id="c1", published="2026-01-01T00:00:00.000Z"),
+... ])
+>>> report.certificates["c1"].state
+<CertState.ACTIVE: 'active'>
+"""
+
+from __future__ import annotations
+
+from ._machine import (
+    CA_EVENT_TYPES,
+    CA_TRANSITIONS,
+    TRANSITIONS,
+    AnomalyKind,
+    CaState,
+    CaTransition,
+    CertState,
+    Transition,
+    lifecycle_diagram,
+)
+from ._records import KeyFunction, Record, ca_keys, certificate_key, record_of, record_signature
+from ._report import (
+    CaHistory,
+    CertificateHistory,
+    CertificateSummary,
+    CrlFailure,
+    LifecycleAnomaly,
+    LifecycleError,
+    LifecycleReport,
+    TimelineEntry,
+)
+from ._tracker import LifecycleTracker, build_lifecycles
+
+__all__ = [
+    "CA_EVENT_TYPES",
+    "CA_TRANSITIONS",
+    "TRANSITIONS",
+    "AnomalyKind",
+    "CaHistory",
+    "CaState",
+    "CaTransition",
+    "CertState",
+    "CertificateHistory",
+    "CertificateSummary",
+    "CrlFailure",
+    "KeyFunction",
+    "LifecycleAnomaly",
+    "LifecycleError",
+    "LifecycleReport",
+    "LifecycleTracker",
+    "Record",
+    "TimelineEntry",
+    "Transition",
+    "build_lifecycles",
+    "ca_keys",
+    "certificate_key",
+    "lifecycle_diagram",
+    "record_of",
+    "record_signature",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
+        _obj.__module__ = __name__

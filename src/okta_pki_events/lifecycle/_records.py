@@ -1,0 +1,251 @@
+"""The one internal record of the fold: what the lifecycle keeps of an event, and its order.
+
+A ``Record`` is a flat, Arrow-friendly row. It is extracted from a parsed event here (by
+``isinstance`` on the models, with the target rule of ``LogEvent``'s own accessors) or from a
+raw line by ``lifecycles_from``'s minimal validator, and it is all the fold ever reads.
+
+The total order: records are ordered by (``published`` instant, ``uuid``); copies of one
+``uuid`` with different content are ordered by ``record_signature`` (the JSON text of the
+record), and the smallest is the copy applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..models.entities import Target
+from ..models.events import (
+    EVENT_MODELS,
+    BaseKnownPkiEvent,
+    BasePkiEvent,
+    PkiCaExpirationWarnEvent,
+    PkiCaScopeMappingUpdateEvent,
+    PkiCertCrlDownloadFailureEvent,
+)
+from ..models.log_event import SUCCESS_RESULTS, LogEvent
+from ._machine import CA_EVENT_TYPES, CERT_EVENT_TYPES
+
+__all__ = [
+    "CERT",
+    "CA",
+    "CRL",
+    "KeyFunction",
+    "Record",
+    "ScopeSide",
+    "actor_of",
+    "ca_keys",
+    "certificate_key",
+    "datetime_of",
+    "micros_of",
+    "record_of",
+    "record_signature",
+    "succeeded",
+    "target_flags",
+]
+
+KeyFunction = Callable[[BasePkiEvent], "str | None"]
+"""Maps a certificate event to the key of its certificate (None: no certificate)."""
+
+ScopeSide = tuple["str | None", tuple[str, ...]]
+"""One side of a scope mapping change: (scope, CA ids)."""
+
+CERT, CA, CRL = "certificate", "certificate_authority", "crl_failure"
+"""The record kinds (``Record.kind``)."""
+
+
+class Record(NamedTuple):
+    """What the lifecycle keeps of one event (the one record type of the fold)."""
+
+    kind: str
+    """``certificate``, ``certificate_authority`` or ``crl_failure``."""
+    published: int
+    """When the event was published: microseconds since the Unix epoch (UTC)."""
+    uuid: str
+    """The event's uuid."""
+    event_type: str
+    """The event's type."""
+    outcome: str | None
+    """Its ``outcome.result``."""
+    key: str | None
+    """The certificate key (certificate events, CRL failures); None for CA events."""
+    device_id: str | None = None
+    """The id of its first device target."""
+    actor: str | None = None
+    """Who did it: the actor's ``alternateId``, else its ``id``."""
+    ca_ids: tuple[str, ...] = ()
+    """The CAs a CA event concerns (``ca_keys``)."""
+    urgency: str | None = None
+    """An expiration warning's urgency (``EXPIRING_6_MONTHS``, ...)."""
+    scope_before: ScopeSide | None = None
+    """A scope mapping update's ``from`` side."""
+    scope_after: ScopeSide | None = None
+    """A scope mapping update's ``to`` side."""
+    crl_url: str | None = None
+    """A CRL failure's URL."""
+    http_status: int | None = None
+    """A CRL failure's HTTP status."""
+
+
+def record_signature(record: Record) -> str:
+    """The canonical text of a record: the total order among copies of one uuid."""
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def succeeded(result: str | None) -> bool:
+    """Whether an event with this ``outcome.result`` happened (absent counts as yes).
+
+    The rule of ``LogEvent.is_success`` (``SUCCESS_RESULTS``), with None counted as success.
+    """
+    return result is None or result in SUCCESS_RESULTS
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@lru_cache(maxsize=4096)
+def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
+    """Whether a target of this ``type`` is (a certificate, a device, a CA).
+
+    Asked of ``LogEvent``'s own accessors (``certificate_target``, ``device_target``,
+    ``ca_targets``) on a one-target probe, so that the rule has one definition; the answer
+    is cached per type (types are a small vocabulary; the cache is bounded).
+    """
+    probe = LogEvent.model_construct(
+        uuid="", published=_EPOCH, event_type="", target=[Target.model_construct(type=target_type)]
+    )
+    return (
+        probe.certificate_target is not None,
+        probe.device_target is not None,
+        bool(probe.ca_targets),
+    )
+
+
+_MICRO = timedelta(microseconds=1)
+_LATE_TZ = timezone(-timedelta(hours=23, minutes=59))
+_EARLY_TZ = timezone(timedelta(hours=23, minutes=59))
+
+
+def micros_of(value: datetime) -> int:
+    """An aware datetime as microseconds since the epoch (exact, any offset)."""
+    return (value - _EPOCH) // _MICRO
+
+
+def datetime_of(micros: int) -> datetime:
+    """The instant back as an aware datetime: in UTC where UTC can write it.
+
+    An instant past 9999-12-31 in UTC (or before year 1) is written with a -23:59 (+23:59)
+    offset: the same instant, never an error.
+    """
+    try:
+        return _EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        tz = _LATE_TZ if micros > 0 else _EARLY_TZ
+        return (_EPOCH.astimezone(tz) + timedelta(microseconds=micros)).astimezone(tz)
+
+
+def certificate_key(event: BasePkiEvent) -> str | None:
+    """The default certificate key: the ``id`` of the event's certificate target.
+
+    The certificate target is ``LogEvent.certificate_target``: the first target whose type
+    names a certificate and not an authority (that is a CA).
+    """
+    target = event.certificate_target
+    return target.id if target is not None else None
+
+
+def ca_keys(event: BasePkiEvent) -> list[str]:
+    """The CAs a CA event concerns: its CA targets' ids.
+
+    For ``pki.ca.scope.mapping.update``, the CA ids named before and after the change; for
+    an event without CA targets (``pki.ca.expiration.warn`` may target "the certificate"),
+    the ids of all its targets.
+    """
+    if isinstance(event, PkiCaScopeMappingUpdateEvent):
+        ids: dict[str, None] = {}
+        for side in (event.scope_before, event.scope_after):
+            ids.update(dict.fromkeys(side.ca_ids if side else ()))
+        return list(ids)
+    targets = event.ca_targets or list(event.target or ())
+    return [t.id for t in targets if t.id]
+
+
+def actor_of(event: LogEvent) -> str | None:
+    """The actor as the timeline shows it: its ``alternateId``, else its ``id``."""
+    actor = event.actor
+    if actor is None:
+        return None
+    return actor.alternate_id or actor.id
+
+
+_CERT_MODELS = tuple(EVENT_MODELS[t] for t in CERT_EVENT_TYPES)
+_CA_MODELS = tuple(EVENT_MODELS[t] for t in sorted(CA_EVENT_TYPES))
+
+
+def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
+    try:
+        return event.http_status
+    except ValueError:  # "²".isdigit() holds, int("²") fails; so do 5,000 digits
+        return None
+
+
+def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | None:
+    """The record of a known PKI event; None for any other event (the caller counts it).
+
+    Dispatch is by ``isinstance`` on the models, so a user's subclass of a model is filed
+    with its base.
+    """
+    outcome = event.outcome.result if event.outcome is not None else None
+    if isinstance(event, _CERT_MODELS):
+        device = event.device_target
+        return Record(
+            CERT,
+            micros_of(event.published),
+            event.uuid,
+            event.event_type,
+            outcome,
+            key(event),
+            device.id if device is not None else None,
+            actor_of(event),
+        )
+    if isinstance(event, PkiCertCrlDownloadFailureEvent):
+        device = event.device_target
+        return Record(
+            CRL,
+            micros_of(event.published),
+            event.uuid,
+            event.event_type,
+            outcome,
+            key(event),
+            device.id if device is not None else None,
+            actor_of(event),
+            crl_url=event.crl_url,
+            http_status=_http_status(event),
+        )
+    if isinstance(event, _CA_MODELS):
+        before = after = None
+        if isinstance(event, PkiCaScopeMappingUpdateEvent):
+            side = event.scope_before
+            before = (side.scope, side.ca_ids) if side else None
+            side = event.scope_after
+            after = (side.scope, side.ca_ids) if side else None
+        urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
+        return Record(
+            CA,
+            micros_of(event.published),
+            event.uuid,
+            event.event_type,
+            outcome,
+            None,
+            None,
+            actor_of(event),
+            tuple(ca_keys(event)),
+            urgency.value if urgency is not None else None,
+            before,
+            after,
+        )
+    assert not isinstance(event, BaseKnownPkiEvent), f"unfiled PKI model {type(event)}"
+    return None
