@@ -33,6 +33,8 @@ LAYERS = [
     "schema",
     "lifecycle",
     "export",
+    "pull",
+    "_fake_okta",
     "testing",
     "cli",
 ]

@@ -23,6 +23,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, StrictBool, StrictFloat, StrictInt
 
+from ._fake_okta import FakeOkta as FakeOkta
 from ._parsing import parse_event
 from .models._base import OktaModel, format_okta_datetime
 from .models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, PkiEvent

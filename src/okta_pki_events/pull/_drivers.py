@@ -1,0 +1,141 @@
+"""The two thin drivers of the core: ``pull_pages`` (httpx.Client), ``apull_pages`` (async).
+
+Each performs the actions of the core's ``plan`` and nothing else, so both behave alike. A
+page is yielded before the cursor moves: asking for the next page says the previous one is
+committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import httpx
+
+from ._auth import PrivateKeyJwtAuth
+from ._core import Action, Deliver, Get, Page, Poller, PullConfig, Response, Wait, plan
+
+__all__ = ["apull_pages", "pull_pages"]
+
+HEADERS = {"Accept": "application/json"}
+
+
+def _plan(
+    config: PullConfig,
+    auth: httpx.Auth | None,
+    cursor: str | None,
+    follow: bool,
+    interval: float,
+    max_pages: int | None,
+    should_stop: Callable[[], bool],
+    rng: random.Random | None,
+    clock: Callable[[], float],
+) -> Callable[[Response | Exception | None], Action | None]:
+    """Start the core's plan; the returned function performs one step of it."""
+    poller = Poller(
+        config,
+        cursor,
+        can_refresh=isinstance(auth, PrivateKeyJwtAuth),
+        rng=rng or random.Random(),
+        clock=clock,
+    )
+    flow = plan(
+        poller, follow=follow, interval=interval, max_pages=max_pages, should_stop=should_stop
+    )
+
+    def advance(result: Response | Exception | None) -> Action | None:
+        try:
+            return flow.send(result)
+        except StopIteration:
+            return None
+
+    return advance
+
+
+def _response(response: httpx.Response) -> Response:
+    return Response(response.status_code, response.headers.multi_items(), response.content)
+
+
+def _auth(client: httpx.Client | httpx.AsyncClient, auth: httpx.Auth | None) -> httpx.Auth | None:
+    return auth or client.auth
+
+
+def pull_pages(
+    client: httpx.Client,
+    config: PullConfig,
+    *,
+    cursor: str | None = None,
+    auth: httpx.Auth | None = None,
+    follow: bool = False,
+    interval: float = 60.0,
+    max_pages: int | None = None,
+    sleep: Callable[[float], object] = time.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
+    rng: random.Random | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Iterator[Page]:
+    """Pull System Log pages with ``client``, from ``cursor`` (a saved ``next`` URL) or anew.
+
+    Yields each ``Page`` before moving on: commit it (write it, save ``page.next_url``)
+    before asking for the next. Stops when caught up (a page shorter than ``limit``) unless
+    ``follow``, which then waits ``interval`` seconds and polls again; after ``max_pages``;
+    or when ``should_stop()`` turns true (checked before each request and after each wait).
+    Raises a ``PullError`` (with its ``exit_code``) when it cannot go on.
+
+    ``auth`` (``SswsAuth``, ``PrivateKeyJwtAuth``) is used on each request, else the
+    client's own. ``sleep``, ``rng`` and ``clock`` are injectable for tests: ``sleep`` may be
+    ``threading.Event().wait`` so that a signal cuts a wait short.
+    """
+    used = _auth(client, auth)
+    advance = _plan(config, used, cursor, follow, interval, max_pages, should_stop, rng, clock)
+    next_action = advance(None)
+    while next_action is not None:
+        result: Response | Exception | None = None
+        if isinstance(next_action, Get):
+            try:
+                result = _response(client.get(next_action.url, headers=HEADERS, auth=used))
+            except httpx.TransportError as exc:
+                result = exc
+        elif isinstance(next_action, Wait):
+            sleep(next_action.seconds)
+        elif isinstance(next_action, Deliver):
+            yield next_action.page
+        elif isinstance(used, PrivateKeyJwtAuth):
+            used.invalidate()
+        next_action = advance(result)
+
+
+async def apull_pages(
+    client: httpx.AsyncClient,
+    config: PullConfig,
+    *,
+    cursor: str | None = None,
+    auth: httpx.Auth | None = None,
+    follow: bool = False,
+    interval: float = 60.0,
+    max_pages: int | None = None,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
+    rng: random.Random | None = None,
+    clock: Callable[[], float] = time.time,
+) -> AsyncIterator[Page]:
+    """``pull_pages`` on an ``httpx.AsyncClient``: the same core, the same pages."""
+    used = _auth(client, auth)
+    advance = _plan(config, used, cursor, follow, interval, max_pages, should_stop, rng, clock)
+    next_action = advance(None)
+    while next_action is not None:
+        result: Response | Exception | None = None
+        if isinstance(next_action, Get):
+            try:
+                result = _response(await client.get(next_action.url, headers=HEADERS, auth=used))
+            except httpx.TransportError as exc:
+                result = exc
+        elif isinstance(next_action, Wait):
+            await sleep(next_action.seconds)
+        elif isinstance(next_action, Deliver):
+            yield next_action.page
+        elif isinstance(used, PrivateKeyJwtAuth):
+            used.invalidate()
+        next_action = advance(result)
