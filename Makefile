@@ -29,7 +29,8 @@ DEMO_DATA := examples/pki-events.ndjson
 # The example data holds a few broken lines on purpose: validate reports them and exits 1.
 demo: $(VENV)/.cli-installed
 	@echo "== okta-pki-events validate $(DEMO_DATA)"
-	@$(BIN)/okta-pki-events validate $(DEMO_DATA) || echo "(exit $$?: the example data holds broken lines on purpose)"
+	@$(BIN)/okta-pki-events validate $(DEMO_DATA) || { status=$$?; [ $$status -eq 1 ] || exit $$status; \
+		echo "(exit 1: the example data holds broken lines on purpose)"; }
 	@echo "== okta-pki-events summary $(DEMO_DATA)"
 	@$(BIN)/okta-pki-events summary $(DEMO_DATA)
 	@echo "== okta-pki-events lifecycle $(DEMO_DATA)"

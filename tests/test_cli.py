@@ -1,160 +1,419 @@
-"""The command-line tool, run as a subprocess like a user would."""
+"""The command-line tool: CliRunner on small inline inputs, subprocesses for process behaviour."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from okta_pki_events import EVENT_TYPES
+from okta_pki_events.cli import main
+from okta_pki_events.testing import make_wire_event
 
-from .support import ROOT, pki_fixture
+from .support import pki_fixture
 
-EXAMPLE = ROOT / "examples" / "pki-events.ndjson"
-
-
-def run(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", *map(str, args)],
-        input=stdin.decode() if stdin is not None else None,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+BAD_UUID = '{"published": "2024-08-13T15:58:20.353Z", "eventType": "pki.cert.issue", "uuid": 5}'
+CUT = '{"uuid": "u9", "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.ce'
 
 
-@pytest.fixture(scope="module")
-def good_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "good.ndjson"
-    path.write_text("\n".join(json.dumps(pki_fixture(t)) for t in EVENT_TYPES) + "\n")
+def cli(*args: str | Path, stdin: str | bytes | None = None) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], input=stdin)
+
+
+def write(path: Path, *rows: dict[str, Any] | str) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
     return path
 
 
-def test_validate_all_valid_exits_0(good_file: Path) -> None:
-    result = run("validate", good_file)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "15 records: 15 parsed, 0 failed, 0 skipped (all valid)"
+def run(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "okta_pki_events", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
 
 
-def test_validate_reports_every_bad_record_and_exits_1() -> None:
-    result = run("validate", EXAMPLE)
-    assert result.returncode == 1
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return write(tmp_path / "good.ndjson", *(pki_fixture(t) for t in EVENT_TYPES))
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """Line 2: a uuid of the wrong type; line 4: a record cut short; line 5 not PKI."""
+    return write(
+        tmp_path / "broken.ndjson",
+        make_wire_event("pki.cert.issue", uuid="u1"),
+        BAD_UUID,
+        make_wire_event("pki.cert.revoke", uuid="u3"),
+        CUT,
+        {"uuid": "u5", "published": "2024-08-13T15:58:20.353Z", "eventType": "user.session.start"},
+    )
+
+
+# -- validate ----------------------------------------------------------------------------------
+
+
+def test_validate_all_valid_exits_0(good: Path) -> None:
+    result = cli("validate", good)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "15 records: 15 valid, 0 invalid (all valid)"
+
+
+def test_validate_reports_every_bad_record_with_its_line_and_exits_1(broken: Path) -> None:
+    result = cli("validate", broken)
+    assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert f"{EXAMPLE}:1058: uuid: Field required" in lines
-    assert sum(1 for line in lines if line.startswith(str(EXAMPLE))) == 4
-    assert lines[-1].endswith("4 failed, 0 skipped (4 invalid)")
-    assert result.stderr == ""
+    assert lines[0] == f"{broken}:2: uuid: Input should be a valid string"
+    assert lines[1].startswith(f"{broken}:4: (record): Invalid JSON: EOF while parsing")
+    assert lines[-1] == "5 records: 3 valid (2 PKI events, 1 other), 2 invalid"
 
 
-def test_validate_json_output() -> None:
-    result = run("validate", "--json", EXAMPLE)
+def test_validate_only_pki_counts_skipped_records(broken: Path) -> None:
+    result = cli("validate", "--only-pki", broken)
+    assert result.stdout.splitlines()[-1] == (
+        "5 records: 2 valid, 2 invalid, 1 non-PKI record skipped"
+    )
+
+
+def test_validate_json_failures_are_structured(broken: Path) -> None:
+    result = cli("validate", "--json", broken)
+    assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["valid"] is False
-    assert data["stats"]["failed"] == 4
-    stats = data["stats"]
-    assert stats["parsed"] + stats["failed"] + stats["skipped"] == stats["read"]
-    assert {f["line"] for f in data["failures"]} == {840, 1058, 1416, 2347}
-
-
-def test_validate_reads_stdin_and_gzip(good_file: Path, tmp_path: Path) -> None:
-    result = run("validate", "-", stdin=good_file.read_bytes())
-    assert result.returncode == 0, result.stderr
-    packed = tmp_path / "good.ndjson.gz"
-    packed.write_bytes(gzip.compress(good_file.read_bytes()))
-    assert run("validate", packed).returncode == 0
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("validate", "does-not-exist.ndjson"),
-        ("summary", "."),
-        ("lifecycle",),
-        ("schema", "--event-type", "pki.nope"),
-        ("nonsense",),
-    ],
-)
-def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...]) -> None:
-    result = run(*args)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip()
-
-
-def test_missing_file_is_a_one_line_message() -> None:
-    result = run("summary", "nope.ndjson")
-    assert result.stderr.strip().splitlines() == [
-        "okta-pki-events: error: nope.ndjson: no such file"
-    ]
-
-
-def test_broken_gzip_is_a_usage_error(tmp_path: Path) -> None:
-    path = tmp_path / "bad.ndjson.gz"
-    path.write_bytes(b"\x1f\x8b" + b"not really gzip")
-    result = run("validate", path)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_summary_json_counts_types_outcomes_and_range() -> None:
-    result = run("summary", "--json", EXAMPLE)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert set(EVENT_TYPES) <= set(data["event_types"])
-    assert data["event_types"]["pki.cert.lifecycle.crl_download_failure"] == 4
-    assert data["outcomes"]["FAILURE"] > 0
-    assert data["first_published"] < data["last_published"]
-    assert data["stats"]["skipped"] == 30
-
-
-def test_summary_human_output_has_tables() -> None:
-    result = run("summary", EXAMPLE)
-    assert result.returncode == 0
-    assert "PKI events per type" in result.stdout
-    assert "pki.ca.scope.mapping.update" in result.stdout
-
-
-def test_lifecycle_report_and_one_certificate() -> None:
-    result = run("lifecycle", "--json", EXAMPLE)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    kinds = {a["kind"] for a in data["anomalies"]}
-    # the example data shows every anomaly kind
-    assert kinds == {
-        "illegal_transition",
-        "event_after_delete",
-        "duplicate_add",
-        "conflicting_duplicate",
+    assert data["stopped"] is False
+    assert data["stats"] == {"read": 5, "parsed": 3, "failed": 2, "skipped": 0, "filtered": 0}
+    assert data["files"] == {str(broken): {"read": 5, "parsed": 3, "failed": 2, "skipped": 0}}
+    first, second = data["failures"]
+    assert first == {
+        "kind": "invalid",
+        "source": str(broken),
+        "line": 2,
+        "index": None,
+        "uuid": None,  # not a string: not known
+        "eventType": "pki.cert.issue",
+        "errors": [
+            {"loc": ["uuid"], "type": "string_type", "msg": "Input should be a valid string"}
+        ],
     }
-    assert data["duplicates"] > 0
-    assert sum(data["state_counts"].values()) == len(data["certificates"])
-    key = data["anomalies"][0]["key"]
-    one = run("lifecycle", EXAMPLE, "--certificate", key)
-    assert one.returncode == 0
-    assert key in one.stdout
-    assert "pki.cert" in one.stdout
-    missing = run("lifecycle", EXAMPLE, "--certificate", "no-such-cert")
-    assert missing.returncode == 2
+    assert second["line"] == 4
+    assert second["eventType"] is None  # the JSON is cut: nothing is guessed
+    assert second["errors"][0]["type"] == "json_invalid"
+
+
+def test_validate_json_names_the_record_where_known(tmp_path: Path) -> None:
+    bad = make_wire_event("pki.cert.revoke", uuid="uuid-7", published="not a time")
+    data = json.loads(cli("validate", "--json", write(tmp_path / "x.ndjson", bad)).stdout)
+    (failure,) = data["failures"]
+    assert (failure["uuid"], failure["eventType"]) == ("uuid-7", "pki.cert.revoke")
+    assert failure["errors"][0]["loc"] == ["published"]
+
+
+def test_validate_json_inside_documents_gives_the_index(tmp_path: Path) -> None:
+    page = [
+        make_wire_event("pki.cert.issue", uuid="a"),
+        {"uuid": "b", "eventType": "pki.cert.bind"},
+    ]
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page, indent=2))
+    data = json.loads(cli("validate", "--json", path).stdout)
+    (failure,) = data["failures"]
+    assert (failure["line"], failure["index"], failure["uuid"]) == (1, 1, "b")
+
+
+def test_validate_max_errors_stops_reading(tmp_path: Path) -> None:
+    path = write(tmp_path / "garbage.ndjson", *(["not json"] * 50), make_wire_event(EVENT_TYPES[0]))
+    result = cli("validate", "--max-errors", "3", path)
+    assert result.exit_code == 1
+    assert sum(1 for line in result.stdout.splitlines() if "Invalid JSON" in line) == 3
+    assert "stopped after 3 invalid records (--max-errors 3)" in result.stderr
+    data = json.loads(cli("validate", "--json", "--max-errors", "3", path).stdout)
+    assert data["stopped"] is True
+    assert data["stats"]["read"] == 3
+    assert len(data["failures"]) == 3
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
+@pytest.mark.parametrize("value", ["0", "-1", "x"])
+def test_max_errors_must_be_positive(command: str, value: str, good: Path) -> None:
+    result = cli(command, "--max-errors", value, good)
+    assert result.exit_code == 2
+    assert "--max-errors" in result.stderr
+
+
+def test_validate_rules_runs_the_semantic_rules(tmp_path: Path) -> None:
+    no_target = make_wire_event("pki.cert.revoke", uuid="r1", target=[])
+    misspelt = make_wire_event("pki.cert.lifecycle.crl_download_failure", uuid="r2")
+    path = write(tmp_path / "rules.ndjson", make_wire_event("pki.cert.issue"), no_target, misspelt)
+    assert cli("validate", path).exit_code == 0  # structurally valid
+    result = cli("validate", "--rules", path)
+    assert result.exit_code == 1  # a rule error
+    lines = result.stdout.splitlines()
+    assert f"{path}:2: target: " in lines[0]
+    assert lines[0].endswith("[missing_certificate_target, error]")
+    assert any(line.endswith("[misspelt_event_type, info]") for line in lines)
+    assert "rules: 1 error in 1 event" in lines[-1]
+    data = json.loads(cli("validate", "--rules", "--json", path).stdout)
+    assert data["valid"] is False
+    assert data["rules"]["events_with_errors"] == 1
+    rules = [f for f in data["failures"] if f["kind"] == "rules"]
+    assert rules[0]["uuid"] == "r1"
+    assert rules[0]["errors"][0]["type"] == "missing_certificate_target"
+    assert rules[0]["errors"][0]["severity"] == "error"
+
+
+def test_validate_rules_warnings_alone_pass(tmp_path: Path) -> None:
+    path = write(tmp_path / "w.ndjson", make_wire_event("pki.cert.bind", device_id=None))
+    result = cli("validate", "--rules", path)
+    assert result.exit_code == 0, result.output
+    assert "[missing_device_target, warning]" in result.stdout
+
+
+def test_validate_reads_stdin_and_gzip(good: Path, tmp_path: Path) -> None:
+    assert cli("validate", "-", stdin=good.read_bytes()).exit_code == 0
+    packed = tmp_path / "good.ndjson.gz"
+    packed.write_bytes(gzip.compress(good.read_bytes()))
+    assert cli("validate", packed).exit_code == 0
+
+
+# -- nothing valid -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
+def test_empty_input_says_so_and_exits_1(command: str, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ndjson"
+    empty.write_text("\n\n")
+    result = cli(command, empty)
+    assert result.exit_code == 1
+    assert f"okta-pki-events: no records in {empty}" in result.stderr
+    assert "None" not in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
+def test_all_invalid_input_says_so_and_exits_1(command: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "junk.ndjson", "junk", "PK\x03\x04", "{}")
+    result = cli(command, path)
+    assert result.exit_code == 1
+    assert f"no valid records in {path}: 3 records read, none valid" in result.stderr
+
+
+def test_no_pki_events_or_none_matching_is_said_not_tabled(tmp_path: Path) -> None:
+    other = {
+        "uuid": "o",
+        "published": "2024-08-13T15:58:20.353Z",
+        "eventType": "user.session.start",
+    }
+    path = write(tmp_path / "other.ndjson", other)
+    result = cli("summary", path)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == f"no PKI events in {path} (1 other record)"
+    assert "PKI events per type" not in result.stdout
+    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
+    result = cli("summary", path, "--type", "pki.ca.add")
+    assert result.stdout.splitlines()[0] == "no events match the filters (1 PKI event read)"
+
+
+# -- summary, lifecycle, schema, catalog -----------------------------------------------------
+
+
+def test_summary_json_is_the_library_summary(broken: Path) -> None:
+    result = cli("summary", "--json", broken)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["event_types"] == {"pki.cert.issue": 1, "pki.cert.revoke": 1}
+    assert data["total"] == 2
+    assert data["needs_attention"] == 1  # the revocation
+    assert data["stats"] == {"read": 5, "parsed": 2, "failed": 2, "skipped": 1, "filtered": 0}
+
+
+def test_summary_human_output_agrees_in_number(tmp_path: Path) -> None:
+    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
+    out = cli("summary", path).stdout
+    assert "PKI events per type" in out
+    assert "1 record: 1 PKI event, 0 other records skipped, 0 invalid" in out
+    assert "1 records" not in out
+    assert "1 events" not in out
+
+
+def test_lifecycle_report_and_one_certificate(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "life.ndjson",
+        make_wire_event("pki.cert.issue", certificate_id="c1", published="2024-01-01T00:00:00Z"),
+        make_wire_event("pki.cert.revoke", certificate_id="c1", published="2024-01-02T00:00:00Z"),
+        make_wire_event("pki.cert.issue", certificate_id="c1", published="2024-01-03T00:00:00Z"),
+    )
+    data = json.loads(cli("lifecycle", "--json", path).stdout)
+    assert data["state_counts"] == {"revoked": 1}
+    assert [a["kind"] for a in data["anomalies"]] == ["illegal_transition"]
+    human = cli("lifecycle", path)
+    assert "All 1 anomaly" in human.stdout
+    assert "1 certificate (0 issued before the input)" in human.stdout
+    one = cli("lifecycle", path, "--certificate", "c1")
+    assert one.exit_code == 0
+    assert "Certificate c1: revoked" in one.stdout
+    missing = cli("lifecycle", path, "--certificate", "nope")
+    assert missing.exit_code == 2
+    assert "no certificate 'nope'" in missing.stderr
+
+
+@pytest.mark.parametrize("limit", ["-5", "x"])
+def test_lifecycle_limit_is_validated(limit: str, good: Path) -> None:
+    result = cli("lifecycle", good, "--limit", limit)
+    assert result.exit_code == 2
+    assert "--limit" in result.stderr
 
 
 def test_schema_to_stdout_and_files(tmp_path: Path) -> None:
-    result = run("schema")
-    assert json.loads(result.stdout)["discriminator"]["propertyName"] == "eventType"
-    one = json.loads(run("schema", "--event-type", "pki.cert.issue").stdout)
+    union = json.loads(cli("schema").stdout)
+    assert union["$schema"].endswith("2020-12/schema")
+    one = json.loads(cli("schema", "--event-type", "pki.cert.issue").stdout)
     assert one["properties"]["eventType"]["const"] == "pki.cert.issue"
+    assert json.loads(cli("schema", "--json").stdout) == union
     out = tmp_path / "schemas"
-    assert run("schema", "--out", out).returncode == 0
-    assert len(list(out.glob("*.schema.json"))) == 16
+    result = cli("schema", "--out", out, "--json")
+    assert result.exit_code == 0
+    written = json.loads(result.stdout)["written"]
+    assert len(written) == len(EVENT_TYPES) + 1
+    assert sorted(written) == sorted(str(p) for p in out.glob("*.schema.json"))
+    assert cli("schema", "--out", out).stdout.strip() == f"wrote 16 schemas to {out}"
 
 
 def test_catalog() -> None:
-    data = json.loads(run("catalog", "--json").stdout)
+    data = json.loads(cli("catalog", "--json").stdout)
     assert [e["event_type"] for e in data] == sorted(EVENT_TYPES)
-    human = run("catalog").stdout
-    assert "PkiCertLifecycleRevokeEvent" in human
+    assert (
+        "PkiCertLifecycleRevokeEvent"
+        in CliRunner(env={"COLUMNS": "160"}).invoke(main, ["catalog"]).stdout
+    )
+
+
+def test_tables_take_the_terminal_width_never_200(tmp_path: Path) -> None:
+    for width in (70, 120):
+        out = CliRunner(env={"COLUMNS": str(width)}).invoke(main, ["catalog"]).stdout
+        assert max(len(line) for line in out.splitlines()) <= width
+        assert "pki.cert.lifecycle.revoke " in out  # identifiers are never broken
+
+
+# -- usage errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate", "nope.ndjson"), "File 'nope.ndjson' does not exist"),
+        (("summary", "."), "File '.' is a directory"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(args: tuple[str, ...], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("schema", "--event-type", "pki.nope"),
+            "unknown event type 'pki.nope'; see `okta-pki-events catalog`",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"okta-pki-events: error: {message}"]
+
+
+@pytest.mark.parametrize("args", [("lifecycle",), ("nonsense",), ("summary", "--nope", "x")])
+def test_click_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.strip()
+
+
+def test_broken_gzip_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ndjson.gz"
+    path.write_bytes(b"\x1f\x8b" + b"not really gzip")
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_lone_surrogate_in_event_type_prints(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(
+        '[{"uuid": "x", "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.\\ud800"}]'
+    )
+    for command in ("summary", "lifecycle", "validate"):
+        result = cli(command, path)
+        assert result.exit_code == 0, result.output
+        assert result.exception is None
+    assert "pki.\\ud800" in cli("summary", path).stdout
+
+
+# -- the process: entry point, signals, pipes --------------------------------------------------
+
+
+def test_python_dash_m_and_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert b"okta-pki-events, version" in result.stdout
+
+
+def test_closed_stdin_is_an_error_not_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "okta_pki_events", "summary", "-"],
+        stdin=subprocess.DEVNULL if sys.platform == "win32" else None,
+        capture_output=True,
+        check=False,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == "okta-pki-events: error: standard input is closed"
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)
+    result = subprocess.run(
+        [sys.executable, "-m", "okta_pki_events", "schema"],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=60,
+    )
+    os.close(writer)
+    assert result.returncode == 141
+    assert result.stderr == b""
+
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "okta_pki_events", "summary", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None
+        process.stdin.write((json.dumps(make_wire_event("pki.cert.issue")) + "\n").encode())
+        process.stdin.flush()
+        time.sleep(1.5)  # the tool is now waiting for more input
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode().strip() == "okta-pki-events: interrupted"

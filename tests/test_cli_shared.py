@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -164,3 +166,65 @@ def test_json_output_and_help_never_import_rich(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
     )
     assert result.stderr.strip().splitlines()[-1] == "False"
+
+
+# -- the progress display ----------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class _Terminal(io.StringIO):
+    """A stand-in for a terminal: says it is one, records what is drawn."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], stdin: bytes = b""
+) -> list[str]:
+    """Run the tool with stdout and stderr on a terminal; the pieces drawn, ANSI removed."""
+    out, err = _Terminal(), _Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    with pytest.raises(SystemExit):
+        main(args, standalone_mode=False)
+    drawn = _ANSI.sub("", out.getvalue() + err.getvalue())
+    return [piece for piece in re.split(r"[\r\n]", drawn) if piece.strip()]
+
+
+def _broken_lines(tmp_path: Path) -> Path:
+    rows = [json.dumps(make_wire_event(EVENT_TYPES[i % 15])) for i in range(300)]
+    for at in (10, 100, 200):
+        rows[at] = rows[at][:40]  # cut short
+    path = tmp_path / "cut.ndjson"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_progress_never_glues_itself_to_a_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = _broken_lines(tmp_path)
+    pieces = _on_a_terminal(monkeypatch, ["validate", str(path)])
+    errors = [p for p in pieces if "Invalid JSON" in p]
+    assert len(errors) == 3
+    assert all(p.startswith(f"{path}:") for p in errors)  # nothing drawn before them
+    # a file of known size: a bar with bytes (and rate and time left)
+    assert any(re.search(r"\d+(\.\d+)?/\d+(\.\d+)? kB", p) for p in pieces)
+    assert pieces[-1].startswith("300 records: 297 valid, 3 invalid")
+
+
+def test_a_stream_gets_a_spinner_not_a_bar(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    data = _broken_lines(tmp_path).read_bytes()
+    pieces = _on_a_terminal(monkeypatch, ["validate", "-"], stdin=data)
+    assert not any(" kB" in p for p in pieces)
+    assert any(p[:1] in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" for p in pieces)
+    assert sum(1 for p in pieces if p.startswith("<stdin>:")) == 3
+
+
+def test_nothing_is_drawn_off_a_terminal(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(_broken_lines(tmp_path))])
+    assert "\x1b" not in result.output
+    assert "kB" not in result.output

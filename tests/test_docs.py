@@ -30,6 +30,7 @@ LAYERS = [
     "_stream",
     "classification",
     "validation",
+    "summary",
     "schema",
     "lifecycle",
     "export",

@@ -74,6 +74,7 @@ from .lifecycle import (
 from .models import *  # noqa: F403
 from .models import __all__ as _models_all
 from .schema import json_schema
+from .summary import EventSummary, summarize
 from .validation import EventValidationError, ValidationIssue, validate
 
 __version__ = "0.1.0"
@@ -84,6 +85,7 @@ __all__ = [
     "CLASSIFICATIONS",
     "Action",
     "Classification",
+    "EventSummary",
     "EventValidationError",
     "ValidationIssue",
     "classify",
@@ -96,6 +98,7 @@ __all__ = [
     "to_ecs",
     "to_ocsf",
     "to_records",
+    "summarize",
     "validate",
     "EventBridgeEvent",
     "EventHookDelivery",

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from ._shared import run_cli
+from ._shared import quiet_closed_pipe, run_main
 
 __all__ = ["COMMANDS", "main", "run"]
 
@@ -35,6 +35,28 @@ COMMANDS: dict[str, str] = {
 
 class _LazyGroup(click.Group):
     """A group whose commands are imported from their modules when first needed."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the tool; as a program (``standalone_mode``), with its exit statuses."""
+        if not standalone_mode:
+            return click.Group.main(self, args, prog_name, complete_var, False, **extra)
+        return run_main(
+            lambda: click.Group.main(self, args, prog_name, complete_var, False, **extra)
+        )
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a closed output pipe ends the tool quietly (click would exit 1)."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_closed_pipe()
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -62,4 +84,4 @@ def main() -> None:
 
 def run() -> None:
     """Run the tool: the console entry point (exit 130 on Ctrl-C, quiet on a closed pipe)."""
-    run_cli(main)
+    main(prog_name="okta-pki-events")

@@ -13,16 +13,16 @@ import functools
 import gzip
 import os
 import re
+import stat
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .._stream import EventStream, OnError, ParseFailure, StreamStats, iter_events
+from .._stream import EventStream, ParseFailure, StreamStats, iter_events, iter_records
 from ..models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, BaseKnownPkiEvent
 from ..models.log_event import LogEvent
 from ..models.vocabulary import KNOWN_OUTCOME_RESULTS
@@ -41,29 +41,42 @@ __all__ = [
     "files_argument",
     "filter_options",
     "json_option",
+    "max_errors_option",
+    "NothingValidError",
     "out_console",
+    "plural",
     "read_events",
-    "run_cli",
+    "run_main",
 ]
 
 USAGE_ERROR = 2
 INTERRUPTED = 130
+CLOSED_PIPE = 141
+NOTHING_VALID = 1
 PROGRESS_EVERY = 2000
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-# -- errors ------------------------------------------------------------------------------------
+# -- errors and exit codes ----------------------------------------------------------------------
 
 
 class CliError(click.ClickException):
-    """A usage error: one line on standard error, exit status 2, no traceback."""
+    """An error the user can fix: one line on standard error, no traceback (exit 2)."""
 
     exit_code = USAGE_ERROR
+    label = "error: "
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print ``okta-pki-events: error: <message>`` on standard error."""
-        click.echo(f"okta-pki-events: error: {self.format_message()}", err=True)
+        click.echo(f"okta-pki-events: {self.label}{self.format_message()}", err=True)
+
+
+class NothingValidError(CliError):
+    """The input held no valid record (empty, or all invalid): exit status 1."""
+
+    exit_code = NOTHING_VALID
+    label = ""
 
 
 def fail(message: str) -> NoReturn:
@@ -71,34 +84,72 @@ def fail(message: str) -> NoReturn:
     raise CliError(message)
 
 
-def run_cli(main: click.Command) -> None:
-    """Run ``main``, ending quietly when the reader of its output goes away."""
+def quiet_closed_pipe() -> NoReturn:
+    """The reader of our output went away (``| head``): end quietly, as ``cat`` would.
+
+    Standard output is pointed at ``/dev/null`` so that the final flush cannot fail again;
+    the exit status is 141 (128 + SIGPIPE), what a shell reports for a tool the pipe killed.
+    """
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(CLOSED_PIPE)
+
+
+def _safe_streams() -> None:
+    """Never fail on printing text Okta sent: a lone surrogate is written escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def run_main(invoke: Callable[[], Any]) -> NoReturn:
+    """Run a click command (``invoke`` calls its ``main`` with ``standalone_mode=False``).
+
+    Usage errors, Ctrl-C and closed pipes are handled here, without a traceback.
+
+    Exit statuses: what the command chose (0, or 1 for invalid records), 2 for usage errors,
+    130 on Ctrl-C (128 + SIGINT), 141 when the reader of the output went away.
+    """
+    _safe_streams()
     try:
-        main()
+        code = invoke()
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        with contextlib.suppress(OSError, ValueError):
+            click.echo("okta-pki-events: interrupted", err=True)
+        code = INTERRUPTED
     except BrokenPipeError:
-        with contextlib.suppress(OSError):
-            sys.stdout.close()
-        sys.exit(0)
+        quiet_closed_pipe()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_closed_pipe()
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 # -- options -----------------------------------------------------------------------------------
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON for machines.")
-files_argument = click.argument("files", nargs=-1, required=True, metavar="FILE...|-")
-
-
-def check_files(files: tuple[str, ...]) -> None:
-    """Refuse missing, unreadable and directory arguments before reading anything."""
-    for name in files:
-        if name == "-":
-            continue
-        path = Path(name)
-        if path.is_dir():
-            fail(f"{name}: is a directory")
-        if not path.exists():
-            fail(f"{name}: no such file")
-        if not os.access(path, os.R_OK):
-            fail(f"{name}: permission denied")
+files_argument = click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...|-",
+    type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True),
+)
+max_errors_option = click.option(
+    "--max-errors",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop reading after N invalid records (exit status 1).",
+)
 
 
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
@@ -271,60 +322,133 @@ def filter_options(command: F) -> F:
 # -- output ------------------------------------------------------------------------------------
 
 
+_NO_TERMINAL_WIDTH = 200
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 record``, ``4,107 records``: a count with its noun, agreed."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def terminal_width() -> int:
+    """The width of the user's terminal, even when standard output is a pipe.
+
+    ``COLUMNS`` first (what rich and the shell honour), then the terminal on standard
+    output, error or input; with no terminal at all (a CI log), 200 columns, so that
+    tables are not cut.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.__stdout__, sys.__stderr__, sys.__stdin__):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            if stream is not None:
+                return os.get_terminal_size(stream.fileno()).columns
+    return _NO_TERMINAL_WIDTH
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def out_console() -> Console:
-    """The console of the human output (standard output), as wide as the terminal."""
+    """The console of the human output (standard output), as wide as the user's terminal."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    return Console(
+        file=sys.stdout,
+        soft_wrap=True,
+        width=None if _isatty(sys.stdout) else terminal_width(),
+        highlight=False,
+    )
 
 
-def counter_table(title: str, counts: dict[str, int], column: str) -> Table:
-    """A two-column table: a key and its count."""
+def counter_table(
+    title: str, counts: Mapping[str, int], column: str, styles: Mapping[str, str] | None = None
+) -> Table:
+    """A two-column table: a key and its count (``styles`` colours some keys)."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
-    table.add_column(column)
-    table.add_column("count", justify="right")
+    table = Table(title=title, title_justify="left", min_width=len(title))
+    table.add_column(column, no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
     for key, count in counts.items():
-        table.add_row(key, f"{count:,}")
+        table.add_row(key, f"{count:,}", style=(styles or {}).get(key))
     return table
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _progress() -> Iterator[Callable[[StreamStats], None]]:
-    """A progress display on standard error when it is a terminal; a no-op otherwise."""
-    if not sys.stderr.isatty():
-        yield lambda stats: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+class _Display:
+    """A transient progress display on the user's terminal, and the lines printed meanwhile.
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading", total=None)
-        shown = [0]
+    The display goes to standard output's console when that is a terminal (the same console
+    as the output), else to standard error's when that is one, else nowhere. A line printed
+    while it shows goes through its console when the line's destination is a terminal, so
+    that it lands above the display, never glued to it. A file of known size gets a bar with
+    bytes, rate and time left; a stream (standard input, a pipe) a spinner and a count.
+    """
 
-        def update(stats: StreamStats) -> None:
-            if stats.read - shown[0] >= PROGRESS_EVERY:
-                shown[0] = stats.read
-                bar.update(task, description=f"{stats.read:,} records read")
+    def __init__(self) -> None:
+        self.console: Console | None = None
+        self.progress: Any = None
+        self.task: Any = None
 
-        yield update
+    def _terminal_console(self) -> Console | None:
+        from rich.console import Console
 
+        if _isatty(sys.stdout):
+            return Console(file=sys.stdout, highlight=False)
+        if _isatty(sys.stderr):
+            return Console(file=sys.stderr, highlight=False)
+        return None
 
-def _add(total: StreamStats, stats: StreamStats) -> None:
-    total.read += stats.read
-    total.parsed += stats.parsed
-    total.failed += stats.failed
-    total.skipped += stats.skipped
+    def start(self, name: str, size: int | None) -> None:
+        """Show the progress of one input (``size`` in bytes, None for a stream)."""
+        self.stop()
+        if not (_isatty(sys.stdout) or _isatty(sys.stderr)):
+            return
+        from rich import progress as rp
+
+        if self.console is None:
+            self.console = self._terminal_console()
+        records = rp.TextColumn("{task.fields[records]}")
+        columns: list[Any]
+        if size is None:
+            columns = [rp.SpinnerColumn(), rp.TextColumn("{task.description}"), records]
+            columns.append(rp.TimeElapsedColumn())
+        else:
+            columns = [rp.TextColumn("{task.description}"), rp.BarColumn(), rp.DownloadColumn()]
+            columns += [rp.TransferSpeedColumn(), rp.TimeRemainingColumn(), records]
+        self.progress = rp.Progress(*columns, console=self.console, transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task(os.path.basename(name), total=size, records="")
+
+    def update(self, position: int | None, records: int) -> None:
+        """Move the display on: bytes read so far (for a file) and records read."""
+        if self.progress is not None:
+            self.progress.update(
+                self.task, completed=position or 0, records=plural(records, "record")
+            )
+
+    def stop(self) -> None:
+        """Remove the display (it is transient: nothing stays on the terminal)."""
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def echo(self, text: str, *, err: bool = False) -> None:
+        """Print a line of output (or, ``err``, of diagnostics) without breaking the display."""
+        console = self.console
+        to_terminal = _isatty(sys.stderr if err else sys.stdout)
+        if self.progress is not None and console is not None and to_terminal:
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+            return
+        click.echo(text, err=err)
 
 
 def stats_dict(stats: StreamStats) -> dict[str, int]:
@@ -337,11 +461,24 @@ def stats_dict(stats: StreamStats) -> dict[str, int]:
     }
 
 
-class Reading:
-    """Every event (and, with ``on_error="collect"``, failure) of the inputs, filtered.
+def _add(total: StreamStats, stats: StreamStats) -> None:
+    total.read += stats.read
+    total.parsed += stats.parsed
+    total.failed += stats.failed
+    total.skipped += stats.skipped
 
-    Iterate it once; then ``stats`` holds the summed counts, ``files`` each file's counts,
-    and ``filtered`` the parsed events the filter dropped (``parsed - filtered`` were kept).
+
+_TICK = 64  # records between two progress updates
+
+
+class Reading:
+    """The events (and, if asked, the failures) of the inputs, filtered, with their counts.
+
+    Iterate it once; meanwhile print through ``echo`` (it keeps the progress display clean).
+    Afterwards ``stats`` holds the summed counts, ``files`` each input's counts, ``filtered``
+    the parsed events that the filter left out, and ``stopped`` whether ``max_errors`` ended
+    the reading early. Every record read is counted once: ``parsed + failed + skipped ==
+    read``.
     """
 
     def __init__(
@@ -350,49 +487,122 @@ class Reading:
         *,
         event_filter: EventFilter,
         only_pki: bool,
-        on_error: OnError,
+        failures: bool,
+        records: bool,
+        max_errors: int | None,
     ) -> None:
         """Prepare to read ``files`` (``-`` is standard input); nothing is read yet."""
-        check_files(files)
         self.names = files
         self.event_filter = event_filter
         self.only_pki = only_pki
-        self.on_error = on_error
+        self.failures = failures
+        self.records = records
+        self.max_errors = max_errors
         self.stats = StreamStats()
         self.files: dict[str, StreamStats] = {}
         self.filtered = 0
+        self.stopped = False
+        self._display = _Display()
+
+    def echo(self, text: str, *, err: bool = False) -> None:
+        """Print a line while reading, above the progress display."""
+        self._display.echo(text, err=err)
 
     def counts(self) -> dict[str, int]:
         """The summed counts as a JSON-ready dict, with ``filtered`` (parsed, then dropped)."""
         return stats_dict(self.stats) | {"filtered": self.filtered}
 
-    def _streams(self) -> Iterator[tuple[str, EventStream[Any]]]:
-        for name in self.names:
-            source: Any = sys.stdin.buffer if name == "-" else name
-            stream: EventStream[Any] = iter_events(
-                source, on_error=self.on_error, only_pki=self.only_pki
+    @property
+    def where(self) -> str:
+        """The inputs, named for a message."""
+        names = ["standard input" if n == "-" else n for n in self.names]
+        return names[0] if len(names) == 1 else f"{len(names)} inputs"
+
+    def nothing_valid(self) -> str | None:
+        """Why nothing valid was read (an empty input, only invalid records), else None."""
+        stats = self.stats
+        if stats.read == 0:
+            return f"no records in {self.where}"
+        if stats.parsed == 0 and stats.skipped == 0:
+            return (
+                f"no valid records in {self.where}: {plural(stats.failed, 'record')} read, "
+                "none valid"
             )
-            yield ("<stdin>" if name == "-" else name), stream
+        return None
+
+    def nothing_kept(self) -> str | None:
+        """Why no event is left although valid records were read, else None."""
+        stats = self.stats
+        if stats.parsed - self.filtered > 0 or self.nothing_valid():
+            return None
+        if stats.parsed == 0:
+            return f"no PKI events in {self.where} ({plural(stats.skipped, 'other record')})"
+        return f"no events match the filters ({plural(stats.parsed, 'PKI event')} read)"
+
+    def require_valid(self) -> None:
+        """Stop with exit status 1 when nothing valid was read (see ``nothing_valid``)."""
+        message = self.nothing_valid()
+        if message:
+            hint = " (run validate for details)" if self.stats.failed else ""
+            raise NothingValidError(message + hint)
+
+    def _open(self, name: str) -> tuple[Any, str, int | None]:
+        """The source to read, its name for messages, its size when it is a regular file."""
+        if name == "-":
+            stdin = sys.stdin
+            if stdin is None or getattr(stdin, "closed", False):
+                fail("standard input is closed")
+            return getattr(stdin, "buffer", stdin), "<stdin>", None
+        handle = open(name, "rb")  # noqa: SIM115 - closed by _read
+        info = os.fstat(handle.fileno())
+        return handle, name, (info.st_size if stat.S_ISREG(info.st_mode) else None)
 
     def __iter__(self) -> Iterator[Any]:
         keep = self.event_filter.matches if self.event_filter.active else None
+        failures, records, limit = self.failures, self.records, self.max_errors
+        display = self._display
+        label = ""
         try:
-            with _progress() as update:
-                for name, stream in self._streams():
+            for name in self.names:
+                label = "<stdin>" if name == "-" else name
+                source, label, size = self._open(name)
+                stream: EventStream[Any] = (iter_records if records else iter_events)(
+                    source, on_error="collect", only_pki=self.only_pki
+                )
+                tell = source.tell if size is not None else None
+                display.start(label, size)
+                count = 0
+                try:
                     for item in stream:
-                        update(stream.stats)
-                        if (
-                            keep is not None
-                            and not isinstance(item, ParseFailure)
-                            and not keep(item)
-                        ):
+                        count += 1
+                        if count % _TICK == 0:
+                            display.update(tell() if tell else None, stream.stats.read)
+                        if isinstance(item, ParseFailure):
+                            if failures:
+                                yield item if item.source else replace(item, source=label)
+                            if (
+                                limit is not None
+                                and self.stats.failed + stream.stats.failed >= limit
+                            ):
+                                self.stopped = True
+                                break
+                            continue
+                        if keep is not None and not keep(item.event if records else item):
                             self.filtered += 1
                             continue
                         yield item
-                    self.files[name] = stream.stats
-                    _add(self.stats, stream.stats)
+                finally:
+                    display.stop()
+                    if source is not sys.stdin and name != "-":
+                        source.close()
+                self.files[label] = stream.stats
+                _add(self.stats, stream.stats)
+                if self.stopped:
+                    break
         except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
-            fail(f"cannot read input: {exc}")
+            if isinstance(exc, BrokenPipeError):
+                raise
+            fail(f"cannot read {label}: {exc}")
 
 
 def read_events(
@@ -400,9 +610,26 @@ def read_events(
     *,
     event_filter: EventFilter | None = None,
     only_pki: bool = True,
-    on_error: OnError = "skip",
+    failures: bool = False,
+    records: bool = False,
+    max_errors: int | None = None,
 ) -> Reading:
-    """Read the events of ``files`` (see ``Reading``)."""
+    """Read the events of ``files``: see ``Reading``.
+
+    Args:
+        files: paths, or ``-`` for standard input.
+        event_filter: the events to keep (``filter_options`` gives it); default: all.
+        only_pki: skip non-PKI records (counted in ``stats.skipped``).
+        failures: yield each ``ParseFailure`` too (else they are only counted).
+        records: yield ``Record``s (event, line, index, source) instead of bare events.
+        max_errors: stop after this many invalid records (``Reading.stopped`` then says so).
+
+    """
     return Reading(
-        files, event_filter=event_filter or EventFilter(), only_pki=only_pki, on_error=on_error
+        files,
+        event_filter=event_filter or EventFilter(),
+        only_pki=only_pki,
+        failures=failures,
+        records=records,
+        max_errors=max_errors,
     )

@@ -12,6 +12,8 @@ from ._shared import json_option, out_console
 
 __all__ = ["catalog"]
 
+_WIDE = 110  # columns from which the table has room for the model names
+
 
 @click.command()
 @json_option
@@ -40,14 +42,16 @@ def catalog(as_json: bool) -> None:
         return
     from rich.table import Table
 
+    out = out_console()
+    # identifiers never wrap; on a narrow terminal the model column (see --json) gives way
+    with_model = out.width >= _WIDE
     table = Table(title="Okta PKI event types", title_justify="left")
-    for column in ("eventType", "model", "what happened", "OIE only"):
-        table.add_column(column)
+    table.add_column("eventType", no_wrap=True)
+    if with_model:
+        table.add_column("model", no_wrap=True)
+    table.add_column("what happened", ratio=1, min_width=20)
+    table.add_column("OIE only", no_wrap=True)
     for entry in CATALOG.values():
-        table.add_row(
-            entry.event_type,
-            EVENT_MODELS[entry.event_type].__name__,
-            entry.summary,
-            "yes" if entry.oie_only else "no",
-        )
-    out_console().print(table)
+        model = [EVENT_MODELS[entry.event_type].__name__] if with_model else []
+        table.add_row(entry.event_type, *model, entry.summary, "yes" if entry.oie_only else "no")
+    out.print(table)

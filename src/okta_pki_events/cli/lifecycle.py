@@ -11,12 +11,15 @@ from ..lifecycle import LifecycleReport, LifecycleTracker
 from ..models._base import format_okta_datetime
 from ._shared import (
     EventFilter,
+    NothingValidError,
     counter_table,
     fail,
     files_argument,
     filter_options,
     json_option,
+    max_errors_option,
     out_console,
+    plural,
     read_events,
 )
 
@@ -28,21 +31,38 @@ __all__ = ["lifecycle"]
 @click.option(
     "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
 )
-@click.option("--limit", default=20, show_default=True, help="Anomalies to list (human output).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Anomalies to list (human output; 0 for none).",
+)
+@max_errors_option
 @filter_options
 @json_option
 def lifecycle(
     files: tuple[str, ...],
     certificate: str | None,
     limit: int,
+    max_errors: int | None,
     event_filter: EventFilter,
     as_json: bool,
 ) -> None:
-    """Rebuild certificate and CA lifecycles: states, anomalies, one certificate's timeline."""
+    """Rebuild certificate and CA lifecycles: states, anomalies, one certificate's timeline.
+
+    Exits 1 when nothing valid was read or --max-errors stopped the reading.
+    """
     tracker = LifecycleTracker()
-    reading = read_events(files, event_filter=event_filter)
+    reading = read_events(files, event_filter=event_filter, max_errors=max_errors)
     for event in reading:
         tracker.feed(event)
+    if reading.stopped:
+        raise NothingValidError(
+            f"stopped after {plural(reading.stats.failed, 'invalid record')} "
+            f"(--max-errors {max_errors}): no report (run validate for details)"
+        )
+    reading.require_valid()
     report, total = tracker.report(), reading.stats
     if certificate is not None:
         history = report.certificates.get(certificate)
@@ -59,17 +79,24 @@ def lifecycle(
     from rich.table import Table
 
     out = out_console()
+    empty = reading.nothing_kept()
+    if empty:
+        out.print(empty)
     out.print(counter_table("Certificates per state", report.state_counts, "state"))
     cas = Counter(h.state.value for h in report.authorities.values())
     out.print(counter_table("Certificate authorities", dict(cas), "state"))
     kinds = Counter(a.kind.value for a in report.anomalies)
     out.print(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
-    if report.anomalies:
-        table = Table(
-            title=f"First {min(limit, len(report.anomalies))} anomalies", title_justify="left"
+    if report.anomalies and limit:
+        shown = min(limit, len(report.anomalies))
+        title = (
+            f"All {plural(shown, 'anomaly', 'anomalies')}"
+            if shown == len(report.anomalies)
+            else f"First {shown:,} of {len(report.anomalies):,} anomalies"
         )
-        for column in ("published", "kind", "key", "event", "state met"):
-            table.add_column(column)
+        table = Table(title=title, title_justify="left")
+        for column in ("published", "kind", "key", "event", "state before"):
+            table.add_column(column, no_wrap=True, min_width=len(column))
         for anomaly in report.anomalies[:limit]:
             table.add_row(
                 format_okta_datetime(anomaly.event.published),
@@ -80,14 +107,21 @@ def lifecycle(
             )
         out.print(table)
     incomplete = sum(1 for h in report.certificates.values() if not h.complete)
+    unknown = sum(report.unknown_types.values())
     out.print(
-        f"{len(report.certificates):,} certificates ({incomplete:,} issued before the input), "
-        f"{len(report.authorities):,} CAs, "
-        f"{len(report.crl_failures):,} CRL download failures, {report.duplicates:,} duplicates "
-        f"skipped, {len(report.unkeyed):,} events without a certificate, "
-        f"{sum(report.unknown_types.values()):,} of unknown PKI types; "
-        f"{total.failed:,} invalid records ignored"
-        + (f"; {reading.filtered:,} events left out by the filters" if reading.filtered else "")
+        f"{plural(len(report.certificates), 'certificate')} ({incomplete:,} issued before the "
+        f"input), {plural(len(report.authorities), 'CA')}, "
+        f"{plural(len(report.crl_failures), 'CRL download failure')}, "
+        f"{plural(report.duplicates, 'duplicate')} skipped, "
+        f"{plural(len(report.unkeyed), 'event')} without a certificate, "
+        f"{plural(unknown, 'event')} of a PKI type this library does not know; "
+        f"{plural(total.failed, 'invalid record')} ignored"
+        + (
+            f"; {plural(reading.filtered, 'event')} left out by the filters"
+            if reading.filtered
+            else ""
+        ),
+        soft_wrap=True,
     )
 
 
@@ -112,4 +146,4 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
             f"{entry.state_before or 'new'} -> {entry.state_after or 'new'}",
         )
     out.print(table)
-    out.print(f"device: {history.device_id or '-'}; renewals: {history.renewals}")
+    out.print(f"device: {history.device_id or '-'}; renewals: {history.renewals:,}")

@@ -10,7 +10,7 @@ import click
 from ..models.catalog import CATALOG
 from ..models.events import EVENT_MODELS
 from ..schema import json_schema
-from ._shared import fail
+from ._shared import fail, json_option, plural
 
 __all__ = ["schema"]
 
@@ -23,8 +23,12 @@ __all__ = ["schema"]
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one file per event type and one for the union into this directory.",
 )
-def schema(event_type: str | None, out_dir: Path | None) -> None:
-    """Print the JSON Schema (Draft 2020-12) of the PKI events, or write it to files."""
+@json_option
+def schema(event_type: str | None, out_dir: Path | None, as_json: bool) -> None:
+    """Print the JSON Schema (Draft 2020-12) of the PKI events, or write it to files.
+
+    The schema is JSON either way; with --out, --json lists the files written as JSON.
+    """
     if event_type is not None and event_type not in EVENT_MODELS:
         fail(f"unknown event type {event_type!r}; see `okta-pki-events catalog`")
     if out_dir is None:
@@ -44,4 +48,7 @@ def schema(event_type: str | None, out_dir: Path | None) -> None:
             written.append(path)
     except OSError as exc:
         fail(f"cannot write {out_dir}: {exc}")
-    click.echo(f"wrote {len(written)} schemas to {out_dir}")
+    if as_json:
+        click.echo(json.dumps({"written": [str(p) for p in written]}, indent=2))
+    else:
+        click.echo(f"wrote {plural(len(written), 'schema')} to {out_dir}")

@@ -1,82 +1,106 @@
-"""``okta-pki-events summary``: counts per type, outcome and severity, and the time range."""
+"""``okta-pki-events summary``: counts per type, outcome and severity, and the time range.
+
+The counting is the library's ``summarize``; this module only renders it (``format_*``
+builds the text and tables, ``print_summary`` prints them).
+"""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..models._base import format_okta_datetime
-from ..models.log_event import LogEvent
+from ..summary import EventSummary, summarize
 from ._shared import (
     EventFilter,
+    NothingValidError,
+    Reading,
     counter_table,
     files_argument,
     filter_options,
     json_option,
+    max_errors_option,
     out_console,
+    plural,
     read_events,
 )
 
-__all__ = ["summary"]
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+__all__ = ["format_footer", "format_summary", "print_summary", "summary"]
+
+_OUTCOME_STYLES = {"FAILURE": "red", "DENY": "red"}
 
 
-class _Summary:
-    """Counts per type, outcome and severity, and the time range, kept as events stream by."""
+def format_footer(reading: Reading) -> str:
+    """What was read: records, PKI events, skipped, invalid, left out by the filters."""
+    total = reading.stats
+    text = (
+        f"{plural(total.read, 'record')}: {plural(total.parsed, 'PKI event')}, "
+        f"{plural(total.skipped, 'other record')} skipped, {total.failed:,} invalid"
+    )
+    if total.failed:
+        text += " (run validate for details)"
+    if reading.filtered:
+        text += f"; {plural(reading.filtered, 'event')} left out by the filters"
+    return text
 
-    def __init__(self) -> None:
-        self.types: Counter[str] = Counter()
-        self.outcomes: Counter[str] = Counter()
-        self.severities: Counter[str] = Counter()
-        self.first: datetime | None = None
-        self.last: datetime | None = None
 
-    def add(self, event: LogEvent) -> None:
-        self.types[event.event_type] += 1
-        result = event.outcome.result if event.outcome else None
-        self.outcomes[result or "(none)"] += 1
-        self.severities[event.severity or "(none)"] += 1
-        published = event.published
-        if self.first is None or published < self.first:
-            self.first = published
-        if self.last is None or published > self.last:
-            self.last = published
+def format_summary(summary: EventSummary) -> list[RenderableType]:
+    """The tables and lines of a non-empty summary."""
+    parts: list[RenderableType] = [
+        counter_table("PKI events per type", summary.event_types, "eventType"),
+        counter_table("Outcomes", summary.outcomes, "outcome.result", _OUTCOME_STYLES),
+        counter_table("Severities", summary.severities, "severity"),
+    ]
+    first, last = summary.first_published, summary.last_published
+    if first is not None and last is not None:
+        parts.append(
+            f"{plural(summary.total, 'event')} published from {format_okta_datetime(first)} "
+            f"to {format_okta_datetime(last)}; {summary.needs_attention:,} need attention"
+        )
+    return parts
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "event_types": dict(sorted(self.types.items())),
-            "outcomes": dict(self.outcomes.most_common()),
-            "severities": dict(self.severities.most_common()),
-            "first_published": format_okta_datetime(self.first) if self.first else None,
-            "last_published": format_okta_datetime(self.last) if self.last else None,
-        }
+
+def print_summary(summary: EventSummary, reading: Reading, console: Console) -> None:
+    """Print a summary (or why there is nothing to summarise) and what was read."""
+    if summary:
+        for part in format_summary(summary):
+            console.print(part)
+    else:
+        console.print(reading.nothing_kept() or "no events")
+    console.print(format_footer(reading), soft_wrap=True)
 
 
 @click.command()
 @files_argument
+@max_errors_option
 @filter_options
 @json_option
-def summary(files: tuple[str, ...], event_filter: EventFilter, as_json: bool) -> None:
-    """Count the PKI events per type, outcome and severity, and give their time range."""
-    counts = _Summary()
-    reading = read_events(files, event_filter=event_filter)
-    for event in reading:
-        counts.add(event)
-    total = reading.stats
-    data = counts.as_dict() | {"stats": reading.counts()}
+def summary(
+    files: tuple[str, ...], max_errors: int | None, event_filter: EventFilter, as_json: bool
+) -> None:
+    """Count the PKI events per type, outcome and severity, and give their time range.
+
+    Exits 1 when nothing valid was read (an empty input, only invalid records) or when
+    --max-errors stopped the reading.
+    """
+    reading = read_events(files, event_filter=event_filter, max_errors=max_errors)
+    result = summarize(reading)
     if as_json:
+        data: dict[str, Any] = result.to_dict() | {
+            "stats": reading.counts(),
+            "stopped": reading.stopped,
+        }
         click.echo(json.dumps(data, indent=2))
-        return
-    out = out_console()
-    out.print(counter_table("PKI events per type", data["event_types"], "eventType"))
-    out.print(counter_table("Outcomes", data["outcomes"], "outcome.result"))
-    out.print(counter_table("Severities", data["severities"], "severity"))
-    out.print(f"Published from {data['first_published']} to {data['last_published']}")
-    out.print(
-        f"{total.read:,} records: {total.parsed:,} PKI events, {total.skipped:,} other events "
-        f"skipped, {total.failed:,} invalid (run validate for details)"
-        + (f"; {reading.filtered:,} events left out by the filters" if reading.filtered else "")
-    )
+    if reading.stopped:
+        raise NothingValidError(
+            f"stopped after {plural(reading.stats.failed, 'invalid record')} "
+            f"(--max-errors {max_errors}): no summary (run validate for details)"
+        )
+    reading.require_valid()
+    if not as_json:
+        print_summary(result, reading, out_console())

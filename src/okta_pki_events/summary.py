@@ -1,0 +1,104 @@
+"""Summaries of event streams: ``summarize(events) -> EventSummary``.
+
+The counting behind ``okta-pki-events summary``, for notebooks and services too:
+
+>>> from okta_pki_events.testing import make_event
+>>> summary = summarize([make_event("pki.cert.issue"), make_event("pki.cert.revoke")])
+>>> summary.total, summary.event_types
+(2, {'pki.cert.issue': 1, 'pki.cert.revoke': 1})
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .classification import classify
+from .models._base import format_okta_datetime
+from .models.log_event import LogEvent
+
+__all__ = ["NO_VALUE", "EventSummary", "summarize"]
+
+NO_VALUE = "(none)"
+"""The key under which events without an outcome result (or a severity) are counted."""
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """Counts of a set of events, and the time range they cover.
+
+    ``total`` equals the sum of each of ``event_types``, ``outcomes`` and ``severities``.
+    """
+
+    total: int = 0
+    """The number of events summarised."""
+    event_types: Mapping[str, int] = field(default_factory=dict)
+    """Events per ``eventType`` as sent (an alias spelling stays apart), sorted by type."""
+    outcomes: Mapping[str, int] = field(default_factory=dict)
+    """Events per ``outcome.result`` (``NO_VALUE`` when absent), most common first."""
+    severities: Mapping[str, int] = field(default_factory=dict)
+    """Events per ``severity`` (``NO_VALUE`` when absent), most common first."""
+    needs_attention: int = 0
+    """Events that ``classify`` marks as needing attention (CRL failures, revocations, ...)."""
+    first_published: datetime | None = None
+    """The earliest ``published`` time, None without events."""
+    last_published: datetime | None = None
+    """The latest ``published`` time, None without events."""
+
+    def __bool__(self) -> bool:
+        """Whether any event was summarised."""
+        return self.total > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (times in Okta's format, ``None`` without events)."""
+        return {
+            "total": self.total,
+            "event_types": dict(self.event_types),
+            "outcomes": dict(self.outcomes),
+            "severities": dict(self.severities),
+            "needs_attention": self.needs_attention,
+            "first_published": _when(self.first_published),
+            "last_published": _when(self.last_published),
+        }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return format_okta_datetime(moment) if moment is not None else None
+
+
+def summarize(events: Iterable[LogEvent]) -> EventSummary:
+    """Count ``events`` per type, outcome and severity, and find their time range.
+
+    The events are consumed once, as they come (a stream of millions is fine: only the
+    counters are kept).
+    """
+    types: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    attention = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    for event in events:
+        types[event.event_type] += 1
+        outcome = event.outcome
+        outcomes[(outcome.result if outcome is not None else None) or NO_VALUE] += 1
+        severities[event.severity or NO_VALUE] += 1
+        if classify(event).needs_attention:
+            attention += 1
+        published = event.published
+        if first is None or published < first:
+            first = published
+        if last is None or published > last:
+            last = published
+    return EventSummary(
+        total=sum(types.values()),
+        event_types=dict(sorted(types.items())),
+        outcomes=dict(outcomes.most_common()),
+        severities=dict(severities.most_common()),
+        needs_attention=attention,
+        first_published=first,
+        last_published=last,
+    )
