@@ -189,11 +189,14 @@ def references(lines: list[bytes]) -> dict[str, Callable[[], int]]:
     return runs
 
 
-def retained_bytes_per_event(lines: list[bytes], n: int = 5000) -> float:
+def retained_bytes_per_event(
+    lines: list[bytes], n: int = 5000, parse: Callable[[bytes], Any] = parse_event
+) -> float:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    kept = [parse_event(line) for line in lines[:n]]
+    # A fresh copy of each line, as read from a file: a lazy event keeps its line.
+    kept = [parse(bytes(bytearray(line))) for line in lines[:n]]
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert len(kept) == n
@@ -284,6 +287,10 @@ def lifecycle_rows(rng: random.Random, n: int) -> Iterable[dict[str, Any]]:
     yield from window
 
 
+def parse_lazy(line: bytes) -> Any:
+    return parse_event(line, lazy=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small data, fewer repeats")
@@ -308,6 +315,7 @@ def main() -> int:
     print(f"\n## Typed parse: {len(lines):,} PKI events of {size:,.0f} bytes, all 15 types")
     runs = references(lines)
     runs["parse_event per line"] = per_line(lines, parse_event)
+    runs["parse_event lazy per line"] = per_line(lines, parse_lazy)
     runs["json.loads per line (file)"] = over_file(pki_path, json.loads)
     runs["iter_events (file)"] = stream(pki_path)
     rates = best_rate(runs, args.repeat)
@@ -324,6 +332,11 @@ def main() -> int:
     if "okta SDK from_json" in rates:
         sdk = rates["okta SDK from_json"]
         print(f"iter_events vs Okta SDK from_json: {ours / sdk:.2f}x (target >= 2x)")
+    lazy = rates["parse_event lazy per line"]
+    print(f"lazy parse_event vs json.loads: {lazy / base:.2f}x (target >= 1.5x)")
+    if "msgspec Structs" in rates:
+        versus = lazy / rates["msgspec Structs"]
+        print(f"lazy parse_event vs msgspec: {versus:.2f}x (target >= 0.5x)")
     results["typed"] = rates
 
     print("\n## Mixed stream: 1% PKI events among Log Streaming's other types")
@@ -362,6 +375,12 @@ def main() -> int:
     per_event = retained_bytes_per_event(lines)
     print(f"retained memory per parsed event: {per_event:,.0f} bytes ({size:,.0f} bytes of JSON)")
     results["retained_bytes_per_event"] = per_event
+    lazy_event = retained_bytes_per_event(lines, parse=parse_lazy)
+    print(
+        f"retained memory per lazy event, its line included: {lazy_event:,.0f} bytes = "
+        f"{lazy_event / per_event:.2f}x an eager event (target <= 0.5x)"
+    )
+    results["retained_bytes_per_lazy_event"] = lazy_event
 
     print(f"\n## Lifecycle reduction ({args.million:,} events)")
     life_n = min(args.million, 250_000)

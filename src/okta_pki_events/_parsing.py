@@ -7,7 +7,7 @@ not one of the catalogued PKI types takes a second, generic pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, TypeAlias, TypeVar, overload
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from .models.events import (
     EVENT_MODELS,
     PKI_PREFIX,
+    BaseKnownPkiEvent,
     KnownPkiEvent,
     PkiEvent,
     UnknownPkiEvent,
@@ -41,6 +42,18 @@ _KNOWN_ADAPTER: TypeAdapter[KnownPkiEvent] = TypeAdapter(
     Annotated[KnownPkiEvent, Field(discriminator="event_type")]
 )
 _TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+_LAZY: Callable[[str | bytes | bytearray], LogEvent] | None = None
+
+
+def _load_lazy() -> Callable[[str | bytes | bytearray], LogEvent]:
+    """The lazy parser, imported on first use (``import okta_pki_events`` does not pay it)."""
+    global _LAZY
+    from ._lazy import parse_lazy
+
+    _LAZY = parse_lazy
+    return parse_lazy
 
 
 class UnknownEventTypeError(ValueError):
@@ -77,12 +90,16 @@ def _model_of_error(exc: ValidationError) -> type[LogEvent]:
 
 
 @overload
-def parse_event(data: RawEvent, *, on_unknown: Literal["raise"]) -> KnownPkiEvent: ...
+def parse_event(
+    data: RawEvent, *, on_unknown: Literal["raise"], lazy: bool = False
+) -> KnownPkiEvent: ...
 @overload
 def parse_event(
-    data: RawEvent, *, on_unknown: Literal["generic"] = "generic"
+    data: RawEvent, *, on_unknown: Literal["generic"] = "generic", lazy: bool = False
 ) -> PkiEvent | LogEvent: ...
-def parse_event(data: RawEvent, *, on_unknown: OnUnknown = "generic") -> PkiEvent | LogEvent:
+def parse_event(
+    data: RawEvent, *, on_unknown: OnUnknown = "generic", lazy: bool = False
+) -> PkiEvent | LogEvent:
     """Parse one Okta System Log event into its most precise model.
 
     Args:
@@ -90,6 +107,11 @@ def parse_event(data: RawEvent, *, on_unknown: OnUnknown = "generic") -> PkiEven
         on_unknown: ``"generic"`` (the default) returns ``UnknownPkiEvent`` for a ``pki.*``
             type this library does not know and a plain ``LogEvent`` for any other type;
             ``"raise"`` raises ``UnknownEventTypeError`` for both.
+        lazy: validate only ``uuid``, ``published``, ``eventType``, ``actor``, ``outcome``
+            and ``target`` now, keep the text, and validate the rest on first use (see
+            "Lazy parsing" in the docs: an instance of the same class, about twice as fast
+            and half the memory; a malformed deferred field raises on first read). Applies
+            to JSON text; an already-decoded mapping is parsed eagerly.
 
     Returns:
         The model of the event's PKI type (``PkiCertRevokeEvent``, ...), ``UnknownPkiEvent``
@@ -103,6 +125,16 @@ def parse_event(data: RawEvent, *, on_unknown: OnUnknown = "generic") -> PkiEven
     Both are ``ValueError``s; no input raises anything else.
 
     """
+    if lazy and isinstance(data, (str, bytes, bytearray)):
+        try:
+            event = (_LAZY or _load_lazy())(data)
+        except ValidationError:
+            # Report what the eager parse reports: the model's own title and field paths.
+            parse_event(data, on_unknown=on_unknown)
+            raise  # pragma: no cover - the eager parse above raised for the same input
+        if on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
+            raise UnknownEventTypeError(event.event_type)
+        return event
     try:
         if isinstance(data, (str, bytes, bytearray)):
             return _KNOWN_ADAPTER.validate_json(data)

@@ -102,6 +102,15 @@ class LogEvent(OktaModel):
         result = self.outcome.result if self.outcome is not None else None
         return None if result is None else result in SUCCESS_RESULTS
 
+    def __hash__(self) -> int:
+        """Hash by identity: ``uuid``, ``eventType`` and ``published``.
+
+        Consistent with equality (equal events have equal identities), so events can be put
+        in sets and used as dict keys; two events with the same identity but other content
+        hash alike and compare unequal.
+        """
+        return hash((self.uuid, self.event_type, self.published))
+
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """A short repr: the identity, the outcome and the targets, not every field."""
         yield "uuid", self.uuid
