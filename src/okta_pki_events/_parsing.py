@@ -1,16 +1,31 @@
 """Parsing one event: ``parse_event``, ``parse_event_as`` and the validators they share.
 
-The validators are built once, at import. JSON text is validated directly (no intermediate
-``json.loads``) through a union discriminated on ``eventType``; only an event whose type is
-not one of the catalogued PKI types takes a second, generic pass.
+Dispatch is a registry lookup on ``eventType`` and one validation (githubkit's shape), with
+wire names only (Okta's camelCase keys; a ``event_type`` key is an unknown key, kept):
+
+- JSON text goes first to one pydantic-core validator built from the registry: a map from
+  each catalogued ``eventType`` to its model, looked up and validated in Rust in one pass.
+- Anything else (a mapping, or text whose type is not catalogued or whose fields are broken)
+  takes ``model_for(eventType)`` and that model's validator once. Its errors name the field's
+  own path; nothing reads the errors of the first attempt.
+- A document that is an envelope (an event-hook delivery, an EventBridge event, an API page,
+  SQS, SNS, Firehose, CloudWatch Logs) and not an event fails naming the envelope and the
+  call that reads it: ``iter_events(..., envelope=...)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Literal, TypeAlias, TypeVar, overload
+from typing import Any, Literal, TypeAlias, TypeVar, overload
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ValidationError
+from pydantic_core import (
+    InitErrorDetails,
+    PydanticCustomError,
+    SchemaValidator,
+    core_schema,
+    from_json,
+)
 
 from .models.events import (
     EVENT_MODELS,
@@ -18,7 +33,7 @@ from .models.events import (
     BaseKnownPkiEvent,
     KnownPkiEvent,
     PkiEvent,
-    UnknownPkiEvent,
+    model_for,
 )
 from .models.log_event import LogEvent
 
@@ -26,6 +41,7 @@ __all__ = [
     "OnUnknown",
     "RawEvent",
     "UnknownEventTypeError",
+    "envelope_of",
     "parse_event",
     "parse_event_as",
 ]
@@ -38,10 +54,20 @@ OnUnknown: TypeAlias = Literal["generic", "raise"]
 
 M = TypeVar("M", bound=LogEvent)
 
-_KNOWN_ADAPTER: TypeAdapter[KnownPkiEvent] = TypeAdapter(
-    Annotated[KnownPkiEvent, Field(discriminator="event_type")]
+# The catalogued types' models keyed by eventType (aliases included), for JSON text.
+_KNOWN = SchemaValidator(
+    core_schema.tagged_union_schema(
+        {name: model.__pydantic_core_schema__ for name, model in EVENT_MODELS.items()},
+        discriminator="eventType",
+    )
 )
-_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+# Reads only the top-level eventType of JSON text (any JSON type), for the registry lookup.
+_EVENT_TYPE = SchemaValidator(
+    core_schema.typed_dict_schema(
+        {"eventType": core_schema.typed_dict_field(core_schema.any_schema(), required=False)},
+        extra_behavior="ignore",
+    )
+)
 
 
 _LAZY: Callable[[str | bytes | bytearray], LogEvent] | None = None
@@ -66,27 +92,120 @@ class UnknownEventTypeError(ValueError):
         super().__init__(f"{kind} event type {event_type!r}")
 
 
-def _validate(model: type[M], data: RawEvent) -> M:
+# -- envelopes: recognised by their own required keys, only to say what was given ----------
+
+
+def _records_with(document: Mapping[str, Any], records: str, key: str) -> bool:
+    items = document.get(records)
+    return isinstance(items, list) and any(isinstance(i, Mapping) and key in i for i in items)
+
+
+def _is_mapping_at(document: Mapping[str, Any], key: str, inner: str) -> bool:
+    value = document.get(key)
+    return isinstance(value, Mapping) and inner in value
+
+
+_ENVELOPES: tuple[tuple[str, str, Callable[[Mapping[str, Any]], bool]], ...] = (
+    ("event_hook", "an Okta event-hook delivery", lambda d: _is_mapping_at(d, "data", "events")),
+    (
+        "eventbridge",
+        "an AWS EventBridge event",
+        lambda d: {"detail", "detail-type", "source"} <= d.keys(),
+    ),
+    ("sqs", "an AWS SQS batch", lambda d: _records_with(d, "Records", "body")),
+    ("sns", "an AWS SNS batch", lambda d: _records_with(d, "Records", "Sns")),
+    ("sns", "an AWS SNS notification", lambda d: {"Type", "Message", "TopicArn"} <= d.keys()),
+    (
+        "firehose",
+        "an Amazon Data Firehose batch",
+        lambda d: _records_with(d, "records", "recordId"),
+    ),
+    (
+        "cloudwatch_logs",
+        "a CloudWatch Logs subscription delivery",
+        lambda d: _is_mapping_at(d, "awslogs", "data"),
+    ),
+)
+
+
+def envelope_of(document: Any) -> tuple[str, str] | None:
+    """Say which delivery envelope a decoded JSON document is, by the envelope's own keys.
+
+    Returns ``(envelope, description)``, where ``envelope`` is the value of
+    ``iter_events(..., envelope=...)`` that reads it (``"api_page"`` for a JSON array,
+    ``"event_hook"``, ``"eventbridge"``, ``"sqs"``, ``"sns"``, ``"firehose"``,
+    ``"cloudwatch_logs"``), or None. An object with ``uuid`` and ``eventType`` is an event,
+    never an envelope. Used by ``parse_event`` to name what it was given instead of an event.
+    """
+    if isinstance(document, list):
+        return "api_page", "a JSON array (a page of the System Log API)"
+    if not isinstance(document, Mapping) or {"uuid", "eventType"} <= document.keys():
+        return None
+    for envelope, description, matches in _ENVELOPES:
+        if matches(document):
+            return envelope, description
+    return None
+
+
+def _envelope_error(data: RawEvent, exc: ValidationError) -> ValidationError | None:
+    """The error for an envelope given where an event is expected, or None."""
     if isinstance(data, (str, bytes, bytearray)):
-        return model.model_validate_json(data)
-    return model.model_validate(data)
-
-
-def _tag_of(exc: ValidationError) -> str | None:
-    """The eventType a discriminator error met, or None when ``exc`` is another error."""
-    if exc.error_count() != 1:
+        try:
+            document: Any = from_json(data)
+        except ValueError:
+            return None
+    else:
+        document = data
+    found = envelope_of(document)
+    if found is None:
         return None
-    error = exc.errors(include_url=False, include_input=False)[0]
-    if error["type"] not in _TAG_ERRORS or error["loc"]:
-        return None
-    tag = error.get("ctx", {}).get("tag")
-    return tag if isinstance(tag, str) else ""
+    envelope, description = found
+    error = PydanticCustomError(
+        "envelope_not_event",
+        f"Input is {description}, not an Okta event: read the events it carries with "
+        f"iter_events(..., envelope={envelope!r})",
+    )
+    details: list[InitErrorDetails] = [{"type": error, "loc": (), "input": data}]
+    return ValidationError.from_exception_data(exc.title, details)
 
 
-def _model_of_error(exc: ValidationError) -> type[LogEvent]:
-    """The model whose errors ``exc`` holds (the first location is the union tag)."""
-    first = exc.errors(include_url=False, include_input=False)[0]["loc"]
-    return EVENT_MODELS.get(str(first[0]), LogEvent) if first else LogEvent
+# -- dispatch ------------------------------------------------------------------------------
+
+
+def _validate(model: type[M], data: RawEvent) -> M:
+    """Validate ``data`` as ``model``, wire names only."""
+    validator = model.__pydantic_validator__
+    if isinstance(data, (str, bytes, bytearray)):
+        event: M = validator.validate_json(data, by_alias=True, by_name=False)
+    else:
+        event = validator.validate_python(data, by_alias=True, by_name=False)
+    return event
+
+
+def _event_type_of(data: RawEvent) -> object:
+    """The top-level ``eventType`` of the input (None when absent or not an object)."""
+    if isinstance(data, (str, bytes, bytearray)):
+        found: dict[str, Any] = _EVENT_TYPE.validate_json(data)
+        return found.get("eventType")
+    return data.get("eventType") if isinstance(data, Mapping) else None
+
+
+def _dispatch(data: RawEvent) -> LogEvent:
+    """Registry lookup on ``eventType`` and one validation of the model found."""
+    if isinstance(data, (str, bytes, bytearray)):
+        try:
+            event: LogEvent = _KNOWN.validate_json(data, by_alias=True, by_name=False)
+        except ValidationError:
+            pass  # not catalogued, or broken: the registry path below says which and where
+        else:
+            return event
+    try:
+        return _validate(model_for(_event_type_of(data)), data)
+    except ValidationError as exc:
+        envelope = _envelope_error(data, exc)
+        if envelope is not None:
+            raise envelope from None
+        raise
 
 
 @overload
@@ -101,6 +220,10 @@ def parse_event(
     data: RawEvent, *, on_unknown: OnUnknown = "generic", lazy: bool = False
 ) -> PkiEvent | LogEvent:
     """Parse one Okta System Log event into its most precise model.
+
+    The model is looked up from ``eventType`` (``model_for``) and the event validated once,
+    reading Okta's wire names only: a key spelt like a Python field name (``event_type``,
+    ``display_message``) is an unknown key, kept in ``model_extra`` and written back.
 
     Args:
         data: the event as JSON text (``str`` or ``bytes``) or an already-decoded mapping.
@@ -120,6 +243,10 @@ def parse_event(
     Raises:
         pydantic.ValidationError: the input is not valid JSON, not an object, misses a
             required field or has a field of the wrong type; each error names its field path.
+            Given an envelope instead of an event (an event-hook delivery, an EventBridge
+            event, an API page, an SQS/SNS/Firehose/CloudWatch Logs delivery), the one error
+            (``envelope_not_event``) names the envelope and the call that reads it,
+            ``iter_events(..., envelope=...)``.
         UnknownEventTypeError: with ``on_unknown="raise"``, the type is not a catalogued one.
 
     Both are ``ValueError``s; no input raises anything else.
@@ -135,21 +262,8 @@ def parse_event(
         if on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
             raise UnknownEventTypeError(event.event_type)
         return event
-    try:
-        if isinstance(data, (str, bytes, bytearray)):
-            return _KNOWN_ADAPTER.validate_json(data)
-        return _KNOWN_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        tag = _tag_of(exc)
-        if tag is None:
-            # A catalogued type with a broken field: the union prefixes every error location
-            # with the tag; validate as the type's own model for errors at the field path.
-            _validate(_model_of_error(exc), data)
-            raise  # pragma: no cover - the model validation above raised the same errors
-    # Not a catalogued PKI type: validate generically so a broken record says what is wrong.
-    model: type[LogEvent] = UnknownPkiEvent if tag.startswith(PKI_PREFIX) else LogEvent
-    event = _validate(model, data)
-    if on_unknown == "raise":
+    event = _dispatch(data)
+    if on_unknown == "raise" and event.event_type not in EVENT_MODELS:
         raise UnknownEventTypeError(event.event_type)
     return event
 
@@ -159,15 +273,10 @@ def parse_json_of_type(
 ) -> LogEvent:
     """Parse JSON text whose ``eventType`` is already known (read by a cheap probe).
 
-    Validates straight against the type's model, skipping the union's dispatch; otherwise
-    as ``parse_event``.
+    Validates straight against ``model_for(event_type)``; otherwise as ``parse_event``.
     """
-    model = EVENT_MODELS.get(event_type)
-    if model is not None:
-        return model.model_validate_json(data)
-    generic: type[LogEvent] = UnknownPkiEvent if event_type.startswith(PKI_PREFIX) else LogEvent
-    event = generic.model_validate_json(data)
-    if on_unknown == "raise":
+    event = _validate(model_for(event_type), data)
+    if on_unknown == "raise" and event.event_type not in EVENT_MODELS:
         raise UnknownEventTypeError(event.event_type)
     return event
 
@@ -176,6 +285,7 @@ def parse_event_as(model: type[M], data: RawEvent) -> M:
     """Parse one event as the given model, e.g. ``parse_event_as(PkiCertIssueEvent, line)``.
 
     The result is typed as ``model``; an event of another type fails validation on
-    ``eventType``. Raises ``pydantic.ValidationError`` (a ``ValueError``) for bad input.
+    ``eventType``. Wire names only, as ``parse_event``. Raises ``pydantic.ValidationError``
+    (a ``ValueError``) for bad input.
     """
     return _validate(model, data)

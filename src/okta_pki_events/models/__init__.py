@@ -47,6 +47,7 @@ from .events import (
     PkiCertRevokeEvent,
     PkiEvent,
     UnknownPkiEvent,
+    model_for,
 )
 from .log_event import SUCCESS_RESULTS, LogEvent
 from .outcome import Outcome
@@ -119,4 +120,5 @@ __all__ = [
     "UserAgent",
     "UserBehavior",
     "format_okta_datetime",
+    "model_for",
 ]

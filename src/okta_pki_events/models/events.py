@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union, get_args
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Field, GetCoreSchemaHandler, field_validator
+from pydantic_core import PydanticCustomError, core_schema
 
 from .catalog import CATALOG, CatalogEntry
 from .details import (
@@ -37,6 +38,7 @@ __all__ = [
     "LifecycleEvent",
     "PkiEvent",
     "UnknownPkiEvent",
+    "model_for",
     "PkiCaAddEvent",
     "PkiCaDeleteEvent",
     "PkiCaExpirationWarnEvent",
@@ -413,49 +415,59 @@ EVENT_MODELS: Mapping[str, type[BaseKnownPkiEvent]] = MappingProxyType(
 )
 """Read-only mapping of every PKI event type (the misspelt CRL alias included) to its model."""
 
-_UNKNOWN_TAG = "unknown-pki"
+
+def model_for(event_type: object) -> type[LogEvent]:
+    """The registry lookup: the model that reads an event of type ``event_type``.
+
+    The catalogued type's model (the misspelt CRL alias included), ``UnknownPkiEvent`` for
+    another ``pki.*`` type, ``LogEvent`` for anything else (a non-PKI type, a missing or
+    non-string ``eventType``). Public in the package: ``parse_event``, ``parse_json_of_type``
+    and the ``PkiEvent`` annotation all dispatch through it.
+    """
+    if isinstance(event_type, str):
+        model = EVENT_MODELS.get(event_type)
+        if model is not None:
+            return model
+        if event_type.startswith(PKI_PREFIX):
+            return UnknownPkiEvent
+    return LogEvent
 
 
-def _discriminate(value: Any) -> str | None:
-    """Return the tag of a raw mapping or a model in the ``PkiEvent`` union (None: not PKI)."""
-    if isinstance(value, Mapping):
-        event_type = value.get("eventType", value.get("event_type"))
-    else:
-        event_type = getattr(value, "event_type", None)
-    if not isinstance(event_type, str):
-        return None
-    model = EVENT_MODELS.get(event_type)
-    if model is not None:
-        return model.catalog.event_type
-    return _UNKNOWN_TAG if event_type.startswith(PKI_PREFIX) else None
+def _dispatch(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    """``PkiEvent``'s validator: a registry lookup on ``eventType``, then one validation.
+
+    The chosen model's errors keep their own paths (``outcome.result``, not prefixed by a
+    union tag); wire names only, as ``parse_event``. An instance of a PKI model is kept.
+    """
+    if isinstance(value, BasePkiEvent):
+        return value
+    event_type = value.get("eventType") if isinstance(value, Mapping) else None
+    model = model_for(event_type)
+    if model is LogEvent:
+        raise PydanticCustomError(
+            "not_pki_event", "Not a PKI event: eventType is missing, not a string or not pki.*"
+        )
+    return model.__pydantic_validator__.validate_python(value, by_alias=True, by_name=False)
 
 
-PkiEvent: TypeAlias = Annotated[
-    Union[
-        Annotated[PkiCaAddEvent, Tag("pki.ca.add")],
-        Annotated[PkiCaDeleteEvent, Tag("pki.ca.delete")],
-        Annotated[PkiCaExpirationWarnEvent, Tag("pki.ca.expiration.warn")],
-        Annotated[PkiCaRenewEvent, Tag("pki.ca.renew")],
-        Annotated[PkiCaScopeMappingUpdateEvent, Tag("pki.ca.scope.mapping.update")],
-        Annotated[PkiCertBindEvent, Tag("pki.cert.bind")],
-        Annotated[PkiCertCrlDownloadFailureEvent, Tag("pki.cert.crl_download_failure")],
-        Annotated[PkiCertIssueEvent, Tag("pki.cert.issue")],
-        Annotated[PkiCertLifecycleActivateEvent, Tag("pki.cert.lifecycle.activate")],
-        Annotated[PkiCertLifecycleDeleteEvent, Tag("pki.cert.lifecycle.delete")],
-        Annotated[PkiCertLifecycleHoldEvent, Tag("pki.cert.lifecycle.hold")],
-        Annotated[PkiCertLifecycleRevokeEvent, Tag("pki.cert.lifecycle.revoke")],
-        Annotated[PkiCertLifecycleSuspendEvent, Tag("pki.cert.lifecycle.suspend")],
-        Annotated[PkiCertRenewEvent, Tag("pki.cert.renew")],
-        Annotated[PkiCertRevokeEvent, Tag("pki.cert.revoke")],
-        Annotated[UnknownPkiEvent, Tag(_UNKNOWN_TAG)],
-    ],
-    Discriminator(
-        _discriminate,
-        custom_error_type="not_pki_event",
-        custom_error_message="Not a PKI event: eventType is missing, not a string or not pki.*",
-    ),
-]
-"""Any PKI event: the discriminated union of the 15 models and ``UnknownPkiEvent``.
+class _DispatchOnEventType:
+    """The ``PkiEvent`` annotation's schema: ``_dispatch`` around the union of the models.
 
-Usable as an annotation and in a ``TypeAdapter`` (``TypeAdapter(list[PkiEvent])``).
+    The union (built by pydantic from the annotation) serves serialization and JSON Schema;
+    validation never goes through it.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_wrap_validator_function(_dispatch, handler(source))
+
+
+PkiEvent: TypeAlias = Annotated[Union[KnownPkiEvent, UnknownPkiEvent], _DispatchOnEventType()]
+"""Any PKI event: one of the 15 models, or ``UnknownPkiEvent`` for another ``pki.*`` type.
+
+Usable as an annotation in your own models and in a ``TypeAdapter``
+(``TypeAdapter(list[PkiEvent])``), with the same result as ``parse_event``: the model is
+looked up from ``eventType`` (wire names only), validated once, and its errors name the
+field's own path (``0.outcome.result``); a non-PKI event fails with ``not_pki_event``.
 """

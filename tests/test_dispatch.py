@@ -1,0 +1,267 @@
+"""Dispatch: a registry lookup on ``eventType`` and one validation, by wire names only.
+
+``parse_event``, ``parse_event_as``, the ``PkiEvent`` annotation in a user's own model and in
+``TypeAdapter(list[PkiEvent])`` give the same models, the same values and errors at the same
+field paths; a key spelt like a Python name is an unknown key; an envelope is named.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from okta_pki_events import (
+    EVENT_MODELS,
+    BasePkiEvent,
+    LogEvent,
+    PkiCertIssueEvent,
+    PkiEvent,
+    UnknownPkiEvent,
+    iter_events,
+    model_for,
+    parse_event,
+    parse_event_as,
+)
+from okta_pki_events.testing import wire_events
+
+from .support import EVENT_HOOK_SAMPLE, load_json, pki_fixture, pki_fixture_types
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LIST: TypeAdapter[list[PkiEvent]] = TypeAdapter(list[PkiEvent])
+
+
+class Holder(BaseModel):
+    """A user's own model holding an event."""
+
+    event: PkiEvent
+
+
+def dump(event: LogEvent) -> Any:
+    return json.loads(event.model_dump_json(exclude_unset=True))
+
+
+def minimal(event_type: str = "pki.cert.issue", **more: Any) -> dict[str, Any]:
+    return {"uuid": "u-1", "published": "2026-01-02T03:04:05.678Z", "eventType": event_type} | more
+
+
+def locs(exc: ValidationError) -> list[tuple[Any, ...]]:
+    return [tuple(e["loc"]) for e in exc.errors()]
+
+
+# -- the registry --------------------------------------------------------------------------
+
+
+def test_model_for_is_the_registry() -> None:
+    for name, model in EVENT_MODELS.items():
+        assert model_for(name) is model
+    assert model_for("pki.cert.lifecycle.crl_download_failure") is model_for(
+        "pki.cert.crl_download_failure"
+    )
+    assert model_for("pki.cert.future") is UnknownPkiEvent
+    for other in ("user.session.start", None, 7, "", "PKI.cert.issue"):
+        assert model_for(other) is LogEvent
+
+
+# -- the annotation gives what parse_event gives ------------------------------------------
+
+
+def _same(raw: dict[str, Any]) -> None:
+    text = json.dumps(raw)
+    event = parse_event(text)
+    held = Holder.model_validate_json('{"event": ' + text + "}").event
+    from_python = Holder.model_validate({"event": raw}).event
+    listed = LIST.validate_json(f"[{text}, {text}]")
+    for other in (held, from_python, *listed, LIST.validate_python([raw])[0]):
+        assert type(other) is type(event)
+        assert other == event
+        assert dump(other) == raw
+    assert isinstance(event, BasePkiEvent)
+    holder = Holder.model_validate({"event": event})
+    assert json.loads(holder.model_dump_json(exclude_unset=True))["event"] == raw
+    assert json.loads(LIST.dump_json(listed, exclude_unset=True)) == [raw, raw]
+
+
+@pytest.mark.parametrize("event_type", pki_fixture_types())
+def test_the_annotation_gives_the_same_events_as_parse_event(event_type: str) -> None:
+    _same(pki_fixture(event_type))
+
+
+@SETTINGS
+@given(wire_events(unknown_types=True))
+def test_the_annotation_agrees_with_parse_event_on_any_pki_event(raw: dict[str, Any]) -> None:
+    _same(raw)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "loc"),
+    [
+        (("outcome", "result"), 5, ("outcome", "result")),
+        (("target", 0, "id"), 5, ("target", 0, "id")),
+        (("securityContext", "isProxy"), "false", ("securityContext", "isProxy")),
+        (("published",), "1700000000", ("published",)),
+        (("uuid",), None, ("uuid",)),
+    ],
+)
+def test_errors_are_at_the_fields_own_path_everywhere(
+    path: tuple[Any, ...], value: Any, loc: tuple[Any, ...]
+) -> None:
+    for event_type in ("pki.cert.issue", "pki.cert.future"):
+        raw = copy.deepcopy(pki_fixture("pki.cert.issue"))
+        raw["eventType"] = event_type
+        node: Any = raw
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        text = json.dumps(raw)
+        with pytest.raises(ValidationError) as direct:
+            parse_event(text)
+        assert locs(direct.value) == [loc]
+        with pytest.raises(ValidationError) as python:
+            parse_event(raw)
+        assert locs(python.value) == [loc]
+        with pytest.raises(ValidationError) as held:
+            Holder.model_validate_json('{"event": ' + text + "}")
+        assert locs(held.value) == [("event", *loc)]
+        with pytest.raises(ValidationError) as listed:
+            LIST.validate_json(f"[{json.dumps(minimal())}, {text}]")
+        assert locs(listed.value) == [(1, *loc)]
+
+
+def test_a_non_pki_event_is_refused_by_the_annotation_only() -> None:
+    raw = minimal("user.session.start")
+    assert type(parse_event(raw)) is LogEvent
+    with pytest.raises(ValidationError) as info:
+        Holder.model_validate({"event": raw})
+    assert [(e["loc"], e["type"]) for e in info.value.errors()] == [(("event",), "not_pki_event")]
+
+
+def test_an_instance_is_kept_by_the_annotation() -> None:
+    event = parse_event(pki_fixture("pki.cert.revoke"))
+    assert Holder.model_validate({"event": event}).event is event
+
+
+def test_the_last_duplicate_event_type_decides_as_in_json() -> None:
+    text = json.dumps(minimal("pki.cert.issue"))[:-1] + ', "eventType": "pki.cert.revoke"}'
+    assert parse_event(text).event_type == "pki.cert.revoke"
+    assert type(parse_event(text)).__name__ == "PkiCertRevokeEvent"
+    assert type(Holder.model_validate_json('{"event": ' + text + "}").event) is type(
+        parse_event(text)
+    )
+
+
+# -- wire names only ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("event_type", "user.session.start"),
+        ("event_type", "pki.cert.revoke"),
+        ("published_at", "2026-01-01T00:00:00Z"),
+        ("display_message", "from a log shipper"),
+        ("legacy_event_type", 5),
+    ],
+)
+def test_a_python_name_on_the_wire_is_an_unknown_key(key: str, value: Any) -> None:
+    raw = pki_fixture("pki.cert.issue") | {key: value}
+    text = json.dumps(raw)
+    results = [
+        parse_event(text),
+        parse_event(raw),
+        parse_event_as(PkiCertIssueEvent, text),
+        Holder.model_validate_json('{"event": ' + text + "}").event,
+        LIST.validate_python([raw])[0],
+        *iter_events([text.encode()]),
+    ]
+    for event in results:
+        assert type(event) is PkiCertIssueEvent
+        assert event.event_type == "pki.cert.issue"
+        assert event.model_extra == {key: value}
+        assert dump(event) == raw
+
+
+def test_nested_python_names_are_unknown_keys_too() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["actor"]["alternate_id"] = "shipper@example.com"
+    event = parse_event(json.dumps(raw))
+    assert event.actor is not None
+    assert event.actor.alternate_id == pki_fixture("pki.cert.issue")["actor"]["alternateId"]
+    assert event.actor.model_extra == {"alternate_id": "shipper@example.com"}
+    assert dump(event) == raw
+
+
+def test_python_names_alone_do_not_make_an_event() -> None:
+    raw = {"uuid": "u", "published": "2026-01-02T03:04:05.678Z", "event_type": "pki.cert.issue"}
+    with pytest.raises(ValidationError) as info:
+        parse_event(json.dumps(raw))
+    assert locs(info.value) == [("eventType",)]
+
+
+def test_building_by_python_name_still_works() -> None:
+    published = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+    event = PkiCertIssueEvent(uuid="u", published=published, event_type="pki.cert.issue")
+    assert event.event_type == "pki.cert.issue"
+    assert not event.model_extra
+
+
+# -- envelopes ------------------------------------------------------------------------------
+
+EVENT = pki_fixture("pki.cert.issue")
+ENVELOPES: dict[str, Any] = {
+    "api_page": [EVENT],
+    "event_hook": load_json(f"samples/{EVENT_HOOK_SAMPLE}"),
+    "eventbridge": {
+        "version": "0",
+        "id": "e1",
+        "detail-type": "SystemLog",
+        "source": "aws.partner/okta.com/org/stream",
+        "account": "1",
+        "time": "2026-01-02T03:04:05Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": EVENT,
+    },
+    "sqs": {"Records": [{"messageId": "m", "receiptHandle": "r", "body": json.dumps(EVENT)}]},
+    "sns": {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(EVENT)}}]},
+    "firehose": {"invocationId": "i", "records": [{"recordId": "r", "data": "e30="}]},
+    "cloudwatch_logs": {"awslogs": {"data": "H4sIAAAAAAAAA6uuBQBDv6ajAgAAAA=="}},
+}
+
+
+@pytest.mark.parametrize("envelope", sorted(ENVELOPES))
+def test_an_envelope_is_named_with_the_call_that_reads_it(envelope: str) -> None:
+    document = ENVELOPES[envelope]
+    for data in (json.dumps(document), json.dumps(document).encode(), document):
+        if isinstance(data, list):
+            continue  # a list is not a RawEvent; its JSON text is
+        with pytest.raises(ValidationError) as info:
+            parse_event(data)
+        errors = info.value.errors()
+        assert [(e["type"], e["loc"]) for e in errors] == [("envelope_not_event", ())]
+        assert f"iter_events(..., envelope='{envelope}')" in errors[0]["msg"]
+
+
+def test_an_sns_notification_is_named() -> None:
+    notification = {"Type": "Notification", "Message": json.dumps(EVENT), "TopicArn": "arn:x"}
+    with pytest.raises(ValidationError, match="envelope='sns'"):
+        parse_event(json.dumps(notification))
+
+
+def test_an_event_with_envelope_keys_is_still_an_event() -> None:
+    raw = EVENT | {"source": "aws.partner/okta.com/x", "detail": {}, "detail-type": "x"}
+    raw |= {"data": {"events": []}, "Records": [{"body": "x"}]}
+    event = parse_event(json.dumps(raw))
+    assert type(event) is PkiCertIssueEvent
+    assert dump(event) == raw
+
+
+def test_a_broken_event_is_not_called_an_envelope() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_event(json.dumps(minimal(published=5)))
+    assert locs(info.value) == [("published",)]
