@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "lifecycle": "lifecycle",
     "schema": "schema",
     "catalog": "catalog",
+    "pull": "pull",
 }
 """Command name -> module of this package that defines it (a click command of that name)."""
 

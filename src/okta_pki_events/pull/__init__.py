@@ -47,7 +47,7 @@ from ._core import (
     normalize_org,
     split_page,
 )
-from ._drivers import apull_pages, pull_pages
+from ._drivers import apull_pages, check_access, pull_pages
 from ._files import PullResult, SavedState, StateError, StateFile, pull_to_file
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "StateFile",
     "Wait",
     "apull_pages",
+    "check_access",
     "load_private_key",
     "normalize_org",
     "pull_pages",

@@ -8,6 +8,7 @@ committed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -15,9 +16,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import httpx
 
 from ._auth import PrivateKeyJwtAuth
-from ._core import Action, Deliver, Get, Page, Poller, PullConfig, Response, Wait, plan
+from ._core import (
+    Action,
+    Deliver,
+    Fatal,
+    Get,
+    Page,
+    Poller,
+    PullConfig,
+    PullRateLimitError,
+    Response,
+    Wait,
+    plan,
+)
 
-__all__ = ["apull_pages", "pull_pages"]
+__all__ = ["apull_pages", "check_access", "pull_pages"]
 
 HEADERS = {"Accept": "application/json"}
 
@@ -139,3 +152,31 @@ async def apull_pages(
         elif isinstance(used, PrivateKeyJwtAuth):
             used.invalidate()
         next_action = advance(result)
+
+
+def check_access(
+    client: httpx.Client,
+    config: PullConfig,
+    *,
+    auth: httpx.Auth | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Page:
+    """Make one request (a page of at most one event, no retry) to see if a pull can work.
+
+    Returns the page, whose ``rate_limit`` and ``server_time`` tell the headroom; raises the
+    ``PullError`` a pull would meet (a refused credential, a rejected filter, a 429 or 5xx).
+    """
+    probe = dataclasses.replace(config, limit=1, max_attempts=1, max_wait=0.0, jitter=0.0)
+    poller = Poller(probe, None, clock=clock)
+    try:
+        response = client.get(poller.next_request(), headers=HEADERS, auth=_auth(client, auth))
+    except httpx.TransportError as exc:
+        decision = poller.on_transport_error(exc)
+    else:
+        answer = _response(response)
+        decision = poller.on_response(answer.status, answer.headers, answer.body)
+    if isinstance(decision, Deliver):
+        return decision.page
+    if isinstance(decision, Fatal):
+        raise decision.error
+    raise PullRateLimitError("rate-limited now: no headroom left in this window", status=429)
