@@ -65,6 +65,7 @@ def _transition_table_markdown() -> str:
 
 def _classification_markdown() -> str:
     from okta_pki_events.classification import CLASSIFICATIONS
+    from okta_pki_events.export import OCSF_ACTIVITIES, OCSF_ACTIVITY_NAMES, ecs_categorization
 
     lines = [
         "| eventType | subject | action | lifecycle effect | needs attention "
@@ -72,10 +73,11 @@ def _classification_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for event_type, row in CLASSIFICATIONS.items():
+        ecs_type = ", ".join(ecs_categorization(event_type)[1]) or "(Elastic maps none)"
+        ocsf = OCSF_ACTIVITY_NAMES[OCSF_ACTIVITIES[event_type]]
         lines.append(
             f"| `{event_type}` | {row.subject} | {row.action} | {row.lifecycle_effect} | "
-            f"{row.attention or 'no (unless the outcome failed)'} | {row.ecs_type} | "
-            f"{row.ocsf_activity} |"
+            f"{row.attention or 'no (unless the outcome failed)'} | {ecs_type} | {ocsf} |"
         )
     return "\n".join(lines)
 

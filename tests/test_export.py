@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timezone
 from typing import Any
 
@@ -15,6 +16,7 @@ from okta_pki_events import (
     to_ocsf,
     to_records,
 )
+from okta_pki_events.export import record_columns
 
 from .support import pki_fixture, sample_event
 
@@ -39,11 +41,11 @@ def test_ecs_document_of_a_revocation_hand_checked() -> None:
         "alternate_id": "pki.admin@example.com",
         "display_name": "PKI Admin",
     }
-    assert doc["user"] == {"name": "pki.admin", "full_name": "PKI Admin"}
+    assert doc["user"] == {"name": "pki.admin@example.com", "full_name": "PKI Admin"}
     assert doc["source"]["ip"] == "198.51.100.23"
     assert doc["source"]["user"] == {
         "id": "00u1adminAbCdEf0g4",
-        "name": "pki.admin",
+        "name": "pki.admin@example.com",
         "full_name": "PKI Admin",
     }
     assert doc["client"]["geo"]["location"] == {"lat": 37.7697, "lon": -122.3933}
@@ -55,7 +57,10 @@ def test_ecs_document_of_a_revocation_hand_checked() -> None:
         "alternate_id": "CN=device-7f3a, O=Example Corp",
         "display_name": "Device certificate",
     }
-    assert doc["related"] == {"ip": ["198.51.100.23"], "user": ["PKI Admin"]}
+    assert doc["related"] == {
+        "ip": ["198.51.100.23"],
+        "user": ["PKI Admin", "pki.admin@example.com"],
+    }
     assert doc["user_agent"]["original"].startswith("Mozilla/5.0")
     assert doc["okta"]["request"]["ip_chain"][0]["geographical_context"]["postal_code"] == "94107"
 
@@ -88,7 +93,7 @@ def test_ocsf_entity_management() -> None:
         300404,
     )
     assert revoke["metadata"]["product"] == {"name": "Okta System Log", "vendor_name": "Okta"}
-    assert revoke["metadata"]["version"] == "1.3.0"
+    assert revoke["metadata"]["version"] == "1.8.0"
     assert revoke["entity"]["uid"] == "crt1aBcDeFgHiJk0g4"
     assert revoke["status"] == "Success"
     assert revoke["actor"]["user"]["email_addr"] == "pki.admin@example.com"
@@ -99,7 +104,7 @@ def test_ocsf_entity_management() -> None:
     warn = to_ocsf(parse_event(pki_fixture("pki.ca.expiration.warn")))
     assert warn["activity_id"] == 99
     bind = to_ocsf(parse_event(pki_fixture("pki.cert.bind")))
-    assert (bind["activity_name"], bind["device"]["uid"]) == ("Update", "guo1dEvIcE2345a0g4")
+    assert (bind["activity_name"], bind["device"]["uid"]) == ("Enroll", "guo1dEvIcE2345a0g4")
 
 
 def test_records_are_flat_with_dotted_columns() -> None:
@@ -112,9 +117,37 @@ def test_records_are_flat_with_dotted_columns() -> None:
     assert issue["target.certificate.id"] == "crt1aBcDeFgHiJk0g4"
     assert issue["target.device.id"] == "guo1dEvIcE2345a0g4"
     assert issue["target.ca.id"] is None
-    assert issue["debugContext.debugData.deviceTrustVendor"] == "INTUNE"
+    assert json.loads(issue["debugContext.debugData"])["deviceTrustVendor"] == "INTUNE"
+    assert json.loads(issue["target"])[0]["id"] == "crt1aBcDeFgHiJk0g4"
     assert issue["published"].tzinfo is not None
     assert all(not isinstance(v, (dict, list)) for row in rows for v in row.values())
+
+
+def test_records_have_one_fixed_set_of_columns() -> None:
+    bare = parse_event({"uuid": "u", "published": "2024-08-13T15:58:20.353Z", "eventType": "x.y"})
+    full = parse_event(pki_fixture("pki.cert.lifecycle.revoke"))
+    columns = list(record_columns())
+    assert [list(r) for r in to_records([bare, full])] == [columns, columns]
+    assert to_records([]) == []
+
+
+def test_classification_columns() -> None:
+    revoke = parse_event(pki_fixture("pki.cert.lifecycle.revoke"))
+    crl = parse_event(pki_fixture("pki.cert.crl_download_failure"))
+    other = parse_event(sample_event("okta-openapi-spec_ListLogs_user.session.start.json"))
+    rows = to_records([revoke, crl, other])
+    assert (rows[0]["action"], rows[0]["lifecycle_effect"]) == ("revoke", "-> REVOKED")
+    assert (rows[0]["needs_attention"], rows[0]["is_success"]) == (True, True)
+    assert (rows[1]["needs_attention"], rows[1]["is_success"]) == (True, False)
+    assert (rows[2]["action"], rows[2]["needs_attention"], rows[2]["is_success"]) == (
+        None,
+        False,
+        True,
+    )
+    no_outcome = parse_event(
+        {"uuid": "u", "published": "2024-08-13T15:58:20.353Z", "eventType": "x"}
+    )
+    assert to_records([no_outcome])[0]["is_success"] is None
 
 
 def test_dataframe_dtypes() -> None:
@@ -122,9 +155,10 @@ def test_dataframe_dtypes() -> None:
     events.append(parse_event(sample_event("okta-openapi-spec_ListLogs_user.session.start.json")))
     frame = to_dataframe(events)
     assert frame.height == 16
-    assert frame.schema["published"] == pl.Datetime(time_zone="UTC")
+    assert frame.schema["published"] == pl.Datetime("us", "UTC")
     assert frame.schema["eventType"] == pl.Categorical
     assert frame.schema["outcome.result"] == pl.Categorical
+    assert frame.schema["needs_attention"] == pl.Boolean
     assert frame["published"][0].tzinfo is not None
     assert (
         frame["published"].dt.convert_time_zone("UTC")[0].astimezone(timezone.utc)
@@ -133,3 +167,14 @@ def test_dataframe_dtypes() -> None:
     assert frame.filter(pl.col("eventType") == "pki.cert.issue")[
         "target.certificate.id"
     ].to_list() == ["crt1aBcDeFgHiJk0g4"]
+
+
+def test_dataframe_schema_is_fixed_and_never_null() -> None:
+    empty = to_dataframe([])
+    one = to_dataframe([parse_event(pki_fixture("pki.ca.add"))])
+    bare = to_dataframe(
+        [parse_event({"uuid": "u", "published": "2024-08-13T15:58:20.353Z", "eventType": "x"})]
+    )
+    assert empty.schema == one.schema == bare.schema
+    assert empty.columns == list(record_columns())
+    assert pl.Null not in empty.schema.dtypes()

@@ -1,12 +1,9 @@
 """What a PKI event means: one table (``CLASSIFICATIONS``) and the type guards.
 
 ``classify`` answers what the event is about (a certificate or a certificate authority), the
-action, its lifecycle effect, whether it needs attention, and how Elastic's ECS and OCSF file
-it. The ECS values follow Elastic's Okta integration: every PKI event is
-``event.category: configuration``; ``event.type`` is ``creation`` for ``pki.ca.add``,
-``deletion`` for the deletions and revocations, ``info`` otherwise. Elastic has not mapped
-``pki.ca.expiration.warn`` (we use ``info``: a notice, nothing changed) nor
-``pki.ca.scope.mapping.update`` (we use ``change``: a CA's scopes changed).
+action, its lifecycle effect and whether it needs attention. How ECS and OCSF file an event
+type is the export side's to say (``okta_pki_events.export``: ``ecs_categorization``,
+``OCSF_ACTIVITIES``).
 """
 
 from __future__ import annotations
@@ -43,8 +40,6 @@ __all__ = [
     "CLASSIFICATIONS",
     "Action",
     "Classification",
-    "EcsOutcome",
-    "OcsfActivity",
     "classify",
     "is_ca_event",
     "is_certificate_event",
@@ -69,89 +64,46 @@ Action = Literal[
 ]
 """What a PKI event does."""
 
-EcsOutcome = Literal["success", "failure", "unknown"]
-"""ECS ``event.outcome``."""
-
-OcsfActivity = Literal["Create", "Update", "Delete", "Other"]
-"""The OCSF Entity Management (3004) activity of an event."""
-
 
 class _Row(NamedTuple):
     subject: Subject
     action: Action
     lifecycle_effect: str
     attention: str | None
-    ecs_type: str
-    ocsf_activity: OcsfActivity
 
 
 # The classification table: one row per canonical PKI event type.
 CLASSIFICATIONS: Mapping[str, _Row] = MappingProxyType(
     {
-        "pki.ca.add": _Row("certificate_authority", "add", "CA added", None, "creation", "Create"),
-        "pki.ca.delete": _Row(
-            "certificate_authority", "delete", "CA deleted", None, "deletion", "Delete"
-        ),
+        "pki.ca.add": _Row("certificate_authority", "add", "CA added", None),
+        "pki.ca.delete": _Row("certificate_authority", "delete", "CA deleted", None),
         "pki.ca.expiration.warn": _Row(
             "certificate_authority",
             "expiration_warning",
             "none (a CA nears the FastPass enforcement deadline)",
             "a third-party CA certificate expires soon: rotate it",
-            "info",
-            "Other",
         ),
-        "pki.ca.renew": _Row(
-            "certificate_authority", "renew", "CA certificates renewed", None, "info", "Update"
-        ),
+        "pki.ca.renew": _Row("certificate_authority", "renew", "CA certificates renewed", None),
         "pki.ca.scope.mapping.update": _Row(
-            "certificate_authority",
-            "scope_mapping_update",
-            "CA scopes changed",
-            None,
-            "change",
-            "Update",
+            "certificate_authority", "scope_mapping_update", "CA scopes changed", None
         ),
-        "pki.cert.bind": _Row("certificate", "bind", "ISSUED -> ACTIVE", None, "info", "Update"),
+        "pki.cert.bind": _Row("certificate", "bind", "ISSUED -> ACTIVE", None),
         "pki.cert.crl_download_failure": _Row(
             "certificate",
             "crl_download_failure",
             "none (concerns the CRL, not a certificate)",
             "the CRL could not be downloaded: check the CRL endpoint",
-            "info",
-            "Other",
         ),
-        "pki.cert.issue": _Row("certificate", "issue", "-> ISSUED", None, "info", "Create"),
-        "pki.cert.lifecycle.activate": _Row(
-            "certificate", "activate", "-> ACTIVE", None, "info", "Update"
-        ),
-        "pki.cert.lifecycle.delete": _Row(
-            "certificate", "delete", "-> DELETED", None, "deletion", "Delete"
-        ),
-        "pki.cert.lifecycle.hold": _Row(
-            "certificate", "hold", "-> ON_HOLD", None, "info", "Update"
-        ),
+        "pki.cert.issue": _Row("certificate", "issue", "-> ISSUED", None),
+        "pki.cert.lifecycle.activate": _Row("certificate", "activate", "-> ACTIVE", None),
+        "pki.cert.lifecycle.delete": _Row("certificate", "delete", "-> DELETED", None),
+        "pki.cert.lifecycle.hold": _Row("certificate", "hold", "-> ON_HOLD", None),
         "pki.cert.lifecycle.revoke": _Row(
-            "certificate",
-            "revoke",
-            "-> REVOKED",
-            "a certificate was revoked",
-            "deletion",
-            "Delete",
+            "certificate", "revoke", "-> REVOKED", "a certificate was revoked"
         ),
-        "pki.cert.lifecycle.suspend": _Row(
-            "certificate", "suspend", "-> SUSPENDED", None, "info", "Update"
-        ),
-        "pki.cert.renew": _Row(
-            "certificate", "renew", "unchanged (renewal counted)", None, "info", "Update"
-        ),
-        "pki.cert.revoke": _Row(
-            "certificate",
-            "revoke",
-            "-> REVOKED",
-            "a certificate was revoked",
-            "deletion",
-            "Delete",
-        ),
+        "pki.cert.lifecycle.suspend": _Row("certificate", "suspend", "-> SUSPENDED", None),
+        "pki.cert.renew": _Row("certificate", "renew", "unchanged (renewal counted)", None),
+        "pki.cert.revoke": _Row("certificate", "revoke", "-> REVOKED", "a certificate was revoked"),
     }
 )
 """The classification of each canonical PKI event type (the CRL alias maps to its type)."""
@@ -179,30 +131,14 @@ class Classification:
     """True for CRL failures, expiration warnings, revocations and failed outcomes."""
     attention_reason: str | None
     """Why it needs attention."""
-    ecs_category: tuple[str, ...]
-    """ECS ``event.category``."""
-    ecs_type: tuple[str, ...]
-    """ECS ``event.type``."""
-    ecs_outcome: EcsOutcome
-    """ECS ``event.outcome``: ``unknown`` when classifying a type without an event."""
-    ocsf_activity: OcsfActivity
-    """The OCSF Entity Management activity."""
-
-
-def _ecs_outcome(result: str | None) -> EcsOutcome:
-    if result in SUCCESS_RESULTS:
-        return "success"
-    if result in ("FAILURE", "DENY"):
-        return "failure"
-    return "unknown"
 
 
 def classify(event_or_event_type: LogEvent | str) -> Classification:
     """Classify an event, or an event type without an event.
 
-    Given an event, the outcome counts too (``ecs_outcome``, and a failed outcome needs
-    attention). An unknown ``pki.*`` type gets a classification that says so
-    (``known=False``); so does a non-PKI type (``is_pki=False``). Never raises.
+    Given an event, the outcome counts too: a failed outcome needs attention. An unknown
+    ``pki.*`` type gets a classification that says so (``known=False``); so does a non-PKI
+    type (``is_pki=False``). Never raises.
     """
     if isinstance(event_or_event_type, str):
         event_type, result = event_or_event_type, None
@@ -229,10 +165,6 @@ def classify(event_or_event_type: LogEvent | str) -> Classification:
             lifecycle_effect=None,
             needs_attention=failed,
             attention_reason=failure_reason,
-            ecs_category=("configuration",) if is_pki else (),
-            ecs_type=("info",) if is_pki else (),
-            ecs_outcome=_ecs_outcome(result),
-            ocsf_activity="Other",
         )
     row = CLASSIFICATIONS[model.catalog.event_type]
     reason = row.attention or failure_reason
@@ -245,10 +177,6 @@ def classify(event_or_event_type: LogEvent | str) -> Classification:
         lifecycle_effect=row.lifecycle_effect,
         needs_attention=reason is not None,
         attention_reason=reason,
-        ecs_category=("configuration",),
-        ecs_type=(row.ecs_type,),
-        ecs_outcome=_ecs_outcome(result),
-        ocsf_activity=row.ocsf_activity,
     )
 
 

@@ -1,0 +1,70 @@
+"""Exports to the systems users run: Elastic ECS, OCSF, DataFrames, Arrow and Parquet.
+
+- ``to_ecs(event)``: the document Elastic's ``okta.system`` pipeline indexes (tables
+  ``ECS_FIELDS``, ``ECS_CATEGORIZATION``, ``ECS_DEBUG_DATA_FIELDS``).
+- ``to_ocsf(event)``: a valid OCSF event (``OCSF_VERSION``) for any event the parser accepts.
+- ``to_records(events)`` / ``to_dataframe(events)``: one fixed set of flat columns.
+"""
+
+from __future__ import annotations
+
+from ._arrow import (
+    BATCH_SIZE,
+    JSON_METADATA,
+    arrow_schema,
+    duckdb_types,
+    polars_schema,
+    spark_schema,
+    to_arrow,
+    write_parquet,
+)
+from ._columns import RAW_COLUMN
+from ._ecs import (
+    ECS_CATEGORIZATION,
+    ECS_DEBUG_DATA_FIELDS,
+    ECS_FIELDS,
+    ECS_VERSION,
+    ecs_categorization,
+    to_ecs,
+)
+from ._ocsf import (
+    OCSF_ACTIVITIES,
+    OCSF_ACTIVITY_NAMES,
+    OCSF_CLASS_UID,
+    OCSF_SEVERITIES,
+    OCSF_VERSION,
+    to_ocsf,
+)
+from ._records import record_columns, to_dataframe, to_records
+
+__all__ = [
+    "BATCH_SIZE",
+    "JSON_METADATA",
+    "RAW_COLUMN",
+    "arrow_schema",
+    "duckdb_types",
+    "polars_schema",
+    "spark_schema",
+    "to_arrow",
+    "write_parquet",
+    "ECS_CATEGORIZATION",
+    "ECS_DEBUG_DATA_FIELDS",
+    "ECS_FIELDS",
+    "ECS_VERSION",
+    "OCSF_ACTIVITIES",
+    "OCSF_ACTIVITY_NAMES",
+    "OCSF_CLASS_UID",
+    "OCSF_SEVERITIES",
+    "OCSF_VERSION",
+    "ecs_categorization",
+    "record_columns",
+    "to_dataframe",
+    "to_ecs",
+    "to_ocsf",
+    "to_records",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if callable(_obj) and hasattr(_obj, "__module__"):
+        _obj.__module__ = __name__

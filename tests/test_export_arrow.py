@@ -1,0 +1,286 @@
+"""Arrow and Parquet: the schema follows the JSON Schema; pyarrow, DuckDB, Polars and Spark
+read back what was written; every event the parser accepts fits; nothing is lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyspark.sql import SparkSession
+
+from okta_pki_events import EVENT_TYPES, LogEvent, iter_events, parse_event
+from okta_pki_events.export import (
+    JSON_METADATA,
+    RAW_COLUMN,
+    arrow_schema,
+    duckdb_types,
+    polars_schema,
+    spark_schema,
+    to_arrow,
+    write_parquet,
+)
+from okta_pki_events.schema import json_schema
+from okta_pki_events.testing import make_event, wire_events
+
+from .support import IMPOSSIBLE_DATE_SAMPLE, pki_fixture, sample_event, sample_names
+
+BARE = {"uuid": "u0", "published": "2024-08-13T15:58:20.353Z", "eventType": "user.x"}
+
+
+def _events() -> list[LogEvent]:
+    events = [parse_event(pki_fixture(t)) for t in EVENT_TYPES]
+    events += [parse_event(sample_event(n)) for n in sample_names() if n != IMPOSSIBLE_DATE_SAMPLE]
+    events.append(parse_event(BARE))
+    return events
+
+
+def _wire(event: LogEvent) -> dict[str, Any]:
+    wire: dict[str, Any] = event.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return wire
+
+
+# -- the schema ---------------------------------------------------------------------------
+
+
+def test_published_and_required_fields() -> None:
+    schema = arrow_schema()
+    assert schema.field("published").type == pa.timestamp("us", tz="UTC")
+    assert [f.name for f in schema if not f.nullable] == ["uuid", "published", "eventType", "_raw"]
+    assert schema.names[-1] == RAW_COLUMN
+
+
+def test_free_form_objects_are_json_text() -> None:
+    schema = arrow_schema()
+    debug = schema.field("debugContext").type.field("debugData")
+    detail = schema.field("target").type.value_type.field("detailEntry")
+    for field in (debug, detail, schema.field(RAW_COLUMN)):
+        assert field.type == pa.string()
+        assert field.metadata is not None
+        assert JSON_METADATA.items() <= field.metadata.items()
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        return _resolve(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    options = [o for o in node.get("anyOf", [node]) if o.get("type") != "null"]
+    return _resolve(options[0], defs) if len(options) == 1 and options[0] is not node else node
+
+
+def _assert_same_shape(field_type: pa.DataType, node: dict[str, Any], defs: dict[str, Any]) -> None:
+    node = _resolve(node, defs)
+    if "properties" in node:
+        assert pa.types.is_struct(field_type)
+        assert [f.name for f in field_type] == list(node["properties"])
+        for child in field_type:
+            _assert_same_shape(child.type, node["properties"][child.name], defs)
+    elif node.get("type") == "array":
+        assert pa.types.is_list(field_type)
+        _assert_same_shape(field_type.value_type, node["items"], defs)
+
+
+def test_schema_follows_the_json_schema() -> None:
+    """Every property of the library's JSON Schema, at every depth, is a field; no other."""
+    schema = json_schema()
+    generic = schema["$defs"]["UnknownPkiEvent"]
+    arrow = arrow_schema()
+    assert arrow.names[:-1] == list(generic["properties"])
+    for field in arrow:
+        if field.name != RAW_COLUMN:
+            _assert_same_shape(field.type, generic["properties"][field.name], schema["$defs"])
+
+
+def test_every_field_is_described() -> None:
+    def walk(field: pa.Field) -> None:
+        assert field.metadata is not None, field.name
+        assert field.metadata.get(b"description"), field.name
+        if pa.types.is_struct(field.type):
+            for child in field.type:
+                walk(child)
+
+    for field in arrow_schema():
+        walk(field)
+
+
+# -- to_arrow ------------------------------------------------------------------------------
+
+
+def test_values_land_in_their_columns() -> None:
+    event = parse_event(pki_fixture("pki.cert.lifecycle.revoke"))
+    row = to_arrow([event]).to_pylist()[0]
+    assert row["uuid"] == event.uuid
+    assert row["published"] == event.published.astimezone(timezone.utc)
+    assert row["actor"]["alternateId"] == "pki.admin@example.com"
+    assert row["client"]["geographicalContext"]["geolocation"] == {"lat": 37.7697, "lon": -122.3933}
+    assert row["target"][0]["id"] == "crt1aBcDeFgHiJk0g4"
+    assert json.loads(row["debugContext"]["debugData"]) == event.debug_context.debug_data  # type: ignore[union-attr]
+
+
+def test_empty_input_gives_the_same_schema() -> None:
+    table = to_arrow([])
+    assert (table.num_rows, table.schema) == (0, arrow_schema())
+
+
+def test_batches_of_the_requested_size() -> None:
+    table = to_arrow((make_event(t) for t in EVENT_TYPES), batch_size=4)
+    assert [b.num_rows for b in table.to_batches()] == [4, 4, 4, 3]
+    with pytest.raises(ValueError, match="batch_size"):
+        to_arrow([], batch_size=0)
+
+
+def test_raw_column_rebuilds_every_event_exactly() -> None:
+    events = _events()
+    table = to_arrow(events)
+    for event, raw in zip(events, table.column(RAW_COLUMN).to_pylist(), strict=True):
+        rebuilt = parse_event(raw)
+        assert rebuilt == event
+        assert rebuilt.model_dump_json(by_alias=True) == event.model_dump_json(by_alias=True)
+        assert json.loads(raw) == _wire(event)
+
+
+def test_unknown_keys_are_kept_in_the_raw_column() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["futureField"] = {"a": [1, 2]}
+    raw["client"]["newThing"] = "x"
+    row = to_arrow([parse_event(raw)]).to_pylist()[0]
+    kept = json.loads(row[RAW_COLUMN])
+    assert (kept["futureField"], kept["client"]["newThing"]) == ({"a": [1, 2]}, "x")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(wire_events(unknown_types=True), min_size=1, max_size=5))
+def test_the_schema_accepts_every_event_the_parser_accepts(raws: list[dict[str, Any]]) -> None:
+    events = [parse_event(raw) for raw in raws]
+    table = to_arrow(events, batch_size=2)
+    assert table.schema == arrow_schema()
+    assert table.num_rows == len(events)
+    for event, raw in zip(events, table.column(RAW_COLUMN).to_pylist(), strict=True):
+        assert parse_event(raw) == event
+        assert json.loads(raw) == _wire(event)
+
+
+# -- Parquet and the engines ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[LogEvent]]:
+    events = _events()
+    path = tmp_path_factory.mktemp("parquet") / "events.parquet"
+    assert write_parquet(events, path, batch_size=5) == len(events)
+    return path, events
+
+
+def _expected_rows(events: list[LogEvent]) -> list[tuple[Any, ...]]:
+    rows = []
+    for event in events:
+        target = event.target[0].id if event.target else None
+        city = (
+            event.client.geographical_context.city
+            if event.client and event.client.geographical_context
+            else None
+        )
+        rows.append((event.uuid, event.published, event.event_type, target, city))
+    return rows
+
+
+def test_parquet_with_pyarrow(parquet: tuple[Path, list[LogEvent]]) -> None:
+    path, events = parquet
+    file = pq.ParquetFile(path)
+    assert file.schema_arrow == arrow_schema()
+    assert file.metadata.num_row_groups == -(-len(events) // 5)
+    assert file.read().equals(to_arrow(events))
+
+
+def test_write_parquet_reads_a_path(tmp_path: Path) -> None:
+    source = tmp_path / "events.ndjson"
+    source.write_text("".join(json.dumps(pki_fixture(t)) + "\n" for t in EVENT_TYPES))
+    out = tmp_path / "out.parquet"
+    assert write_parquet(source, out) == len(EVENT_TYPES)
+    assert pq.read_table(out).column("eventType").to_pylist() == list(EVENT_TYPES)
+    assert not (tmp_path / "out.parquet.partial").exists()
+
+
+def test_write_parquet_leaves_no_partial_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    with pytest.raises(TypeError, match="LogEvent"):
+        write_parquet([make_event("pki.cert.issue"), {"not": "an event"}], out)  # type: ignore[list-item]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parquet_with_duckdb(parquet: tuple[Path, list[LogEvent]]) -> None:
+    path, events = parquet
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        columns = ", ".join(f'"{name}" {kind}' for name, kind in duckdb_types().items())
+        con.execute(f"CREATE TABLE declared ({columns})")
+        declared = con.execute("DESCRIBE declared").fetchall()
+        read = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+        assert [row[:2] for row in declared] == [row[:2] for row in read]
+        rows = con.execute(
+            "SELECT uuid, published, eventType, target[1].id, client.geographicalContext.city "
+            f"FROM read_parquet('{path}')"
+        ).fetchall()
+    assert rows == _expected_rows(events)
+
+
+def test_parquet_with_polars(parquet: tuple[Path, list[LogEvent]]) -> None:
+    path, events = parquet
+    frame = pl.read_parquet(path)
+    assert frame.schema == polars_schema()
+    got = frame.select(
+        "uuid",
+        "published",
+        "eventType",
+        pl.col("target").list.first().struct.field("id"),
+        pl.col("client").struct.field("geographicalContext").struct.field("city"),
+    ).rows()
+    assert got == _expected_rows(events)
+
+
+def test_parquet_with_spark(parquet: tuple[Path, list[LogEvent]], spark: SparkSession) -> None:
+    path, events = parquet
+    frame = spark.read.parquet(str(path))
+    assert frame.schema.simpleString() == spark_schema().simpleString()
+    got = [
+        (r[0], r[1].replace(tzinfo=timezone.utc), r[2], r[3], r[4])
+        for r in frame.selectExpr(
+            "uuid",
+            "published",
+            "eventType",
+            "target[0].id",
+            "client.geographicalContext.city",
+        ).collect()
+    ]
+    assert got == _expected_rows(events)
+
+
+def test_spark_reads_the_raw_column_back_into_events(
+    parquet: tuple[Path, list[LogEvent]], spark: SparkSession
+) -> None:
+    path, events = parquet
+    raws = [r[0] for r in spark.read.parquet(str(path)).select(RAW_COLUMN).collect()]
+    assert [parse_event(raw) for raw in raws] == events
+
+
+def test_iter_events_output_fits(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.ndjson"
+    lines = [json.dumps(pki_fixture(t)) for t in EVENT_TYPES] + [json.dumps(BARE)]
+    source.write_text("\n".join(lines) + "\n")
+    table = to_arrow(iter_events(source, only_pki=False))
+    assert table.num_rows == len(lines)
+
+
+def test_raw_column_of_a_lazy_event_is_its_text_exactly() -> None:
+    text = json.dumps(pki_fixture("pki.cert.issue"), indent=1) + "  "
+    event = parse_event(text, lazy=True)
+    row = to_arrow([event]).to_pylist()[0]
+    assert row[RAW_COLUMN] == text
+    assert row["target"][0]["id"] == "crt1aBcDeFgHiJk0g4"

@@ -1,0 +1,236 @@
+"""ECS: the documents are those Elastic's own okta.system pipeline produces.
+
+The differential test runs ``to_ecs`` on the inputs of Elastic's pipeline tests and compares
+with Elastic's expected documents (``tests/data/elastic``, see PROVENANCE.md there).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from okta_pki_events import EVENT_TYPES, parse_event
+from okta_pki_events.export import ECS_FIELDS, ecs_categorization, to_ecs
+from okta_pki_events.testing import make_event
+
+from .support import DATA_DIR, pki_fixture
+
+ELASTIC = DATA_DIR / "elastic"
+INPUTS = (ELASTIC / "test-okta-system-events.log").read_text(encoding="utf-8").splitlines()
+EXPECTED: list[dict[str, Any]] = json.loads(
+    (ELASTIC / "test-okta-system-events.log-expected.json").read_text(encoding="utf-8")
+)["expected"]
+
+# Fields we add that Elastic's data stream, not its pipeline, sets.
+ADDED_BY_THE_DATA_STREAM = ("event.module", "event.dataset")
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flat(item, f"{prefix}.{key}" if prefix else key))
+        return out
+    return {prefix: value}
+
+
+def test_the_excerpt_is_whole() -> None:
+    assert len(INPUTS) == len(EXPECTED) == 4
+    for line, expected in zip(INPUTS, EXPECTED, strict=True):
+        assert json.loads(line)["uuid"] == expected["event"]["id"]
+
+
+@pytest.mark.parametrize("index", range(len(INPUTS)))
+def test_same_document_as_elastic_pipeline(index: int) -> None:
+    got = _flat(to_ecs(parse_event(INPUTS[index])))
+    for field in ADDED_BY_THE_DATA_STREAM:
+        got.pop(field)
+    expected = _flat(EXPECTED[index])
+    differences = {
+        key: (got.get(key), expected.get(key))
+        for key in sorted(set(got) | set(expected))
+        if got.get(key) != expected.get(key)
+    }
+    assert differences == {}
+
+
+def test_user_name_is_the_whole_alternate_id() -> None:
+    doc = to_ecs(parse_event(pki_fixture("pki.cert.lifecycle.revoke")))
+    assert doc["user"]["name"] == "pki.admin@example.com"
+    assert doc["source"]["user"]["name"] == doc["client"]["user"]["name"] == doc["user"]["name"]
+    assert doc["related"]["user"] == ["PKI Admin", "pki.admin@example.com"]
+
+
+@pytest.mark.parametrize("address", ["null", "", "not-an-ip", "10.0.0.300"])
+def test_an_address_that_is_not_an_ip_is_dropped(address: str) -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["client"]["ipAddress"] = address
+    doc = to_ecs(parse_event(raw))
+    assert "ip" not in doc.get("client", {})
+    assert "ip" not in doc.get("source", {})
+    assert "ip" not in doc["okta"]["client"]
+    assert "ip" not in doc.get("related", {})
+
+
+@pytest.mark.parametrize("address", ["198.51.100.7", "2001:db8::1"])
+def test_ipv4_and_ipv6_addresses_are_kept(address: str) -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["client"]["ipAddress"] = address
+    doc = to_ecs(parse_event(raw))
+    assert doc["client"]["ip"] == doc["source"]["ip"] == doc["okta"]["client"]["ip"] == address
+    assert doc["related"]["ip"] == [address]
+
+
+def test_pki_categorization_is_elastics() -> None:
+    expected_types = {
+        "pki.ca.add": ("creation",),
+        "pki.ca.delete": ("deletion",),
+        "pki.cert.lifecycle.delete": ("deletion",),
+        "pki.cert.lifecycle.revoke": ("deletion",),
+        "pki.cert.revoke": ("deletion",),
+    }
+    for event_type in EVENT_TYPES:
+        categories, types = ecs_categorization(event_type)
+        if event_type in ("pki.ca.expiration.warn", "pki.ca.scope.mapping.update"):
+            assert (categories, types) == ((), ())  # Elastic maps neither
+        else:
+            assert categories == ("configuration",)
+            assert types == expected_types.get(event_type, ("info",))
+
+
+def test_non_pki_types_elastic_maps_are_categorized() -> None:
+    assert ecs_categorization("user.lifecycle.create") == (("iam",), ("info", "creation"))
+    assert ecs_categorization("group.user_membership.add") == (("iam",), ("group", "change"))
+    assert ecs_categorization("security.request.blocked") == ((), ("network",))
+    assert ecs_categorization("policy.lifecycle.delete") == (("configuration",), ("deletion",))
+    assert ecs_categorization("no.such.type") == ((), ())
+
+
+def test_only_fields_elastic_derives() -> None:
+    doc = to_ecs(parse_event(pki_fixture("pki.cert.lifecycle.revoke")))
+    for absent in ("severity", "version", "legacy_event_type"):
+        assert absent not in doc["okta"]
+    assert "postal_code" not in doc["client"]["geo"]
+
+
+def test_targets_are_renamed_and_detail_entries_filtered() -> None:
+    doc = to_ecs(parse_event(pki_fixture("pki.ca.add")))
+    targets = doc["okta"]["target"]
+    assert all("alternateId" not in t and "displayName" not in t for t in targets)
+    assert all("detailEntry" not in t for t in targets)  # only two keys of it are kept
+    raw = pki_fixture("pki.cert.issue")
+    raw["target"].append(
+        {"id": "00u1", "type": "User", "displayName": "Jane Doe", "alternateId": "jane@x.io"}
+    )
+    raw["target"].append({"id": "00g1", "type": "UserGroup", "displayName": "Admins"})
+    doc = to_ecs(parse_event(raw))
+    assert doc["user"]["target"] == {
+        "full_name": "Jane Doe",
+        "id": "00u1",
+        "group": {"name": "Admins", "id": "00g1"},
+    }
+    assert "Jane Doe" in doc["related"]["user"]
+
+
+def test_debug_data_derived_fields() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["debugContext"]["debugData"].update(
+        {
+            "risk": "{reasons=Anomalous Device, Anomalous Location, level=MEDIUM}",
+            "behaviors": "{New Geo-Location=NEGATIVE, New Device=POSITIVE}",
+            "factor": "SIGNED_NONCE",
+            "dtHash": "abc",
+            "grantType": "client_credentials",
+        }
+    )
+    data = to_ecs(parse_event(raw))["okta"]["debug_context"]["debug_data"]
+    assert data["risk_level"] == "MEDIUM"
+    assert data["risk_reasons"] == ["Anomalous Device", "Anomalous Location"]
+    assert data["risk_behaviors"] == ["New Device"]
+    assert data["factor"] == "SIGNED_NONCE"
+    assert (data["dt_hash"], data["grant_type"]) == ("abc", "client_credentials")
+    assert data["flattened"]["behaviors"] == {
+        "New Geo-Location": "NEGATIVE",
+        "New Device": "POSITIVE",
+    }
+    assert data["flattened"]["risk"] == {
+        "level": "MEDIUM",
+        "reasons": "Anomalous Device, Anomalous Location",
+    }
+    assert data["flattened"]["risk_object"].startswith("{reasons=")
+
+
+def test_well_formed_risk_is_parsed_as_pairs() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["debugContext"]["debugData"]["risk"] = "{level=LOW, reasons=Anomalous Device}"
+    data = to_ecs(parse_event(raw))["okta"]["debug_context"]["debug_data"]
+    assert data["flattened"]["risk"] == {"level": "LOW", "reasons": "Anomalous Device"}
+    assert "risk_object" not in data["flattened"]
+    assert (data["risk_level"], data["risk_reasons"]) == ("LOW", ["Anomalous Device"])
+
+
+def test_log_only_security_data_takes_precedence() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["debugContext"]["debugData"]["logOnlySecurityData"] = json.dumps(
+        {"risk": {"level": "HIGH", "reasons": "a, b"}}
+    )
+    raw["debugContext"]["debugData"]["risk"] = "{level=LOW, reasons=c}"
+    data = to_ecs(parse_event(raw))["okta"]["debug_context"]["debug_data"]
+    assert data["flattened"]["logOnlySecurityData"] == {
+        "risk": {"level": "HIGH", "reasons": "a, b"}
+    }
+    assert (data["risk_level"], data["risk_reasons"]) == ("HIGH", ["a", "b"])
+
+
+def test_interface_fills_a_free_authentication_provider() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["authenticationContext"] = {"interface": "Outlook"}
+    doc = to_ecs(parse_event(raw))
+    assert doc["okta"]["authentication_context"] == {"authentication_provider": "Outlook"}
+    raw["authenticationContext"] = {"interface": "Outlook", "authenticationProvider": "LDAP"}
+    doc = to_ecs(parse_event(raw))
+    assert doc["okta"]["authentication_context"]["authentication_provider"] == "LDAP"
+
+
+def test_device_and_transaction_detail() -> None:
+    raw = make_event("pki.cert.bind").model_dump(mode="json", by_alias=True)
+    raw["device"] = {"id": "guo1", "name": "Mac", "device_integrator": '{"name": "intune"}'}
+    raw["transaction"] = {"id": "t1", "type": "WEB", "detail": {"requestApiTokenId": "tok"}}
+    doc = to_ecs(parse_event(raw))
+    assert doc["okta"]["device"] == {
+        "id": "guo1",
+        "name": "Mac",
+        "device_integrator": {"name": "intune"},
+    }
+    assert doc["okta"]["transaction"]["detail"] == {"request_api_token_id": "tok"}
+
+
+def test_table_paths_are_wire_paths_of_the_model() -> None:
+    """Every wire path of the ECS table names a field the model declares (no typo)."""
+    from pydantic import BaseModel
+
+    from okta_pki_events import LogEvent
+
+    def declared(model: type[BaseModel], path: list[str]) -> bool:
+        by_alias = {(f.alias or n): f for n, f in model.model_fields.items()}
+        field = by_alias.get(path[0])
+        if field is None:
+            return False
+        if len(path) == 1:
+            return True
+        inner = field.annotation
+        for candidate in getattr(inner, "__args__", (inner,)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                return declared(candidate, path[1:])
+        return True  # a free-form object (debugData, detail): any key
+
+    for path, _fields in ECS_FIELDS:
+        assert declared(LogEvent, path.split(".")), path
+
+
+def test_timestamp_is_utc_whatever_the_offset() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["published"] = "2024-08-13T17:58:20.353+02:00"
+    assert to_ecs(parse_event(raw))["@timestamp"] == "2024-08-13T15:58:20.353Z"

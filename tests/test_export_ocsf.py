@@ -1,0 +1,144 @@
+"""OCSF: every output validates against the real OCSF schema, offline.
+
+The schema comes from the ``ocsf-json-schema`` package, which bundles OCSF's compiled
+schema exports; ``jsonschema`` checks each event against the class schema with the
+profiles the event declares.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
+
+from okta_pki_events import EVENT_TYPES, LogEvent, parse_event
+from okta_pki_events.export import (
+    OCSF_ACTIVITIES,
+    OCSF_ACTIVITY_NAMES,
+    OCSF_SEVERITIES,
+    OCSF_VERSION,
+    to_ocsf,
+)
+from okta_pki_events.testing import make_event, wire_events
+
+from .support import IMPOSSIBLE_DATE_SAMPLE, pki_fixture, sample_event, sample_names
+
+PARSED_SAMPLES = [n for n in sample_names() if n != IMPOSSIBLE_DATE_SAMPLE]
+
+
+@cache
+def _raw_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = get_ocsf_schema(OCSF_VERSION)
+    return schema
+
+
+@cache
+def _validator(profiles: tuple[str, ...]) -> jsonschema.Draft202012Validator:
+    embedded = OcsfJsonSchemaEmbedded(_raw_schema())
+    schema = embedded.get_class_schema("entity_management", list(profiles))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _errors(doc: dict[str, Any]) -> list[str]:
+    profiles = tuple(sorted(doc["metadata"].get("profiles", [])))
+    validator = _validator(profiles)
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
+    ]
+
+
+def _assert_valid(doc: dict[str, Any]) -> None:
+    errors = _errors(doc)
+    assert not errors, errors
+    # Sibling consistency, which JSON Schema cannot express: captions match their ids.
+    raw = _raw_schema()
+    attributes = raw["classes"]["entity_management"]["attributes"]
+    if doc["activity_id"] != 99:
+        caption = attributes["activity_id"]["enum"][str(doc["activity_id"])]["caption"]
+        assert doc["activity_name"] == caption
+    assert doc["severity"] == attributes["severity_id"]["enum"][str(doc["severity_id"])]["caption"]
+    assert doc["status"] == attributes["status_id"]["enum"][str(doc["status_id"])]["caption"]
+    assert doc["type_uid"] == doc["class_uid"] * 100 + doc["activity_id"]
+    if "actor" in doc or "device" in doc:
+        assert "host" in doc["metadata"]["profiles"]
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_every_fixture_is_valid_ocsf(event_type: str) -> None:
+    doc = to_ocsf(parse_event(pki_fixture(event_type)))
+    _assert_valid(doc)
+    assert doc["metadata"]["version"] == OCSF_VERSION
+    assert doc["activity_id"] == OCSF_ACTIVITIES[event_type]
+
+
+@pytest.mark.parametrize("name", PARSED_SAMPLES)
+def test_every_real_sample_is_valid_ocsf(name: str) -> None:
+    """Non-PKI events too: the parser accepts them, so the export must."""
+    _assert_valid(to_ocsf(parse_event(sample_event(name))))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(wire_events(unknown_types=True))
+def test_every_generated_event_is_valid_ocsf(raw: dict[str, Any]) -> None:
+    _assert_valid(to_ocsf(parse_event(raw)))
+
+
+def test_a_bare_event_is_valid_ocsf() -> None:
+    bare = parse_event({"uuid": "u1", "published": "2024-08-13T15:58:20.353Z", "eventType": "x.y"})
+    doc = to_ocsf(bare)
+    _assert_valid(doc)
+    assert (doc["activity_id"], doc["activity_name"]) == (99, "x.y")
+    assert doc["metadata"].get("profiles", []) == []
+
+
+def test_captions_are_the_schema_captions() -> None:
+    enum = _raw_schema()["classes"]["entity_management"]["attributes"]["activity_id"]["enum"]
+    assert {int(k): v["caption"] for k, v in enum.items()} == dict(OCSF_ACTIVITY_NAMES)
+    severities = _raw_schema()["classes"]["entity_management"]["attributes"]["severity_id"]
+    for severity_id, caption in OCSF_SEVERITIES.values():
+        assert severities["enum"][str(severity_id)]["caption"] == caption
+
+
+def test_lifecycle_activities() -> None:
+    def activity(event_type: str) -> tuple[int, str]:
+        doc = to_ocsf(make_event(event_type))
+        return doc["activity_id"], doc["activity_name"]
+
+    assert activity("pki.cert.bind") == (6, "Enroll")
+    assert activity("pki.cert.lifecycle.hold") == (12, "Suspend")
+    assert activity("pki.cert.lifecycle.activate") == (10, "Activate")
+    assert activity("pki.cert.lifecycle.suspend") == (11, "Deactivate")
+    assert activity("pki.cert.revoke") == (4, "Delete")
+    assert activity("pki.ca.expiration.warn") == (99, "pki.ca.expiration.warn")
+
+
+def test_ocsf_fields_of_a_revocation() -> None:
+    event: LogEvent = parse_event(pki_fixture("pki.cert.lifecycle.revoke"))
+    doc = to_ocsf(event)
+    assert doc["entity"]["uid"] == "crt1aBcDeFgHiJk0g4"
+    assert doc["entity"]["type_id"] == 99
+    assert doc["actor"]["user"]["email_addr"] == "pki.admin@example.com"
+    assert (event.severity, doc["severity_id"], doc["severity"]) == ("WARN", 3, "Medium")
+    assert doc["unmapped"]["okta_severity"] == "WARN"
+    assert doc["metadata"]["original_time"] == pki_fixture("pki.cert.lifecycle.revoke")["published"]
+    assert doc["src_endpoint"]["ip"] == "198.51.100.23"
+
+
+def test_okta_null_address_is_not_an_ip() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["client"]["ipAddress"] = "null"
+    doc = to_ocsf(parse_event(raw))
+    assert "ip" not in doc.get("src_endpoint", {})
+    _assert_valid(doc)
+
+
+def test_original_time_is_published_as_it_arrived() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["published"] = "2024-08-13T17:58:20.353+02:00"
+    doc = to_ocsf(parse_event(raw))
+    assert doc["metadata"]["original_time"] == "2024-08-13T17:58:20.353+02:00"
+    assert doc["time"] == 1723564700353
