@@ -27,7 +27,7 @@ from typing import Any
 import pydantic
 
 from okta_pki_events import EVENT_TYPES, build_lifecycles, iter_events, parse_event
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.testing import known_event_type, make_wire_event
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -52,7 +52,7 @@ def realistic(
         "geolocation": {"lat": 37.7697, "lon": -122.3933},
     }
     wire = make_wire_event(
-        event_type,
+        known_event_type(event_type),
         certificate_id=certificate or f"crt{n:08d}",
         device_id=f"guo{n:08d}",
         ca_id=f"ca{n % 50:04d}",
@@ -224,7 +224,7 @@ def lifecycle_events(rng: random.Random, n: int) -> list[Any]:
     for i in range(n):
         cert = i // 4
         wire = make_wire_event(
-            kinds[i % 4],
+            known_event_type(kinds[i % 4]),
             certificate_id=f"c{cert}",
             device_id=f"d{cert}",
             uuid=f"u{i}",

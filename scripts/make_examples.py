@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from okta_pki_events.testing import (
+    known_event_type,
+    make_scope_mapping_target,
+    make_wire_event,
+)
+from okta_pki_events.testing import (
     make_ca_target as ca_target,
 )
 from okta_pki_events.testing import (
@@ -23,10 +28,6 @@ from okta_pki_events.testing import (
 )
 from okta_pki_events.testing import (
     make_device_target as device_target,
-)
-from okta_pki_events.testing import (
-    make_scope_mapping_target,
-    make_wire_event,
 )
 
 SEED = 20261125
@@ -53,7 +54,9 @@ class Maker:
     ) -> dict[str, Any]:
         """One event: the testing kit's realistic defaults, varied as real exports vary."""
         rng = self.rng
-        event = make_wire_event(event_type, uuid=self.uuid(), published=stamp(at), target=targets)
+        event = make_wire_event(
+            known_event_type(event_type), uuid=self.uuid(), published=stamp(at), target=targets
+        )
         ip = f"198.51.100.{rng.randint(1, 254)}"
         geo = event["client"]["geographicalContext"]
         geo["postalCode"] = rng.choice(["94107", 94107, None])

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import COMMANDS, main
 from okta_pki_events.cli._shared import EventFilter, event_type_pattern, parse_when
-from okta_pki_events.testing import make_event, make_wire_event
+from okta_pki_events.testing import make_unknown_event, make_wire_event
 
 T0 = datetime(2024, 8, 13, 12, 0, tzinfo=timezone.utc)
 
@@ -134,7 +134,7 @@ def test_event_type_pattern() -> None:
 
 
 def test_event_filter_matches_unknown_types_by_pattern() -> None:
-    future = make_event("pki.cert.future")  # an UnknownPkiEvent
+    future = make_unknown_event("pki.cert.future")
     assert EventFilter(types=("pki.cert.*",)).matches(future)
     assert not EventFilter(types=("pki.cert.issue",)).matches(future)
     assert not EventFilter().active

@@ -22,7 +22,7 @@ from okta_pki_events import (
     lifecycle_diagram,
     parse_event,
 )
-from okta_pki_events.testing import make_event
+from okta_pki_events.testing import EventTypeName, known_event_type, make_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -33,7 +33,9 @@ def at(step: int) -> datetime:
 
 def seq(*event_types: str, cert: str = "c1", **kw: Any) -> list[LogEvent]:
     return [
-        make_event(t, certificate_id=cert, published=at(i), uuid=f"{cert}-{i}", **kw)
+        make_event(
+            known_event_type(t), certificate_id=cert, published=at(i), uuid=f"{cert}-{i}", **kw
+        )
         for i, t in enumerate(event_types)
     ]
 
@@ -69,7 +71,7 @@ ALLOWED = {
         for s in ("issued", "active", "on_hold", "suspended", "revoked")
     },
 }
-CERT_TYPES = sorted({t for row in TRANSITIONS for t in row.event_types})
+CERT_TYPES = sorted({known_event_type(t) for row in TRANSITIONS for t in row.event_types})
 
 
 @pytest.mark.parametrize("state", sorted(REACH))
@@ -222,7 +224,7 @@ def test_custom_key_function() -> None:
 
 
 def test_certificate_authorities() -> None:
-    def ca(event_type: str, step: int, **kw: Any) -> LogEvent:
+    def ca(event_type: EventTypeName, step: int, **kw: Any) -> LogEvent:
         return make_event(event_type, ca_id="ca1", published=at(step), uuid=f"ca-{step}", **kw)
 
     events = [

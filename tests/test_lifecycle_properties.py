@@ -17,7 +17,7 @@ from okta_pki_events import (
     build_lifecycles,
 )
 from okta_pki_events.lifecycle import record_of, record_signature
-from okta_pki_events.testing import lifecycle_sequences, make_event
+from okta_pki_events.testing import EventTypeName, lifecycle_sequences, make_event
 
 from .test_lifecycle import ALLOWED, CERT_TYPES
 
@@ -73,7 +73,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         cert=st.sampled_from(["a", "b"]),
         ok=st.booleans(),
     )
-    def feed(self, event_type: str, cert: str, ok: bool) -> None:
+    def feed(self, event_type: EventTypeName, cert: str, ok: bool) -> None:
         self.step += 1
         self.tracker.feed(
             make_event(

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 import polars as pl
 
 from okta_pki_events import CertState, LifecycleTracker, LogEvent, build_lifecycles
-from okta_pki_events.testing import make_event
+from okta_pki_events.testing import EventTypeName, make_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def _events(certificates: int) -> list[LogEvent]:
-    kinds = ["pki.cert.issue", "pki.cert.bind", "pki.cert.lifecycle.revoke"]
+    kinds: list[EventTypeName] = ["pki.cert.issue", "pki.cert.bind", "pki.cert.lifecycle.revoke"]
     return [
         make_event(
             kind,

@@ -31,7 +31,7 @@ from okta_pki_events.pull import (
     pull_to_file,
     split_page,
 )
-from okta_pki_events.testing import FakeOkta, make_wire_event
+from okta_pki_events.testing import EventTypeName, FakeOkta, make_wire_event
 
 
 class Clock:
@@ -51,7 +51,12 @@ class Clock:
 
 def _events(count: int, seed: int = 0) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    types = ["pki.cert.issue", "pki.cert.bind", "pki.cert.lifecycle.revoke", "pki.ca.add"]
+    types: list[EventTypeName] = [
+        "pki.cert.issue",
+        "pki.cert.bind",
+        "pki.cert.lifecycle.revoke",
+        "pki.ca.add",
+    ]
     base = datetime(2026, 11, 20, tzinfo=timezone.utc)
     out = []
     for i in range(count):

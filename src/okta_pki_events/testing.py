@@ -16,17 +16,57 @@ every level: what Okta may send.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
+import random
 import types
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
-from uuid import uuid4
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    TypeAlias,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
+from uuid import UUID, uuid4
 
 from pydantic import BaseModel, StrictBool, StrictFloat, StrictInt
+from typing_extensions import TypedDict, Unpack, overload
 
 from ._fake_okta import FakeOkta as FakeOkta
-from ._parsing import parse_event
+from ._parsing import parse_event, parse_event_as
 from .models._base import OktaModel, format_okta_datetime
-from .models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, PkiEvent
+from .models.events import (
+    EVENT_MODELS,
+    PKI_PREFIX,
+    EventType,
+    PkiCaAddEvent,
+    PkiCaDeleteEvent,
+    PkiCaExpirationWarnEvent,
+    PkiCaRenewEvent,
+    PkiCaScopeMappingUpdateEvent,
+    PkiCertBindEvent,
+    PkiCertCrlDownloadFailureEvent,
+    PkiCertIssueEvent,
+    PkiCertLifecycleActivateEvent,
+    PkiCertLifecycleDeleteEvent,
+    PkiCertLifecycleHoldEvent,
+    PkiCertLifecycleRevokeEvent,
+    PkiCertLifecycleSuspendEvent,
+    PkiCertRenewEvent,
+    PkiCertRevokeEvent,
+    PkiEvent,
+    UnknownPkiEvent,
+)
 from .models.log_event import LogEvent
 
 if TYPE_CHECKING:
@@ -38,20 +78,32 @@ else:
         st = None
 
 __all__ = [
+    "DEFAULT_START",
+    "EventOptions",
+    "EventTypeName",
+    "deterministic",
     "events",
     "json_values",
+    "known_event_type",
     "lifecycle_sequences",
     "make_ca_target",
     "make_certificate_target",
     "make_device_target",
     "make_event",
+    "make_event_hook_delivery",
+    "make_eventbridge_event",
     "make_scope_mapping_target",
+    "make_sqs_event",
+    "make_unknown_event",
     "make_wire_event",
     "okta_timestamps",
     "wire_events",
 ]
 
 _EPOCH = datetime(2015, 1, 1, tzinfo=timezone.utc)
+
+EventTypeName: TypeAlias = Literal[EventType, "pki.cert.lifecycle.crl_download_failure"]
+"""Every event type the catalogue knows: the 15 canonical ones and the misspelt CRL alias."""
 
 
 def _need_hypothesis() -> None:
@@ -156,13 +208,35 @@ def _model_dicts(
     )
 
 
+def known_event_type(event_type: str) -> EventTypeName:
+    """``event_type`` typed as ``EventTypeName`` if the catalogue knows it, else a ValueError.
+
+    For event types held as plain strings (read from data, drawn from a table) that are
+    passed on to the builders.
+
+    >>> known_event_type("pki.cert.isue")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown PKI event type 'pki.cert.isue'; did you mean 'pki.cert.issue' or ...
+    """
+    if event_type in EVENT_MODELS:
+        return cast("EventTypeName", event_type)
+    close = difflib.get_close_matches(event_type, list(EVENT_MODELS), n=3)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ValueError(
+        f"unknown PKI event type {event_type!r}{hint} (for a type the catalogue does not "
+        "know, use make_unknown_event)"
+    )
+
+
 def wire_events(
-    event_type: str | None = None, *, unknown_types: bool = False
+    event_type: EventTypeName | None = None, *, unknown_types: bool = False
 ) -> st.SearchStrategy[dict[str, Any]]:
     """JSON-ready dicts of PKI events, as Okta could send them.
 
     Args:
         event_type: one PKI type (canonical or alias); by default any of the catalogued ones.
+            A type the catalogue does not know is a ``ValueError`` (and a type error).
         unknown_types: also draw ``pki.*`` types the library does not know.
 
     Every field the models know may be present, null or absent; vocabularies draw known
@@ -172,8 +246,8 @@ def wire_events(
 
     """
     _need_hypothesis()
-    if event_type is not None and event_type not in EVENT_MODELS:
-        raise ValueError(f"unknown PKI event type {event_type!r}; known: {EVENT_TYPES}")
+    if event_type is not None:
+        known_event_type(event_type)
     types_: st.SearchStrategy[str] = (
         st.just(event_type) if event_type else st.sampled_from(sorted(EVENT_MODELS))
     )
@@ -182,13 +256,81 @@ def wire_events(
     return _model_dicts(LogEvent, {"eventType": types_, "published": okta_timestamps()})
 
 
+# The overloads give each event type its model: a typo matches none (a type error).
+@overload
 def events(
-    event_type: str | None = None, *, unknown_types: bool = False
-) -> st.SearchStrategy[PkiEvent]:
-    """Parsed PKI event models: ``wire_events(...)`` passed through ``parse_event``."""
-    return wire_events(event_type, unknown_types=unknown_types).map(
-        lambda raw: parse_event(raw)  # type: ignore[arg-type, return-value]
-    )
+    event_type: Literal["pki.ca.add"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCaAddEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.ca.delete"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCaDeleteEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.ca.expiration.warn"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCaExpirationWarnEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.ca.renew"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCaRenewEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.ca.scope.mapping.update"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCaScopeMappingUpdateEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.bind"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertBindEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.crl_download_failure", "pki.cert.lifecycle.crl_download_failure"],
+    *,
+    unknown_types: bool = False,
+) -> st.SearchStrategy[PkiCertCrlDownloadFailureEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.issue"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertIssueEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.lifecycle.activate"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertLifecycleActivateEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.lifecycle.delete"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertLifecycleDeleteEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.lifecycle.hold"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertLifecycleHoldEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.lifecycle.revoke"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertLifecycleRevokeEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.lifecycle.suspend"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertLifecycleSuspendEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.renew"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertRenewEvent]: ...
+@overload
+def events(
+    event_type: Literal["pki.cert.revoke"], *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiCertRevokeEvent]: ...
+@overload
+def events(
+    event_type: None = None, *, unknown_types: bool = False
+) -> st.SearchStrategy[PkiEvent]: ...
+def events(
+    event_type: EventTypeName | None = None, *, unknown_types: bool = False
+) -> st.SearchStrategy[Any]:
+    """Parsed PKI event models: ``wire_events(...)`` passed through ``parse_event``.
+
+    Typed by the event type: ``events("pki.cert.issue")`` draws ``PkiCertIssueEvent``s.
+    """
+    return wire_events(event_type, unknown_types=unknown_types).map(parse_event)
 
 
 # -- builders ----------------------------------------------------------------------------------
@@ -275,15 +417,141 @@ def make_scope_mapping_target(
     }
 
 
+# -- deterministic mode ----------------------------------------------------------------------
+
+DEFAULT_START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+"""Where the timestamps of ``deterministic()`` start."""
+
+
+@dataclass
+class _Defaults:
+    """Where builders take a uuid and a time they were not given: random and now, or seeded."""
+
+    rng: random.Random | None = None
+    start: datetime = DEFAULT_START
+    step: timedelta = timedelta(seconds=1)
+    ticks: int = 0
+
+    def uuid(self) -> str:
+        if self.rng is None:
+            return str(uuid4())
+        return str(UUID(int=self.rng.getrandbits(128), version=4))
+
+    def now(self) -> datetime:
+        """The current time: the clock's position (deterministic mode does not advance it)."""
+        if self.rng is None:
+            now = datetime.now(timezone.utc)
+            return now.replace(microsecond=now.microsecond // 1000 * 1000)  # Okta's precision
+        return self.start + self.step * self.ticks
+
+    def published(self) -> datetime:
+        """A time for a new event: now, or the next tick of the deterministic clock."""
+        moment = self.now()
+        if self.rng is not None:
+            self.ticks += 1
+        return moment
+
+
+_RANDOM = _Defaults()  # no generator: random uuids, the current time; never advanced
+_DEFAULTS: ContextVar[_Defaults | None] = ContextVar("okta_pki_events_testing", default=None)
+
+
+def _defaults() -> _Defaults:
+    return _DEFAULTS.get() or _RANDOM
+
+
+@contextmanager
+def deterministic(
+    seed: int = 0, *, start: datetime = DEFAULT_START, step: timedelta = timedelta(seconds=1)
+) -> Iterator[None]:
+    """Within this block, builders give reproducible uuids and timestamps (snapshot tests).
+
+    The uuids that builders make up (of events, deliveries, envelopes) come from a random
+    generator seeded with ``seed``; the events' ``published`` times are ``start``,
+    ``start + step``, ``start + 2 * step``, ... in the order they are built. Values passed
+    explicitly are kept. Outside the block (and in other threads and tasks: the state is a
+    context variable), uuids are random and times are now.
+
+    >>> with deterministic(seed=7):
+    ...     first = make_event("pki.cert.issue")
+    >>> with deterministic(seed=7):
+    ...     again = make_event("pki.cert.issue")
+    >>> first == again, first.published.isoformat()
+    (True, '2024-01-01T00:00:00+00:00')
+    """
+    if start.tzinfo is None:
+        raise ValueError("start must be timezone-aware (Okta's times are UTC)")
+    if step <= timedelta(0):
+        raise ValueError("step must be positive, so that events come in order")
+    token = _DEFAULTS.set(_Defaults(random.Random(seed), start, step))
+    try:
+        yield
+    finally:
+        _DEFAULTS.reset(token)
+
+
+# -- event builders ----------------------------------------------------------------------------
+
+
+class EventOptions(TypedDict, total=False):
+    """The keyword arguments of ``make_event`` and ``make_wire_event``.
+
+    The first seven shape the defaults; the others replace a top-level key of the event,
+    named as on the wire (``displayMessage``, ``debugContext``, ``target``, ...).
+    """
+
+    certificate_id: str
+    device_id: str | None
+    ca_id: str
+    published: str | datetime | None
+    uuid: str | None
+    outcome: str | None
+    reason: str | None
+    version: str | int | None
+    severity: str | None
+    legacyEventType: str | None
+    displayMessage: str | None
+    actor: Mapping[str, Any] | None
+    client: Mapping[str, Any] | None
+    device: Mapping[str, Any] | None
+    authenticationContext: Mapping[str, Any] | None
+    securityContext: Mapping[str, Any] | None
+    debugContext: Mapping[str, Any] | None
+    target: Sequence[Mapping[str, Any]] | None
+    transaction: Mapping[str, Any] | None
+    request: Mapping[str, Any] | None
+
+
+_BUILDER_OPTIONS = frozenset(
+    {"certificate_id", "device_id", "ca_id", "published", "uuid", "outcome", "reason"}
+)
+# Top-level wire keys a test may replace (eventType is the first argument; uuid, published
+# and outcome are the builder's own options).
+_WIRE_KEYS = frozenset(EventOptions.__annotations__) - _BUILDER_OPTIONS
+
+
 def _published_text(published: str | datetime | None) -> str:
     if published is None:
-        return format_okta_datetime(datetime.now(timezone.utc))
+        return format_okta_datetime(_defaults().published())
     if isinstance(published, datetime):
         return format_okta_datetime(published)
     return published
 
 
-def make_wire_event(
+def _check_options(options: Mapping[str, Any]) -> None:
+    """Refuse a keyword that is neither a builder option nor a top-level wire key."""
+    for key in options:
+        if key in _BUILDER_OPTIONS or key in _WIRE_KEYS:
+            continue
+        close = difflib.get_close_matches(key, sorted(_BUILDER_OPTIONS | _WIRE_KEYS), n=2)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"unknown option {key!r}{hint} (options: {sorted(_BUILDER_OPTIONS)}; top-level "
+            f"wire keys: {sorted(_WIRE_KEYS)})"
+        )
+
+
+def _wire(
     event_type: str,
     *,
     certificate_id: str = "crt1aBcDeFgHiJk0g4",
@@ -295,18 +563,13 @@ def make_wire_event(
     reason: str | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """A realistic wire dict (Okta's camelCase JSON) of one PKI event.
-
-    Certificate events target the certificate and, unless ``device_id`` is None, the
-    device; CA events target the CA with its details; ``pki.ca.expiration.warn`` carries
-    ``EXPIRING_3_MONTHS`` unless ``reason`` says otherwise; the CRL failure carries a URL and
-    a 404. ``overrides`` replace top-level keys by their wire names (``displayMessage=...``).
-    """
+    """The wire dict of any ``pki.*`` type (the public builders check the type first)."""
+    _check_options(overrides)
     canonical = EVENT_MODELS[event_type].catalog.event_type if event_type in EVENT_MODELS else ""
     system = canonical not in ("pki.ca.add", "pki.ca.delete", "pki.ca.scope.mapping.update")
     targets: list[dict[str, Any]]
     debug: dict[str, Any] = {"requestId": "ZxRequest0001", "requestUri": "/api/v1/pki"}
-    if canonical.startswith("pki.ca."):
+    if (canonical or event_type).startswith("pki.ca."):
         targets = [make_ca_target(ca_id)]
         if canonical == "pki.ca.expiration.warn" and reason is None:
             reason = "EXPIRING_3_MONTHS"
@@ -322,7 +585,7 @@ def make_wire_event(
             debug |= {"crlUrl": "http://crl.example.com/ca.crl", "httpStatusCode": "404"}
             outcome, reason = "FAILURE" if outcome == "SUCCESS" else outcome, reason or "HTTP 404"
     wire: dict[str, Any] = {
-        "uuid": uuid or str(uuid4()),
+        "uuid": uuid or _defaults().uuid(),
         "published": _published_text(published),
         "eventType": event_type,
         "version": "0",
@@ -359,36 +622,230 @@ def make_wire_event(
     return wire
 
 
+def make_wire_event(event_type: EventTypeName, **options: Unpack[EventOptions]) -> dict[str, Any]:
+    """A realistic wire dict (Okta's camelCase JSON) of one PKI event.
+
+    Certificate events target the certificate (``certificate_id``) and, unless
+    ``device_id`` is None, the device; CA events target the CA (``ca_id``) with its details;
+    ``pki.ca.expiration.warn`` carries ``EXPIRING_3_MONTHS`` unless ``reason`` says
+    otherwise; the CRL failure carries a URL and a 404. ``uuid`` is random and
+    ``published`` now unless given (or in ``deterministic()`` mode); ``outcome`` is the
+    ``outcome.result`` (``SUCCESS``). Other keywords replace top-level keys by their wire
+    names (``displayMessage=...``, ``target=[...]``).
+
+    An event type the catalogue does not know, or an unknown keyword, is a ``ValueError``
+    (and, for type checkers, a type error).
+    """
+    return _wire(known_event_type(event_type), **options)
+
+
+@overload
 def make_event(
-    event_type: str,
-    *,
-    certificate_id: str = "crt1aBcDeFgHiJk0g4",
-    device_id: str | None = "guo1dEvIcE2345a0g4",
-    ca_id: str = "ca1Xk2PqRsTuV0g4",
-    published: str | datetime | None = None,
-    uuid: str | None = None,
-    outcome: str | None = "SUCCESS",
-    reason: str | None = None,
-    **overrides: Any,
-) -> LogEvent:
+    event_type: Literal["pki.ca.add"], **options: Unpack[EventOptions]
+) -> PkiCaAddEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.ca.delete"], **options: Unpack[EventOptions]
+) -> PkiCaDeleteEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.ca.expiration.warn"], **options: Unpack[EventOptions]
+) -> PkiCaExpirationWarnEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.ca.renew"], **options: Unpack[EventOptions]
+) -> PkiCaRenewEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.ca.scope.mapping.update"], **options: Unpack[EventOptions]
+) -> PkiCaScopeMappingUpdateEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.bind"], **options: Unpack[EventOptions]
+) -> PkiCertBindEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.crl_download_failure", "pki.cert.lifecycle.crl_download_failure"],
+    **options: Unpack[EventOptions],
+) -> PkiCertCrlDownloadFailureEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.issue"], **options: Unpack[EventOptions]
+) -> PkiCertIssueEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.lifecycle.activate"], **options: Unpack[EventOptions]
+) -> PkiCertLifecycleActivateEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.lifecycle.delete"], **options: Unpack[EventOptions]
+) -> PkiCertLifecycleDeleteEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.lifecycle.hold"], **options: Unpack[EventOptions]
+) -> PkiCertLifecycleHoldEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.lifecycle.revoke"], **options: Unpack[EventOptions]
+) -> PkiCertLifecycleRevokeEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.lifecycle.suspend"], **options: Unpack[EventOptions]
+) -> PkiCertLifecycleSuspendEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.renew"], **options: Unpack[EventOptions]
+) -> PkiCertRenewEvent: ...
+@overload
+def make_event(
+    event_type: Literal["pki.cert.revoke"], **options: Unpack[EventOptions]
+) -> PkiCertRevokeEvent: ...
+def make_event(event_type: str, **options: Any) -> LogEvent:
     """A valid parsed event of ``event_type`` with realistic defaults (see ``make_wire_event``).
+
+    Typed by the event type: ``make_event("pki.cert.issue")`` is a ``PkiCertIssueEvent``.
 
     >>> make_event("pki.cert.issue", certificate_id="c1").certificate_target.id
     'c1'
     """
-    return parse_event(
-        make_wire_event(
-            event_type,
-            certificate_id=certificate_id,
-            device_id=device_id,
-            ca_id=ca_id,
-            published=published,
-            uuid=uuid,
-            outcome=outcome,
-            reason=reason,
-            **overrides,
+    return parse_event(_wire(known_event_type(event_type), **options))
+
+
+def make_unknown_event(event_type: str, **options: Unpack[EventOptions]) -> UnknownPkiEvent:
+    """An event of a ``pki.*`` type the catalogue does not know (what Okta may add later).
+
+    A ``pki.ca.*`` type gets a CA target, any other a certificate (and device) target.
+
+    >>> make_unknown_event("pki.cert.quarantine").event_type
+    'pki.cert.quarantine'
+    """
+    if not event_type.startswith(PKI_PREFIX) or event_type in EVENT_MODELS:
+        raise ValueError(
+            f"{event_type!r} is not an unknown PKI type: it must start with {PKI_PREFIX!r} "
+            "and not be catalogued (use make_event for catalogued types)"
         )
+    return parse_event_as(UnknownPkiEvent, _wire(event_type, **options))
+
+
+# -- envelope builders -------------------------------------------------------------------------
+
+
+def _wire_of(event: LogEvent | Mapping[str, Any]) -> dict[str, Any]:
+    """An event as Okta sends it: a model back to its wire JSON, a mapping as it is."""
+    if isinstance(event, LogEvent):
+        return event.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return dict(event)
+
+
+def make_event_hook_delivery(
+    events: Iterable[LogEvent | Mapping[str, Any]],
+    *,
+    org: str = "example.okta.com",
+    hook_id: str = "who1a2b3c4d5e6f7g8h9",
+    event_id: str | None = None,
+    event_time: datetime | None = None,
+) -> dict[str, Any]:
+    """The POST body Okta sends to an event hook, carrying ``events`` (models or wire dicts).
+
+    >>> from okta_pki_events import iter_events
+    >>> body = make_event_hook_delivery([make_event("pki.cert.issue", uuid="e1")])
+    >>> [event.uuid for event in iter_events([body])]
+    ['e1']
+    """
+    return {
+        "eventType": "com.okta.event_hook",
+        "eventTypeVersion": "1.0",
+        "cloudEventsVersion": "0.1",
+        "source": f"https://{org}/api/v1/eventHooks/{hook_id}",
+        "eventId": event_id or _defaults().uuid(),
+        "eventTime": format_okta_datetime(event_time or _defaults().now()),
+        "contentType": "application/json",
+        "data": {"events": [_wire_of(e) for e in events]},
+    }
+
+
+def make_eventbridge_event(
+    event: LogEvent | Mapping[str, Any],
+    *,
+    org: str = "example.okta.com",
+    stream: str = "okta-pki-log-stream",
+    account: str = "123456789012",
+    region: str = "us-east-1",
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """The AWS EventBridge event that Okta Log Streaming makes of one LogEvent.
+
+    ``source`` is ``aws.partner/okta.com/<org>/<stream>``; ``time`` is the event's
+    ``published`` at second precision, as EventBridge writes it.
+
+    >>> from okta_pki_events import iter_events
+    >>> envelope = make_eventbridge_event(make_event("pki.cert.revoke", uuid="e2"))
+    >>> [event.uuid for event in iter_events([envelope])]
+    ['e2']
+    """
+    detail = _wire_of(event)
+    published = detail.get("published")
+    when = (
+        parse_event(detail).published
+        if isinstance(published, str) and isinstance(detail.get("eventType"), str)
+        else _defaults().now()
     )
+    return {
+        "version": "0",
+        "id": event_id or _defaults().uuid(),
+        "detail-type": "SystemLog",
+        "source": f"aws.partner/okta.com/{org}/{stream}",
+        "account": account,
+        "time": when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [],
+        "detail": detail,
+    }
+
+
+def make_sqs_event(
+    bodies: Iterable[Mapping[str, Any] | str],
+    *,
+    queue: str = "okta-pki-events",
+    account: str = "123456789012",
+    region: str = "us-east-1",
+) -> dict[str, Any]:
+    """The event AWS Lambda receives from SQS: one record per body.
+
+    The usual EventBridge -> SQS -> Lambda path gives it ``make_eventbridge_event(...)``
+    bodies. A mapping body is written as JSON; a string is kept as it is. ``md5OfBody`` is the
+    MD5 of the body, as SQS computes it.
+
+    >>> import json
+    >>> sqs = make_sqs_event([make_eventbridge_event(make_event("pki.cert.issue"))])
+    >>> json.loads(sqs["Records"][0]["body"])["source"]
+    'aws.partner/okta.com/example.okta.com/okta-pki-log-stream'
+    """
+    defaults = _defaults()
+    records = []
+    for body in bodies:
+        text = body if isinstance(body, str) else json.dumps(body)
+        sent = str(int(defaults.now().timestamp() * 1000))
+        message_id = defaults.uuid()
+        records.append(
+            {
+                "messageId": message_id,
+                "receiptHandle": f"AQEB{hashlib.sha256(message_id.encode()).hexdigest()}",
+                "body": text,
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": sent,
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": sent,
+                },
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(text.encode()).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{region}:{account}:{queue}",
+                "awsRegion": region,
+            }
+        )
+    return {"Records": records}
 
 
 def lifecycle_sequences(
@@ -421,7 +878,8 @@ def lifecycle_sequences(
             event_type = draw(st.sampled_from(row.event_types))
             at += draw(st.integers(min_value=1, max_value=10**9))
             published = _EPOCH + timedelta(milliseconds=at)
-            out.append(make_event(event_type, certificate_id=certificate_id, published=published))
+            wire = _wire(event_type, certificate_id=certificate_id, published=published)
+            out.append(parse_event(wire))
             state = row.first_seen if step == 0 else (row.to or state)
         return out
 
