@@ -23,7 +23,7 @@ from okta_pki_events.export import (
     OCSF_VERSION,
     to_ocsf,
 )
-from okta_pki_events.testing import make_event, wire_events
+from okta_pki_events.testing import EventTypeName, make_event, wire_events
 
 from .support import IMPOSSIBLE_DATE_SAMPLE, pki_fixture, sample_event, sample_names
 
@@ -104,7 +104,7 @@ def test_captions_are_the_schema_captions() -> None:
 
 
 def test_lifecycle_activities() -> None:
-    def activity(event_type: str) -> tuple[int, str]:
+    def activity(event_type: EventTypeName) -> tuple[int, str]:
         doc = to_ocsf(make_event(event_type))
         return doc["activity_id"], doc["activity_name"]
 
