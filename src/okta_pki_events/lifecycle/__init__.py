@@ -38,7 +38,7 @@ from ._report import (
     LifecycleReport,
     TimelineEntry,
 )
-from ._tracker import LifecycleTracker, build_lifecycles
+from ._tracker import LifecycleChange, LifecycleTracker, build_lifecycles, merge
 
 __all__ = [
     "CA_EVENT_TYPES",
@@ -54,6 +54,7 @@ __all__ = [
     "CrlFailure",
     "KeyFunction",
     "LifecycleAnomaly",
+    "LifecycleChange",
     "LifecycleError",
     "LifecycleReport",
     "LifecycleTracker",
@@ -64,6 +65,7 @@ __all__ = [
     "ca_keys",
     "certificate_key",
     "lifecycle_diagram",
+    "merge",
     "record_of",
     "record_signature",
 ]

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import struct
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -41,9 +42,33 @@ from ._report import (
     TimelineEntry,
     certificates_mapping,
 )
-from ._store import Packed, Strings, packed_id, records, sort_key, unpack, uuid_id
+from ._store import (
+    SIZE,
+    UUID_AT,
+    UUID_END,
+    Packed,
+    Strings,
+    packed_id,
+    records,
+    sort_key,
+    unpack,
+    uuid_id,
+)
 
-__all__ = ["Deliveries", "fold"]
+ID_SIZE = UUID_END - UUID_AT
+_SMALLEST, _LARGEST = 1 << 12, 1 << 26
+
+__all__ = [
+    "BIAS",
+    "Deliveries",
+    "conflict",
+    "fold",
+    "fold_certificate",
+    "history_of",
+    "state_from_text",
+    "state_to_text",
+    "summary_of",
+]
 
 
 @dataclass
@@ -61,6 +86,38 @@ class Deliveries:
     """Records delivered (PKI events of known types)."""
     ignored: int = 0
     unknown: dict[str, int] = field(default_factory=dict)
+    counts: bytearray = field(default_factory=lambda: bytearray(_SMALLEST))
+    """How often each uuid fingerprint was delivered (saturating at 2): a uuid whose slot
+    holds 1 was delivered once, exactly; the slots holding 2 name the few uuids to check."""
+
+    def count(self, uid: bytes) -> None:
+        """Count one delivery of a uuid identity (``uuid_id``); grow the table as needed."""
+        counts = self.counts
+        slot = hash(uid) & (len(counts) - 1)
+        if counts[slot] < 2:
+            counts[slot] += 1
+        if self.delivered * 8 > len(counts) and len(counts) < _LARGEST:
+            self.recount()
+
+    def ids(self) -> Iterator[tuple[bytes, str | None, int]]:
+        """(uuid identity, certificate key, offset) of every delivery; key None: ``others``."""
+        for key, blob in self.certs.items():
+            for at in range(UUID_AT, len(blob), SIZE):
+                yield blob[at : at + ID_SIZE], key, at - UUID_AT
+        for at, record in enumerate(self.others):
+            yield uuid_id(record.uuid, self.strings), None, at
+
+    def recount(self) -> None:
+        """Rebuild the table, sized for the deliveries (after growth, a restore, a merge)."""
+        size = _SMALLEST
+        while size < 32 * self.delivered and size < _LARGEST:
+            size <<= 1
+        counts = self.counts = bytearray(size)
+        mask = size - 1
+        for uid, _, _ in self.ids():
+            slot = hash(uid) & mask
+            if counts[slot] < 2:
+                counts[slot] += 1
 
 
 def entry(record: Record, applied: bool, before: str | None, after: str | None) -> TimelineEntry:
@@ -86,6 +143,11 @@ def anomaly(
             f"event {item.uuid} was delivered with different content; this copy "
             f"({item.event_type}) was not applied"
         )
+    elif kind is AnomalyKind.LATE_EVENT:
+        text = (
+            f"event {item.uuid} ({item.event_type}) arrived after its window closed; "
+            "it was not applied"
+        )
     else:
         text = (
             f"{kind.value}: event {item.uuid} ({item.event_type}) met {subject} {key!r} "
@@ -94,44 +156,29 @@ def anomaly(
     return LifecycleAnomaly(kind, subject, key, item, state, text)
 
 
-def _table_size(count: int) -> int:
-    size = 1 << 16
-    while size < 16 * count and size < 1 << 26:
-        size <<= 1
-    return size
+def conflict(
+    record: Record, kind: AnomalyKind = AnomalyKind.CONFLICTING_DUPLICATE
+) -> LifecycleAnomaly:
+    """The anomaly of a copy not applied, filed under the certificate (or CA) it names."""
+    subject = CA if record.kind == CA else CERT
+    key = record.key or (record.ca_ids[0] if record.ca_ids else "")
+    return anomaly(kind, subject, key, entry(record, False, None, None), None)
 
 
-def _contested(
-    data: Deliveries,
-) -> tuple[dict[bytes, Record], list[Record]]:
+def _contested(data: Deliveries) -> tuple[dict[bytes, Record], list[Record]]:
     """Uuids delivered with different contents: uuid id -> the copy applied; and the others."""
     strings = data.strings
-    other_ids = [uuid_id(r.uuid, strings) for r in data.others]
-    size = _table_size(data.delivered)
-    mask = size - 1
-    counts = bytearray(size)
-
-    def ids() -> Iterable[bytes]:
-        for blob in data.certs.values():
-            for at in range(8, len(blob), 38):
-                yield blob[at : at + 17]
-        yield from other_ids
-
-    for uid in ids():
-        slot = hash(uid) & mask
-        if counts[slot] < 2:
-            counts[slot] += 1
+    counts = data.counts
+    mask = len(counts) - 1
     repeated: dict[bytes, set[Record]] = {}
-    for key, blob in data.certs.items():
-        for at in range(8, len(blob), 38):
-            uid = blob[at : at + 17]
-            if counts[hash(uid) & mask] >= 2:
-                item: Packed = next(records(blob[at - 8 : at + 30]))
-                repeated.setdefault(uid, set()).add(unpack(item, key, strings))
-    for uid, record in zip(other_ids, data.others, strict=True):
+    for uid, key, at in data.ids():
         if counts[hash(uid) & mask] >= 2:
+            if key is None:
+                record = data.others[at]
+            else:
+                item: Packed = next(records(data.certs[key][at : at + SIZE]))
+                record = unpack(item, key, strings)
             repeated.setdefault(uid, set()).add(record)
-    del counts
     winners: dict[bytes, Record] = {}
     losers: list[Record] = []
     for uid, copies in repeated.items():
@@ -169,21 +216,33 @@ def _kept(
     return out
 
 
+_STATE = struct.Struct(">BBIqqIII")
+_STARTED, _COMPLETE, _ISSUED, _DEVICE = 1, 2, 4, 8
+STATE_SIZE = _STATE.size
+BIAS = 1 << 63
+
+
 def fold_certificate(
     key: str,
     items: list[Packed],
     strings: Strings,
     anomalies: list[LifecycleAnomaly],
     timeline: list[TimelineEntry] | None = None,
-) -> CertificateSummary:
-    """Fold one certificate's sorted, deduplicated records (the hot loop: integer codes)."""
+    start: bytes | None = None,
+) -> bytes:
+    """Fold one certificate's sorted, deduplicated records (the hot loop: integer codes).
+
+    Returns the certificate's compact state (``summary_of`` reads it); ``start`` continues
+    from an earlier state (windowed mode applies a certificate's events in batches).
+    """
     values = strings.values
     success = SUCCESS_RESULTS
-    state = 0
-    started = complete = False
-    device = 0
-    issued: int | None = None
-    renewals = found = 0
+    if start is None:
+        state = flags = device = renewals = events = found = issued = last = 0
+    else:
+        state, flags, device, issued, last, renewals, events, found = _STATE.unpack(start)
+    started, complete = bool(flags & _STARTED), bool(flags & _COMPLETE)
+    has_issued = bool(flags & _ISSUED)
     for item in items:
         published, _, _, code, outcome_at, device_at, _ = item
         outcome = values[outcome_at]
@@ -206,7 +265,7 @@ def fold_certificate(
             started, complete = True, code == ISSUE
             new = FIRST_SEEN[code]
         if code == ISSUE:
-            issued = published
+            issued, has_issued = published - BIAS, True
         elif code == RENEW:
             renewals += 1
         if device_at and (code == BIND or not device):
@@ -215,15 +274,61 @@ def fold_certificate(
             record = unpack(item, key, strings)
             timeline.append(entry(record, True, STATE_VALUES[state], STATE_VALUES[new]))
         state = new
-    bias = 1 << 63
+    if items:
+        last = items[-1][0] - BIAS
+    flags = started * _STARTED | complete * _COMPLETE | has_issued * _ISSUED
+    return _STATE.pack(state, flags, device, issued, last, renewals, events + len(items), found)
+
+
+def state_to_text(packed: bytes, strings: Strings) -> bytes:
+    """A state whose device is an index of ``strings``, with the device's text inside.
+
+    Windowed mode keeps states this way: no table of every device ever seen.
+    """
+    state, flags, device, *rest = _STATE.unpack(packed)
+    text: str | None = strings.values[int(device)]
+    if text is None:
+        return packed
+    head: bytes = _STATE.pack(state, flags | _DEVICE, 0, *rest)
+    return head + text.encode("utf-8")
+
+
+def state_from_text(blob: bytes, strings: Strings) -> bytes:
+    """The inverse of ``state_to_text``: the device interned into ``strings``."""
+    state, flags, _, *rest = _STATE.unpack_from(blob)
+    if not flags & _DEVICE:
+        return blob
+    device = strings.add(blob[STATE_SIZE:].decode("utf-8"))
+    return _STATE.pack(state, flags & ~_DEVICE, device, *rest)
+
+
+def history_of(
+    key: str, summary: CertificateSummary, timeline: list[TimelineEntry]
+) -> CertificateHistory:
+    """A certificate's history from its summary and timeline."""
+    return CertificateHistory(
+        key=key,
+        state=summary.state,
+        device_id=summary.device_id,
+        issued_at=summary.issued_at,
+        last_event_at=summary.last_event_at,
+        renewals=summary.renewals,
+        complete=summary.complete,
+        timeline=tuple(timeline),
+    )
+
+
+def summary_of(packed: bytes, strings: Strings) -> CertificateSummary:
+    """A certificate's compact state (either form) as a ``CertificateSummary``."""
+    state, flags, device, issued, last, renewals, events, found = _STATE.unpack_from(packed)
     return CertificateSummary(
         CERT_STATES[state],
-        values[device],
-        datetime_of(issued - bias) if issued is not None else None,
-        datetime_of(items[-1][0] - bias),
+        packed[STATE_SIZE:].decode("utf-8") if flags & _DEVICE else strings.values[device],
+        datetime_of(issued) if flags & _ISSUED else None,
+        datetime_of(last),
         renewals,
-        complete,
-        len(items),
+        bool(flags & _COMPLETE),
+        events,
         found,
     )
 
@@ -296,20 +401,15 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     """The report of everything delivered (exact mode)."""
     winners, losers = _contested(data)
     strings = data.strings
-    anomalies: list[LifecycleAnomaly] = []
-    for record in losers:  # already in signature order per uuid
-        subject = CERT if record.kind != CA else CA
-        key = record.key or (record.ca_ids[0] if record.ca_ids else "")
-        made = entry(record, False, None, None)
-        anomalies.append(anomaly(AnomalyKind.CONFLICTING_DUPLICATE, subject, key, made, None))
+    anomalies: list[LifecycleAnomaly] = [conflict(record) for record in losers]
     kept = 0
-    summaries: dict[str, CertificateSummary] = {}
+    states: dict[str, bytes] = {}
     certs = data.certs
     for key in sorted(certs):
         items = _kept(key, _sorted_items(key, certs[key], data), winners, strings)
         if items:
             kept += len(items)
-            summaries[key] = fold_certificate(key, items, strings, anomalies)
+            states[key] = fold_certificate(key, items, strings, anomalies)
     unique: dict[str, Record] = {}
     for record in data.others:
         winner = winners.get(uuid_id(record.uuid, strings))
@@ -346,20 +446,13 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     def history(key: str) -> CertificateHistory:
         items = _kept(key, _sorted_items(key, certs[key], data), winners, strings)
         timeline: list[TimelineEntry] = []
-        summary = fold_certificate(key, items, strings, [], timeline)
-        return CertificateHistory(
-            key=key,
-            state=summary.state,
-            device_id=summary.device_id,
-            issued_at=summary.issued_at,
-            last_event_at=summary.last_event_at,
-            renewals=summary.renewals,
-            complete=summary.complete,
-            timeline=tuple(timeline),
-        )
+        summary = summary_of(fold_certificate(key, items, strings, [], timeline), strings)
+        return history_of(key, summary, timeline)
 
     return LifecycleReport(
-        certificates=certificates_mapping(summaries, history),
+        certificates=certificates_mapping(
+            states, lambda key: summary_of(states[key], strings), history
+        ),
         authorities=authorities,
         anomalies=tuple(anomalies),
         crl_failures=tuple(crl),

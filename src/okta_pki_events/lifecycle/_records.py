@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..models.entities import Target
@@ -36,7 +35,6 @@ __all__ = [
     "KeyFunction",
     "Record",
     "ScopeSide",
-    "actor_of",
     "ca_keys",
     "certificate_key",
     "datetime_of",
@@ -106,7 +104,9 @@ def succeeded(result: str | None) -> bool:
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-@lru_cache(maxsize=4096)
+_FLAGS: dict[str | None, tuple[bool, bool, bool]] = {}
+
+
 def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
     """Whether a target of this ``type`` is (a certificate, a device, a CA).
 
@@ -114,24 +114,32 @@ def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
     ``ca_targets``) on a one-target probe, so that the rule has one definition; the answer
     is cached per type (types are a small vocabulary; the cache is bounded).
     """
-    probe = LogEvent.model_construct(
-        uuid="", published=_EPOCH, event_type="", target=[Target.model_construct(type=target_type)]
-    )
-    return (
-        probe.certificate_target is not None,
-        probe.device_target is not None,
-        bool(probe.ca_targets),
-    )
+    found = _FLAGS.get(target_type)
+    if found is None:
+        probe = LogEvent.model_construct(
+            uuid="",
+            published=_EPOCH,
+            event_type="",
+            target=[Target.model_construct(type=target_type)],
+        )
+        found = (
+            probe.certificate_target is not None,
+            probe.device_target is not None,
+            bool(probe.ca_targets),
+        )
+        if len(_FLAGS) < 4096:
+            _FLAGS[target_type] = found
+    return found
 
 
-_MICRO = timedelta(microseconds=1)
 _LATE_TZ = timezone(-timedelta(hours=23, minutes=59))
 _EARLY_TZ = timezone(timedelta(hours=23, minutes=59))
 
 
 def micros_of(value: datetime) -> int:
     """An aware datetime as microseconds since the epoch (exact, any offset)."""
-    return (value - _EPOCH) // _MICRO
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def datetime_of(micros: int) -> datetime:
@@ -173,16 +181,31 @@ def ca_keys(event: BasePkiEvent) -> list[str]:
     return [t.id for t in targets if t.id]
 
 
-def actor_of(event: LogEvent) -> str | None:
-    """The actor as the timeline shows it: its ``alternateId``, else its ``id``."""
-    actor = event.actor
-    if actor is None:
-        return None
-    return actor.alternate_id or actor.id
-
-
 _CERT_MODELS = tuple(EVENT_MODELS[t] for t in CERT_EVENT_TYPES)
 _CA_MODELS = tuple(EVENT_MODELS[t] for t in sorted(CA_EVENT_TYPES))
+_KIND_OF_CLASS: dict[type, str | None] = {}
+
+
+def _kind_of(cls: type) -> str | None:
+    """The record kind of a model class, by ``issubclass`` (so ``isinstance`` semantics).
+
+    Cached per class: ``isinstance`` on pydantic models goes through ``ABCMeta``.
+    """
+    found = _KIND_OF_CLASS.get(cls, "")
+    if found != "":
+        return found
+    if issubclass(cls, _CERT_MODELS):
+        found = CERT
+    elif issubclass(cls, PkiCertCrlDownloadFailureEvent):
+        found = CRL
+    elif issubclass(cls, _CA_MODELS):
+        found = CA
+    else:
+        assert not issubclass(cls, BaseKnownPkiEvent), f"unfiled PKI model {cls}"
+        found = None
+    if len(_KIND_OF_CLASS) < 4096:
+        _KIND_OF_CLASS[cls] = found
+    return found
 
 
 def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
@@ -195,57 +218,64 @@ def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
 def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | None:
     """The record of a known PKI event; None for any other event (the caller counts it).
 
-    Dispatch is by ``isinstance`` on the models, so a user's subclass of a model is filed
-    with its base.
+    Dispatch is by class with ``isinstance`` semantics, so a user's subclass of a model is
+    filed with its base. The certificate and device are those of ``certificate_target`` and
+    ``device_target`` (their rule, through ``target_flags``), whatever ``key`` is.
     """
-    outcome = event.outcome.result if event.outcome is not None else None
-    if isinstance(event, _CERT_MODELS):
-        device = event.device_target
-        return Record(
-            CERT,
-            micros_of(event.published),
-            event.uuid,
-            event.event_type,
-            outcome,
-            key(event),
-            device.id if device is not None else None,
-            actor_of(event),
-        )
-    if isinstance(event, PkiCertCrlDownloadFailureEvent):
-        device = event.device_target
-        return Record(
-            CRL,
-            micros_of(event.published),
-            event.uuid,
-            event.event_type,
-            outcome,
-            key(event),
-            device.id if device is not None else None,
-            actor_of(event),
-            crl_url=event.crl_url,
-            http_status=_http_status(event),
-        )
-    if isinstance(event, _CA_MODELS):
-        before = after = None
-        if isinstance(event, PkiCaScopeMappingUpdateEvent):
-            side = event.scope_before
-            before = (side.scope, side.ca_ids) if side else None
-            side = event.scope_after
-            after = (side.scope, side.ca_ids) if side else None
-        urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
-        return Record(
-            CA,
-            micros_of(event.published),
-            event.uuid,
-            event.event_type,
-            outcome,
-            None,
-            None,
-            actor_of(event),
-            tuple(ca_keys(event)),
-            urgency.value if urgency is not None else None,
-            before,
-            after,
-        )
-    assert not isinstance(event, BaseKnownPkiEvent), f"unfiled PKI model {type(event)}"
-    return None
+    kind = _kind_of(type(event))
+    if kind is None:
+        return None
+    outcome = event.outcome
+    result = outcome.result if outcome is not None else None
+    actor = event.actor
+    who = (actor.alternate_id or actor.id) if actor is not None else None
+    if kind is CA:
+        return _ca_record(event, result, who)
+    cert_id = device_id = None
+    seen_cert = seen_device = False
+    for target in event.target or ():
+        is_cert, is_device, _ = _FLAGS.get(target.type) or target_flags(target.type)
+        if is_cert and not seen_cert:
+            seen_cert, cert_id = True, target.id
+        if is_device and not seen_device:
+            seen_device, device_id = True, target.id
+    cert_key = cert_id if key is certificate_key else key(event)  # type: ignore[arg-type]
+    record = Record(
+        kind,
+        micros_of(event.published),
+        event.uuid,
+        event.event_type,
+        result,
+        cert_key,
+        device_id,
+        who,
+    )
+    if kind is CRL:
+        assert isinstance(event, PkiCertCrlDownloadFailureEvent)
+        return record._replace(crl_url=event.crl_url, http_status=_http_status(event))
+    return record
+
+
+def _ca_record(event: LogEvent, result: str | None, who: str | None) -> Record:
+    before = after = None
+    if isinstance(event, PkiCaScopeMappingUpdateEvent):
+        side = event.scope_before
+        before = (side.scope, side.ca_ids) if side else None
+        side = event.scope_after
+        after = (side.scope, side.ca_ids) if side else None
+    urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
+    assert isinstance(event, BasePkiEvent)
+    return Record(
+        CA,
+        micros_of(event.published),
+        event.uuid,
+        event.event_type,
+        result,
+        None,
+        None,
+        who,
+        tuple(ca_keys(event)),
+        urgency.value if urgency is not None else None,
+        before,
+        after,
+    )

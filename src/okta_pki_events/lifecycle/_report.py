@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from ..models._base import format_okta_datetime
 from ..models.details import ExpirationUrgency
-from ._machine import AnomalyKind, CaState, CertState
+from ._machine import CERT_STATES, AnomalyKind, CaState, CertState
 
 __all__ = [
     "CaHistory",
@@ -193,47 +193,75 @@ class CertificateSummary(NamedTuple):
 
 
 class _Certificates(Mapping[str, CertificateHistory]):
-    """Certificate key -> history, materialised when read (the summaries stay compact)."""
+    """Certificate key -> history, materialised when read (the states stay compact)."""
 
-    __slots__ = ("_history", "summaries")
+    __slots__ = ("_history", "_states", "summary")
 
     def __init__(
         self,
-        summaries: Mapping[str, CertificateSummary],
+        states: Mapping[str, bytes],
+        summary: Callable[[str], CertificateSummary],
         history: Callable[[str], CertificateHistory],
     ) -> None:
-        self.summaries = summaries
+        self._states = states
+        self.summary = summary
         self._history = history
 
     def __getitem__(self, key: str) -> CertificateHistory:
-        if key not in self.summaries:
+        if key not in self._states:
             raise KeyError(key)
         return self._history(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.summaries)
+        return iter(self._states)
 
     def __len__(self) -> int:
-        return len(self.summaries)
+        return len(self._states)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.summaries
+        return key in self._states
 
     def __repr__(self) -> str:
         return f"<{len(self)} certificates>"
 
+    def states(self) -> Iterator[tuple[str, CertState | None]]:
+        """(key, state) per certificate, read from the first byte of each compact state."""
+        states = self._states
+        for key in states:
+            yield key, CERT_STATES[states[key][0]]
+
 
 def certificates_mapping(
-    summaries: Mapping[str, CertificateSummary], history: Callable[[str], CertificateHistory]
+    states: Mapping[str, bytes],
+    summary: Callable[[str], CertificateSummary],
+    history: Callable[[str], CertificateHistory],
 ) -> Mapping[str, CertificateHistory]:
-    """A lazy certificate mapping over compact summaries."""
-    return _Certificates(summaries, history)
+    """A lazy certificate mapping over compact states (``states`` gives the keys, in order)."""
+    return _Certificates(states, summary, history)
 
 
-def _summaries(certificates: Mapping[str, CertificateHistory]) -> Mapping[str, Any]:
+def _summaries(
+    certificates: Mapping[str, CertificateHistory], anomalies: tuple[LifecycleAnomaly, ...]
+) -> Iterator[tuple[str, CertificateSummary]]:
     if isinstance(certificates, _Certificates):
-        return certificates.summaries
-    return certificates
+        for key in certificates:
+            yield key, certificates.summary(key)
+        return
+    for key, history in certificates.items():  # a report built by hand
+        found = sum(1 for a in anomalies if a.subject == "certificate" and a.key == key)
+        yield (
+            key,
+            CertificateSummary(
+                history.state,
+                history.device_id,
+                history.issued_at,
+                history.last_event_at,
+                history.renewals,
+                history.complete,
+                len(history.timeline),
+                found,
+            ),
+        )
 
 
 def format_time(value: datetime) -> str:
@@ -274,22 +302,25 @@ class LifecycleReport:
     late: int = 0
     """Windowed mode: events that arrived after their window closed (counted, not applied)."""
 
-    def _summary_rows(self) -> Iterator[tuple[str, CertState | None, Any]]:
-        for key, item in _summaries(self.certificates).items():
-            yield key, item.state, item
+    def summaries(self) -> Iterator[tuple[str, CertificateSummary]]:
+        """(key, summary) per certificate, in key order: counts, no timeline built."""
+        return _summaries(self.certificates, self.anomalies)
 
     @property
     def state_counts(self) -> dict[str, int]:
         """Certificates per state; ``"unknown"`` counts those seen only through failures."""
-        counts = Counter(
-            state.value if state else "unknown" for _, state, _ in self._summary_rows()
-        )
+        counts = Counter(state.value if state else "unknown" for _, state in self._states())
         return dict(sorted(counts.items()))
 
     def certificates_in(self, state: CertState | str | None) -> list[str]:
         """The keys of the certificates in ``state`` (None: seen only through failures)."""
         wanted = CertState(state) if state is not None else None
-        return [key for key, got, _ in self._summary_rows() if got is wanted]
+        return [key for key, state in self._states() if state is wanted]
+
+    def _states(self) -> Iterator[tuple[str, CertState | None]]:
+        if isinstance(self.certificates, _Certificates):
+            return self.certificates.states()
+        return ((key, s.state) for key, s in self.summaries())
 
     def to_dict(self, *, timelines: bool = True) -> dict[str, Any]:
         """The report as JSON-ready data (timestamps in Okta's format, states as strings).
@@ -317,12 +348,11 @@ class LifecycleReport:
     def to_table(self) -> list[dict[str, Any]]:
         """One flat row per certificate (no timeline is built), JSON-ready."""
         rows = []
-        for key, state, item in self._summary_rows():
-            summary = item if isinstance(item, CertificateSummary) else _summary_of(item)
+        for key, summary in self.summaries():
             rows.append(
                 {
                     "certificate": key,
-                    "state": state.value if state else None,
+                    "state": summary.state.value if summary.state else None,
                     "device_id": summary.device_id,
                     "issued_at": summary.issued_at and format_time(summary.issued_at),
                     "last_event_at": format_time(summary.last_event_at),
@@ -380,19 +410,6 @@ class LifecycleReport:
 
     def _repr_html_(self) -> str:
         return _html_table("lifecycle report", self._counts())
-
-
-def _summary_of(history: CertificateHistory) -> CertificateSummary:
-    return CertificateSummary(
-        history.state,
-        history.device_id,
-        history.issued_at,
-        history.last_event_at,
-        history.renewals,
-        history.complete,
-        len(history.timeline),
-        0,
-    )
 
 
 def _jsonable(value: Any) -> Any:

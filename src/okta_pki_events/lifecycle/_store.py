@@ -1,10 +1,10 @@
 """Compact storage of certificate records: one packed ``bytes`` value per certificate.
 
-A certificate record packs into 38 bytes (``published`` biased to sort as unsigned, the uuid
-as 16 bytes when canonical, a type code and three indexes into a table of interned strings:
+A certificate record packs into 58 bytes (``published`` biased to sort as unsigned, the uuid
+as its 36 ASCII bytes, a type code and three indexes into a table of interned strings:
 outcome, device and actor). Sorting the packed tuples of a certificate orders them by
-(``published``, ``uuid``): canonical uuids compare as their text does. A certificate holding
-a non-canonical uuid (uppercase, not a uuid at all) is sorted by the decoded text instead.
+(``published``, ``uuid``): ASCII bytes compare as the text does. A certificate holding an odd
+uuid (not 36 ASCII characters) is sorted by the decoded text instead.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ __all__ = [
     "uuid_id",
 ]
 
-_FORMAT = struct.Struct(">Q16sBBIII")
+_FORMAT = struct.Struct(">Q36sBBIII")
 SIZE = _FORMAT.size
+UUID_AT, UUID_END = 8, 8 + 36 + 1  # the uuid bytes and the odd flag: a uuid's identity
 _BIAS = 1 << 63
-_ZERO12 = bytes(12)
+_PAD = bytes(32)
 
 Packed = tuple[int, bytes, int, int, int, int, int]
 """(biased published, uuid bytes, odd flag, type code, outcome, device, actor indexes)."""
@@ -60,26 +61,18 @@ class Strings:
 
 
 def _uuid_bytes(uuid: str, strings: Strings) -> tuple[bytes, bool]:
-    """16 bytes standing for a uuid, and whether it is non-canonical (then an index)."""
-    if (
-        len(uuid) == 36
-        and uuid[8] == uuid[13] == uuid[18] == uuid[23] == "-"
-        and uuid == uuid.lower()
-    ):
-        try:
-            raw = bytes.fromhex(uuid.replace("-", ""))
-        except ValueError:
-            raw = b""
-        odd = len(raw) != 16
-    else:
-        odd = True
-    if odd:
-        raw = strings.add(uuid).to_bytes(4, "big") + _ZERO12
-    return raw, odd
+    """36 bytes standing for a uuid, and whether it is odd (then an index, not the text).
+
+    A uuid of 36 ASCII characters (every uuid Okta sends) is its own text: bytes compare as
+    the text does. Any other (longer, shorter, not ASCII) is interned and stands as an index.
+    """
+    if len(uuid) == 36 and uuid.isascii():
+        return uuid.encode("ascii"), False
+    return strings.add(uuid).to_bytes(4, "big") + _PAD, True
 
 
 def uuid_id(uuid: str, strings: Strings) -> bytes:
-    """The identity of a uuid in the store: its 16 bytes and the odd flag."""
+    """The identity of a uuid in the store: its 36 bytes and the odd flag."""
     raw, odd = _uuid_bytes(uuid, strings)
     return raw + (b"\x01" if odd else b"\x00")
 
@@ -90,7 +83,7 @@ def packed_id(item: Packed) -> bytes:
 
 
 def pack(record: Record, strings: Strings) -> tuple[bytes, bool]:
-    """A certificate record as 38 bytes; the flag says whether its uuid is non-canonical."""
+    """A certificate record as 58 bytes; the flag says whether its uuid is odd."""
     raw, odd = _uuid_bytes(record.uuid, strings)
     return (
         _FORMAT.pack(
@@ -113,8 +106,7 @@ def packed_uuid(item: Packed, strings: Strings) -> str:
         text = strings.values[int.from_bytes(raw[:4], "big")]
         assert text is not None
         return text
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return raw.decode("ascii")
 
 
 def records(data: bytes) -> Iterator[Packed]:

@@ -1,33 +1,111 @@
-"""The trackers: feed events one at a time (or in bulk); ask for the report at any time."""
+"""The trackers: feed events one at a time (or in bulk); ask for the report at any time.
+
+Exact mode (the default) keeps every delivery compactly and folds at ``report()``. Windowed
+mode (``window=timedelta(...)``) applies certificate events once they are older than the
+newest seen minus the window: memory follows certificates, not events.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import heapq
+import struct
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import timedelta
+from typing import NamedTuple
 
 from ..models.events import BasePkiEvent
 from ..models.log_event import LogEvent
-from ._fold import Deliveries, fold
-from ._records import CERT, KeyFunction, Record, certificate_key, record_of
-from ._report import LifecycleReport
-from ._store import pack
+from ._fold import (
+    Deliveries,
+    conflict,
+    fold,
+    fold_certificate,
+    history_of,
+    state_from_text,
+    state_to_text,
+    summary_of,
+)
+from ._machine import AnomalyKind
+from ._records import CERT, KeyFunction, Record, certificate_key, record_of, record_signature
+from ._report import (
+    CertificateHistory,
+    LifecycleAnomaly,
+    LifecycleError,
+    LifecycleReport,
+    TimelineEntry,
+    certificates_mapping,
+)
+from ._store import UUID_AT, UUID_END, Packed, Strings, pack, records, unpack, uuid_id
 
-__all__ = ["LifecycleTracker", "build_lifecycles"]
+__all__ = ["LifecycleChange", "LifecycleTracker", "build_lifecycles", "merge"]
+
+
+class LifecycleChange(NamedTuple):
+    """One thing the windowed tracker applied (or refused), as it happened."""
+
+    subject: str
+    """``certificate`` (CA events are folded at ``report()``)."""
+    key: str
+    """The certificate key."""
+    entry: TimelineEntry
+    """The event, with the state it met and the state it left (``applied`` says which)."""
+    anomaly: LifecycleAnomaly | None
+    """The anomaly it raised, if any (illegal transition, conflicting copy, late event)."""
+
+
+ChangeCallback = Callable[[LifecycleChange], None]
 
 
 class LifecycleTracker:
     """An incremental lifecycle builder for services that see events one at a time.
 
     ``feed`` events as they arrive, in any order, duplicates included; ``report()`` gives
-    what ``build_lifecycles`` gives on the same events, whatever their arrival order. It keeps
-    a packed record of 38 bytes per certificate event (not the event).
+    the lifecycle of everything fed so far.
+
+    - Exact mode (default): the report is exactly ``build_lifecycles`` of the same events,
+      whatever their arrival order. It keeps a packed record of 58 bytes per certificate
+      event (not the event).
+    - Windowed mode (``window=timedelta(minutes=15)``): a certificate event is applied once
+      it is older than the newest ``published`` seen minus the window, in (published, uuid)
+      order; memory follows certificates, and the histories carry counts, not timelines. It
+      equals exact mode when disorder and redelivery delays stay within the window; an event
+      older than what was already applied is counted in ``report.late`` and reported as a
+      ``late_event`` anomaly, never applied out of order. ``on_change`` (or ``follow()``)
+      learns each transition and anomaly as it is applied. CA events, CRL failures and
+      unkeyed events are few: they are kept and folded exactly at ``report()``.
+
+    ``snapshot()`` and ``LifecycleTracker.restore()`` carry a tracker across restarts;
+    ``merge()`` combines trackers fed with disjoint parts of the events.
     """
 
-    def __init__(self, *, key: KeyFunction = certificate_key, strict: bool = False) -> None:
-        """Set the certificate key function and whether the report raises at an anomaly."""
+    def __init__(
+        self,
+        *,
+        key: KeyFunction = certificate_key,
+        strict: bool = False,
+        window: timedelta | None = None,
+        on_change: ChangeCallback | None = None,
+    ) -> None:
+        """Set the key function, strictness, the window (None: exact) and the consumer."""
+        if window is not None and window < timedelta(0):
+            raise ValueError(f"window must not be negative, got {window}")
+        if on_change is not None and window is None:
+            raise ValueError("on_change needs a window: exact mode applies nothing until report()")
         self._key = key
         self._strict = strict
         self._data = Deliveries()
         self._shared = False
+        self._window: _Window | None = None
+        if window is not None:
+            micros = window // timedelta(microseconds=1)
+            self._window = _Window(self._data.strings, micros, on_change)
+
+    @property
+    def window(self) -> timedelta | None:
+        """The window of windowed mode; None in exact mode."""
+        return None if self._window is None else timedelta(microseconds=self._window.span)
 
     def feed(self, event: LogEvent) -> None:
         """Take one parsed event (non-PKI events are counted and ignored)."""
@@ -48,13 +126,18 @@ class LifecycleTracker:
         return self
 
     def feed_record(self, record: Record) -> None:
-        """Take one record (what ``lifecycles_from`` and the engines extract)."""
+        """Take one record (what ``record_of``, ``lifecycles_from`` and the engines give)."""
         data = self._data
-        data.delivered += 1
         key = record.key
         if record.kind != CERT or key is None:
+            data.delivered += 1
             data.others.append(record)
+            data.count(uuid_id(record.uuid, data.strings))
             return
+        if self._window is not None:
+            self._window.feed(record)
+            return
+        data.delivered += 1
         if self._shared:  # a report holds the current dict: copy on write
             data.certs = dict(data.certs)
             self._shared = False
@@ -63,11 +146,289 @@ class LifecycleTracker:
         certs[key] = certs.get(key, b"") + packed
         if odd:
             data.odd_keys.add(key)
+        data.count(packed[UUID_AT:UUID_END])
+
+    def follow(self, events: Iterable[LogEvent]) -> Iterator[LifecycleChange]:
+        """Feed ``events`` and yield each change as it is applied; flush at the end."""
+        window = self._require_window("follow()")
+        buffer: list[LifecycleChange] = []
+        previous, window.on_change = window.on_change, buffer.append
+        try:
+            for event in events:
+                self.feed(event)
+                if buffer:
+                    yield from buffer
+                    buffer.clear()
+            window.release(None)
+            yield from buffer
+        finally:
+            window.on_change = previous
+
+    def flush(self) -> None:
+        """Windowed mode: apply every pending event now (at the end of a stream)."""
+        self._require_window("flush()").release(None)
+
+    def _require_window(self, what: str) -> _Window:
+        if self._window is None:
+            raise ValueError(f"{what} needs a window (windowed mode)")
+        return self._window
 
     def report(self) -> LifecycleReport:
         """The lifecycle report of everything fed so far."""
         self._shared = True
-        return fold(self._data, strict=self._strict)
+        if self._window is None:
+            return fold(self._data, strict=self._strict)
+        report = self._window.report(fold(self._data))
+        if self._strict and report.anomalies:
+            raise LifecycleError(report.anomalies[0])
+        return report
+
+    def snapshot(self) -> bytes:
+        """The tracker's state as versioned bytes, for ``LifecycleTracker.restore``."""
+        from ._snapshot import dump
+
+        return dump(self._data, self._window, self._strict)
+
+    @classmethod
+    def restore(
+        cls,
+        data: bytes,
+        *,
+        key: KeyFunction = certificate_key,
+        on_change: ChangeCallback | None = None,
+    ) -> LifecycleTracker:
+        """A tracker from ``snapshot()`` bytes (``key`` and ``on_change`` are not saved)."""
+        from ._snapshot import load
+
+        deliveries, window, strict = load(data)
+        tracker = cls(key=key, strict=strict)
+        tracker._data = deliveries
+        if window is not None:
+            window.on_change = on_change
+            tracker._window = window
+        elif on_change is not None:
+            raise ValueError("on_change needs a window: the snapshot is of exact mode")
+        return tracker
+
+
+def merge(*trackers: LifecycleTracker) -> LifecycleTracker:
+    """One exact tracker holding everything the given exact trackers were fed.
+
+    For any partition of the events (by certificate, with CA events anywhere):
+    ``merge(t1, ..., tn).report() == build_lifecycles(all events)``.
+    """
+    merged = LifecycleTracker(
+        key=trackers[0]._key if trackers else certificate_key,
+        strict=any(t._strict for t in trackers),
+    )
+    target = merged._data
+    for tracker in trackers:
+        if tracker._window is not None:
+            raise ValueError("merge() takes exact trackers; windowed ones hold no timelines")
+        data = tracker._data
+        for key, blob in data.certs.items():
+            for item in records(blob):
+                merged.feed_record(unpack(item, key, data.strings))
+        for record in data.others:
+            merged.feed_record(record)
+        target.ignored += data.ignored
+        for name, count in data.unknown.items():
+            target.unknown[name] = target.unknown.get(name, 0) + count
+    return merged
+
+
+_ONE = struct.Struct(">Q36sBBIII")
+
+
+class _Window:
+    """Windowed certificate state: compact per certificate, pending events within the window."""
+
+    def __init__(self, strings: Strings, span: int, on_change: ChangeCallback | None) -> None:
+        self.strings = strings
+        self.span = span
+        self.on_change = on_change
+        self.states: dict[str, bytes] = {}
+        self.heap: list[tuple[int, str]] = []
+        self.pending: dict[str, list[Record]] = {}
+        self.recent: dict[str, Record] = {}
+        self.applied: deque[tuple[int, str]] = deque()
+        self.newest: int | None = None
+        self.late = 0
+        self.duplicates = 0
+        self.delivered = 0
+        self.anomalies: list[LifecycleAnomaly] = []
+        self.shared = False
+        self.step = span // 8
+        """Release in batches: when the window's edge moved this far (an eighth of it)."""
+        self.released: int | None = None
+        """The edge of the last release: everything older was applied."""
+        self.last: tuple[int, str] | None = None
+        """(published, uuid) of the last event applied: anything older is late."""
+
+    def feed(self, record: Record) -> None:
+        self.delivered += 1
+        uuid = record.uuid
+        copies = self.pending.get(uuid)
+        if copies is not None:
+            self.duplicates += 1
+            if record not in copies:
+                copies.append(record)
+            return
+        seen = self.recent.get(uuid)
+        if seen is not None:
+            self.duplicates += 1
+            if seen != record:
+                self._refuse(record, AnomalyKind.CONFLICTING_DUPLICATE)
+            return
+        published = record.published
+        if self.last is not None and (published, uuid) < self.last:
+            self.late += 1
+            self._refuse(record, AnomalyKind.LATE_EVENT)
+            return
+        self.pending[uuid] = [record]
+        heapq.heappush(self.heap, (published, uuid))
+        newest = self.newest
+        if newest is None or published > newest:
+            self.newest = published
+            until = published - self.span
+            if self.released is None or until - self.released > self.step:
+                self.release(until)
+
+    def _refuse(self, record: Record, kind: AnomalyKind) -> None:
+        made = conflict(record, kind)
+        self.anomalies.append(made)
+        if self.on_change is not None:
+            self.on_change(LifecycleChange(made.subject, made.key, made.event, made))
+
+    def _take(self, until: int | None) -> list[Record]:
+        """Pop the pending events older than ``until`` (all with None): the copies applied."""
+        heap, pending = self.heap, self.pending
+        winners: list[Record] = []
+        while heap and (until is None or heap[0][0] < until):
+            _, uuid = heapq.heappop(heap)
+            copies = sorted(pending.pop(uuid), key=record_signature)
+            winners.append(copies[0])
+            for loser in copies[1:]:
+                self._refuse(loser, AnomalyKind.CONFLICTING_DUPLICATE)
+        return winners
+
+    def release(self, until: int | None) -> None:
+        """Apply the pending events older than ``until`` (all with None), in order."""
+        if until is not None:
+            self.released = until
+        winners = self._take(until)
+        if not winners:
+            return
+        self.last = (winners[-1].published, winners[-1].uuid)
+        timeline: list[TimelineEntry] | None = [] if self.on_change is not None else None
+        changes: list[LifecycleChange] = []
+        self._shared_states()
+        strings = Strings()  # for this batch only: states keep their device as text
+        states = self.states
+        for key, items in _by_key(winners, strings).items():
+            before = len(self.anomalies)
+            start = states.get(key)
+            if start is not None:
+                start = state_from_text(start, strings)
+            folded = fold_certificate(key, items, strings, self.anomalies, timeline, start)
+            states[key] = state_to_text(folded, strings)
+            if timeline is not None:
+                found = {a.event.uuid: a for a in self.anomalies[before:]}
+                changes.extend(LifecycleChange(CERT, key, e, found.get(e.uuid)) for e in timeline)
+                timeline.clear()
+        for record in winners:
+            self.recent[record.uuid] = record
+            self.applied.append((record.published, record.uuid))
+        horizon = winners[-1].published - self.span
+        while self.applied and self.applied[0][0] < horizon:
+            self.recent.pop(self.applied.popleft()[1], None)
+        if self.on_change is not None:
+            changes.sort(key=lambda c: (c.entry.published, c.entry.uuid))
+            for change in changes:
+                self.on_change(change)
+
+    def _shared_states(self) -> None:
+        if self.shared:  # a report holds the current dict: copy on write
+            self.states = dict(self.states)
+            self.shared = False
+
+    def report(self, others: LifecycleReport) -> LifecycleReport:
+        """The report: pending events applied to copies, the others folded exactly."""
+        states = self.states
+        anomalies = list(self.anomalies)
+        if self.heap:
+            strings = Strings()
+            winners = _pending_winners(self.heap, self.pending, anomalies)
+            touched = _by_key(winners, strings)
+            states = {**states}
+            for key, items in touched.items():
+                start = states.get(key)
+                if start is not None:
+                    start = state_from_text(start, strings)
+                folded = fold_certificate(key, items, strings, anomalies, None, start)
+                states[key] = state_to_text(folded, strings)
+        else:
+            self.shared = True
+        ordered = sorted(states)
+        empty = Strings()
+
+        def history(key: str) -> CertificateHistory:
+            return history_of(key, summary_of(states[key], empty), [])
+
+        anomalies.extend(others.anomalies)
+        anomalies.sort(key=lambda a: (a.event.published, a.event.uuid, a.kind.value, a.key))
+        return dataclasses.replace(
+            others,
+            certificates=certificates_mapping(
+                _Keys(ordered, states), lambda k: summary_of(states[k], empty), history
+            ),
+            anomalies=tuple(anomalies),
+            duplicates=others.duplicates + self.duplicates,
+            late=self.late,
+        )
+
+
+class _Keys(Mapping[str, bytes]):
+    """Sorted keys over a dict of states (no sorted copy of the dict)."""
+
+    __slots__ = ("_keys", "_states")
+
+    def __init__(self, keys: list[str], states: dict[str, bytes]) -> None:
+        self._keys = keys
+        self._states = states
+
+    def __getitem__(self, key: str) -> bytes:
+        return self._states[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._states
+
+
+def _pending_winners(
+    heap: list[tuple[int, str]], pending: dict[str, list[Record]], anomalies: list[LifecycleAnomaly]
+) -> list[Record]:
+    winners: list[Record] = []
+    for _, uuid in sorted(heap):
+        copies = sorted(pending[uuid], key=record_signature)
+        winners.append(copies[0])
+        anomalies.extend(conflict(loser) for loser in copies[1:])
+    return winners
+
+
+def _by_key(winners: list[Record], strings: Strings) -> dict[str, list[Packed]]:
+    """Records in (published, uuid) order, packed and grouped by certificate."""
+    grouped: dict[str, list[Packed]] = {}
+    for record in winners:
+        assert record.key is not None
+        packed, _ = pack(record, strings)
+        grouped.setdefault(record.key, []).append(_ONE.unpack(packed))
+    return grouped
 
 
 def build_lifecycles(

@@ -1,0 +1,159 @@
+"""``LifecycleTracker.snapshot()`` bytes: a versioned container, never pickle.
+
+Layout: ``MAGIC`` (8 bytes), the format version (1 byte), the length of a JSON header (8
+bytes, big-endian), the header (UTF-8 JSON: counters, strings, records, the lengths of the
+blobs), then the blobs (each certificate's packed records, or windowed states) in header
+order. ``load`` refuses anything else with a ``ValueError`` naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ._fold import Deliveries
+from ._machine import AnomalyKind
+from ._records import Record, datetime_of, micros_of
+from ._report import LifecycleAnomaly, TimelineEntry
+from ._store import Strings
+
+if TYPE_CHECKING:
+    from ._tracker import _Window
+
+__all__ = ["MAGIC", "VERSION", "dump", "load"]
+
+MAGIC = b"OKPELC\r\n"
+VERSION = 1
+
+
+def _record_json(record: Record) -> list[Any]:
+    return list(record)
+
+
+def _record(data: Any) -> Record:
+    if not isinstance(data, list) or len(data) != len(Record._fields):
+        raise ValueError(f"snapshot: a record must be a list of {len(Record._fields)} values")
+    values = list(data)
+    values[8] = tuple(values[8])
+    for at in (10, 11):
+        if values[at] is not None:
+            values[at] = (values[at][0], tuple(values[at][1]))
+    return Record(*values)
+
+
+def _anomaly_json(item: LifecycleAnomaly) -> list[Any]:
+    event = item.event
+    return [
+        item.kind.value,
+        item.subject,
+        item.key,
+        item.state,
+        item.message,
+        micros_of(event.published),
+        *event[1:],
+    ]
+
+
+def _anomaly(data: list[Any]) -> LifecycleAnomaly:
+    kind, subject, key, state, message, micros, *rest = data
+    event = TimelineEntry(datetime_of(micros), *rest)
+    return LifecycleAnomaly(AnomalyKind(kind), subject, key, event, state, message)
+
+
+def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
+    """The versioned bytes of a tracker's state."""
+    blobs: list[bytes] = []
+    header: dict[str, Any] = {
+        "strict": strict,
+        "strings": data.strings.values[1:],
+        "certs": [],
+        "odd_keys": sorted(data.odd_keys),
+        "others": [_record_json(r) for r in data.others],
+        "delivered": data.delivered,
+        "ignored": data.ignored,
+        "unknown": data.unknown,
+        "window": None,
+    }
+    for key, blob in data.certs.items():
+        header["certs"].append([key, len(blob)])
+        blobs.append(blob)
+    if window is not None:
+        states = []
+        for key, blob in window.states.items():
+            states.append([key, len(blob)])
+            blobs.append(blob)
+        header["window"] = {
+            "span": window.span,
+            "states": states,
+            "pending": [_record_json(r) for copies in window.pending.values() for r in copies],
+            "recent": [_record_json(window.recent[u]) for _, u in window.applied],
+            "newest": window.newest,
+            "released": window.released,
+            "last": window.last,
+            "late": window.late,
+            "duplicates": window.duplicates,
+            "delivered": window.delivered,
+            "anomalies": [_anomaly_json(a) for a in window.anomalies],
+        }
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
+
+
+def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
+    """A tracker's state from ``dump`` bytes."""
+    from ._tracker import _Window
+
+    if not blob.startswith(MAGIC):
+        raise ValueError("not a lifecycle snapshot (bad magic bytes)")
+    if len(blob) < len(MAGIC) + 9:
+        raise ValueError("lifecycle snapshot truncated")
+    version = blob[len(MAGIC)]
+    if version != VERSION:
+        raise ValueError(f"lifecycle snapshot version {version} is not supported ({VERSION} is)")
+    at = len(MAGIC) + 1
+    size = int.from_bytes(blob[at : at + 8], "big")
+    at += 8
+    try:
+        header = json.loads(blob[at : at + size].decode("utf-8"))
+        at += size
+        strings = Strings(header["strings"])
+        data = Deliveries(strings=strings)
+
+        def take(length: int) -> bytes:
+            nonlocal at
+            if at + length > len(blob):
+                raise ValueError("lifecycle snapshot truncated")
+            chunk = bytes(blob[at : at + length])
+            at += length
+            return chunk
+
+        data.certs = {key: take(length) for key, length in header["certs"]}
+        data.odd_keys = set(header["odd_keys"])
+        data.others = [_record(r) for r in header["others"]]
+        data.delivered = int(header["delivered"])
+        data.ignored = int(header["ignored"])
+        data.unknown = {str(k): int(v) for k, v in header["unknown"].items()}
+        window = None
+        saved = header["window"]
+        if saved is not None:
+            window = _Window(strings, int(saved["span"]), None)
+            window.states = {key: take(length) for key, length in saved["states"]}
+            for record in map(_record, saved["pending"]):
+                window.pending.setdefault(record.uuid, []).append(record)
+            window.heap = sorted({(c[0].published, u) for u, c in window.pending.items()})
+            for record in map(_record, saved["recent"]):
+                window.recent[record.uuid] = record
+                window.applied.append((record.published, record.uuid))
+            window.newest = saved["newest"]
+            window.released = saved["released"]
+            window.last = tuple(saved["last"]) if saved["last"] is not None else None
+            window.late = int(saved["late"])
+            window.duplicates = int(saved["duplicates"])
+            window.delivered = int(saved["delivered"])
+            window.anomalies = [_anomaly(a) for a in saved["anomalies"]]
+        if at != len(blob):
+            raise ValueError("lifecycle snapshot has trailing bytes")
+        data.recount()
+    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"lifecycle snapshot is damaged: {exc!r}") from exc
+    return data, window, bool(header["strict"])

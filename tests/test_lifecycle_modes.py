@@ -1,0 +1,254 @@
+"""Windowed mode, the streaming consumer, snapshots and merging."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okta_pki_events import AnomalyKind, CertState, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.lifecycle import LifecycleChange, LifecycleReport, merge
+from okta_pki_events.testing import make_event
+
+from .test_lifecycle import CERT_TYPES
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WINDOW = timedelta(minutes=10)
+
+
+def at(minute: int) -> datetime:
+    return T0 + timedelta(minutes=minute)
+
+
+def cert_event(event_type: str, cert: str, minute: int, uuid: str, ok: bool = True) -> LogEvent:
+    return make_event(
+        event_type,
+        certificate_id=cert,
+        device_id=f"d-{cert}",
+        published=at(minute),
+        uuid=uuid,
+        outcome="SUCCESS" if ok else "FAILURE",
+    )
+
+
+# Events one minute apart, each delivered at most 9 minutes late (within WINDOW), some twice.
+in_window = st.lists(
+    st.tuples(
+        st.sampled_from(CERT_TYPES),
+        st.sampled_from(["c1", "c2", "c3"]),
+        st.booleans(),
+        st.integers(min_value=0, max_value=9),
+        st.booleans(),
+    ),
+    max_size=30,
+)
+
+
+def _deliveries(
+    rows: list[tuple[str, str, bool, int, bool]],
+) -> tuple[list[LogEvent], list[LogEvent]]:
+    events, arrivals = [], []
+    for minute, (event_type, cert, ok, delay, again) in enumerate(rows):
+        event = cert_event(event_type, cert, minute, f"u{minute:04d}", ok)
+        events.append(event)
+        arrivals.append((float(minute + delay), minute, event))
+        if again:
+            arrivals.append((minute + delay + 0.5, minute, event))
+    arrivals.sort(key=lambda a: (a[0], a[1]))
+    return events, [event for _, _, event in arrivals]
+
+
+def counts_only(report: LifecycleReport) -> list[dict[str, object]]:
+    return report.to_table()
+
+
+@SETTINGS
+@given(in_window)
+def test_windowed_equals_exact_when_disorder_stays_within_the_window(
+    rows: list[tuple[str, str, bool, int, bool]],
+) -> None:
+    events, arrivals = _deliveries(rows)
+    exact = build_lifecycles(events)
+    tracker = LifecycleTracker(window=WINDOW)
+    tracker.feed_all(arrivals)
+    windowed = tracker.report()
+    assert windowed.late == 0
+    assert windowed.to_table() == exact.to_table()
+    assert windowed.anomalies == exact.anomalies
+    assert windowed.duplicates == len(arrivals) - len(events)
+    tracker.flush()  # flushing changes what is applied, not the report
+    assert tracker.report().to_table() == exact.to_table()
+
+
+def test_a_late_event_is_counted_and_reported_never_applied() -> None:
+    changes: list[LifecycleChange] = []
+    tracker = LifecycleTracker(window=WINDOW, on_change=changes.append)
+    tracker.feed(cert_event("pki.cert.issue", "c1", 0, "u0"))
+    tracker.feed(cert_event("pki.cert.bind", "c1", 2, "u2"))
+    tracker.feed(cert_event("pki.cert.lifecycle.hold", "c1", 30, "u30"))  # applies u0, u2
+    tracker.feed(cert_event("pki.cert.lifecycle.revoke", "c1", 1, "u1"))  # older than u2
+    report = tracker.report()
+    assert report.late == 1
+    assert report.certificates["c1"].state is CertState.ON_HOLD  # the revoke was not applied
+    late = [a for a in report.anomalies if a.kind is AnomalyKind.LATE_EVENT]
+    assert [a.event.uuid for a in late] == ["u1"]
+    assert [(c.entry.uuid, c.entry.applied) for c in changes] == [
+        ("u0", True),
+        ("u2", True),
+        ("u1", False),
+    ]
+    assert changes[2].anomaly is not None
+    assert changes[2].anomaly.kind is AnomalyKind.LATE_EVENT
+
+
+def test_an_event_older_than_the_window_but_after_everything_applied_is_applied() -> None:
+    tracker = LifecycleTracker(window=WINDOW)
+    tracker.feed(cert_event("pki.cert.issue", "c1", 0, "u0"))
+    tracker.feed(cert_event("pki.cert.bind", "c1", 30, "u30"))  # applies u0 only
+    tracker.feed(cert_event("pki.cert.lifecycle.revoke", "c1", 5, "u5"))  # still in order
+    report = tracker.report()
+    assert report.late == 0
+    assert report == dataclasses.replace(
+        build_lifecycles(
+            [
+                cert_event("pki.cert.issue", "c1", 0, "u0"),
+                cert_event("pki.cert.bind", "c1", 30, "u30"),
+                cert_event("pki.cert.lifecycle.revoke", "c1", 5, "u5"),
+            ]
+        ),
+        certificates=report.certificates,
+    )
+    assert report.certificates["c1"].state is CertState.REVOKED
+
+
+def test_the_consumer_learns_each_transition_as_it_is_applied() -> None:
+    events = [
+        cert_event("pki.cert.issue", "c1", 0, "u0"),
+        cert_event("pki.cert.bind", "c1", 1, "u1"),
+        cert_event("pki.cert.bind", "c1", 2, "u2"),  # illegal: a second bind
+        cert_event("pki.cert.lifecycle.revoke", "c1", 20, "u20"),
+    ]
+    tracker = LifecycleTracker(window=WINDOW)
+    seen: list[tuple[str, str | None, str | None, bool]] = []
+    stream = tracker.follow(events)
+    for change in stream:
+        seen.append(
+            (
+                change.entry.uuid,
+                change.entry.state_before,
+                change.entry.state_after,
+                change.entry.applied,
+            )
+        )
+        if change.entry.uuid == "u2":
+            assert change.anomaly is not None
+            assert change.anomaly.kind is AnomalyKind.ILLEGAL_TRANSITION
+            # the first three are applied as soon as the revoke (20 minutes later) arrives
+            assert len(seen) == 3
+    assert seen == [
+        ("u0", None, "issued", True),
+        ("u1", "issued", "active", True),
+        ("u2", "active", "active", False),
+        ("u20", "active", "revoked", True),
+    ]
+
+
+def test_exact_mode_refuses_a_consumer() -> None:
+    with pytest.raises(ValueError, match="window"):
+        LifecycleTracker(on_change=print)
+    with pytest.raises(ValueError, match="window"):
+        list(LifecycleTracker().follow([]))
+
+
+def _stream(n: int, seed: int) -> list[LogEvent]:
+    rng = random.Random(seed)
+    kinds = ["pki.cert.issue", "pki.cert.bind", "pki.cert.renew", "pki.cert.lifecycle.hold"]
+    events = [
+        cert_event(kinds[i % 4], f"c{i // 4}", i, f"u{i:05d}", ok=rng.random() > 0.1)
+        for i in range(n)
+    ]
+    events += [make_event("pki.ca.add", ca_id="ca1", published=at(3), uuid="ca-add")]
+    return events
+
+
+@pytest.mark.parametrize("window", [None, WINDOW])
+def test_snapshot_and_restore_survive_a_restart(window: timedelta | None) -> None:
+    events = _stream(60, 1)
+    whole = LifecycleTracker(window=window).feed_all(events).report()
+    first = LifecycleTracker(window=window).feed_all(events[:25])
+    blob = first.snapshot()
+    assert isinstance(blob, bytes)
+    restored = LifecycleTracker.restore(blob)
+    assert restored.window == window
+    restored.feed_all(events[25:])
+    assert restored.report() == whole
+    assert restored.report().to_json() == whole.to_json()
+
+
+def test_restore_refuses_what_is_not_a_snapshot() -> None:
+    blob = LifecycleTracker().feed_all(_stream(8, 2)).snapshot()
+    with pytest.raises(ValueError, match="magic"):
+        LifecycleTracker.restore(b"PK\x03\x04" + blob)
+    with pytest.raises(ValueError, match="version"):
+        LifecycleTracker.restore(blob[:8] + b"\x63" + blob[9:])
+    with pytest.raises(ValueError, match=r"truncated|damaged"):
+        LifecycleTracker.restore(blob[:-5])
+    with pytest.raises(ValueError, match="trailing"):
+        LifecycleTracker.restore(blob + b"x")
+
+
+events_for_merge = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [*CERT_TYPES, "pki.ca.add", "pki.ca.delete", "pki.cert.crl_download_failure"]
+        ),
+        st.sampled_from(["c1", "c2", "c3", "c4"]),
+        st.integers(min_value=0, max_value=20),
+        st.sampled_from([f"u{i}" for i in range(12)]),
+    ),
+    max_size=25,
+).map(
+    lambda rows: [
+        make_event(t, certificate_id=c, ca_id="ca1", published=at(m), uuid=u) for t, c, m, u in rows
+    ]
+)
+
+
+@SETTINGS
+@given(events_for_merge, st.integers(min_value=1, max_value=4), st.data())
+def test_merge_of_folded_partitions_is_the_fold_of_all(
+    events: list[LogEvent], parts: int, data: st.DataObject
+) -> None:
+    # Partition by certificate key, CA events in one partition; each part folded, snapshotted.
+    owner = {c: data.draw(st.integers(0, parts - 1)) for c in ("c1", "c2", "c3", "c4")}
+    partitions: list[list[LogEvent]] = [[] for _ in range(parts)]
+    for event in events:
+        target = event.certificate_target
+        partitions[owner[target.id] if target is not None and target.id else 0].append(event)
+    folded = [
+        LifecycleTracker.restore(LifecycleTracker().feed_all(p).snapshot()) for p in partitions
+    ]
+    merged = merge(*folded).report()
+    whole = build_lifecycles(events)
+    assert merged == whole
+    assert merged.to_json() == whole.to_json()
+
+
+def test_merge_refuses_windowed_trackers() -> None:
+    with pytest.raises(ValueError, match="exact"):
+        merge(LifecycleTracker(window=WINDOW))
+
+
+def test_strict_windowed_report_raises() -> None:
+    tracker = LifecycleTracker(window=WINDOW, strict=True)
+    tracker.feed_all(
+        [cert_event("pki.cert.bind", "c1", 0, "a"), cert_event("pki.cert.bind", "c1", 1, "b")]
+    )
+    with pytest.raises(ValueError, match="illegal_transition"):
+        tracker.report()
+    assert dataclasses.is_dataclass(LifecycleReport)
