@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from okta_pki_events import AnomalyKind, CertState, LifecycleTracker, LogEvent, build_lifecycles
 from okta_pki_events.lifecycle import LifecycleChange, LifecycleReport, merge
-from okta_pki_events.testing import make_event
+from okta_pki_events.testing import known_event_type, make_event
 
 from .test_lifecycle import CERT_TYPES
 
@@ -27,7 +27,7 @@ def at(minute: int) -> datetime:
 
 def cert_event(event_type: str, cert: str, minute: int, uuid: str, ok: bool = True) -> LogEvent:
     return make_event(
-        event_type,
+        known_event_type(event_type),
         certificate_id=cert,
         device_id=f"d-{cert}",
         published=at(minute),
