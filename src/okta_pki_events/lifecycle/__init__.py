@@ -38,6 +38,7 @@ from ._report import (
     LifecycleReport,
     TimelineEntry,
 )
+from ._sources import expand_sources, lifecycles_from
 from ._tracker import LifecycleChange, LifecycleTracker, build_lifecycles, merge
 
 __all__ = [
@@ -64,7 +65,9 @@ __all__ = [
     "build_lifecycles",
     "ca_keys",
     "certificate_key",
+    "expand_sources",
     "lifecycle_diagram",
+    "lifecycles_from",
     "merge",
     "record_of",
     "record_signature",

@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, NamedTuple
 
+from .._stream import ParseFailure
 from ..models._base import format_okta_datetime
 from ..models.details import ExpirationUrgency
 from ._machine import CERT_STATES, AnomalyKind, CaState, CertState
@@ -301,6 +302,8 @@ class LifecycleReport:
     """Scope -> the CA ids that serve it, after the latest scope mapping updates."""
     late: int = 0
     """Windowed mode: events that arrived after their window closed (counted, not applied)."""
+    failures: tuple[ParseFailure, ...] = ()
+    """``lifecycles_from(..., on_error="collect")``: the records that could not be read."""
 
     def summaries(self) -> Iterator[tuple[str, CertificateSummary]]:
         """(key, summary) per certificate, in key order: counts, no timeline built."""
@@ -401,6 +404,7 @@ class LifecycleReport:
             "unkeyed": len(self.unkeyed),
             "ignored": self.ignored,
             "late": self.late,
+            "failures": len(self.failures),
         }
 
     def __repr__(self) -> str:
@@ -418,6 +422,9 @@ def _jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return format_time(value)
+    if isinstance(value, ParseFailure):
+        where = {"source": value.source, "line": value.line, "index": value.index}
+        return where | {"message": value.message}
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
         return {k: _jsonable(v) for k, v in value._asdict().items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -1,0 +1,197 @@
+"""``lifecycles_from``: the lifecycle straight from files, without building full models.
+
+For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is validated by a
+minimal validator that reads only what the fold keeps (``uuid``, ``published``,
+``eventType``, ``outcome.result``, the actor's ids, the targets' ids and types) with
+pydantic-core, skipping every other value. A certificate event becomes a ``Record``
+directly. Everything else takes the full path, exactly as ``iter_records`` reads it: CA
+events and CRL failures (few; their accessors read nested details), envelopes and arrays,
+and any line the minimal validator refuses (its failure is the full parser's, with its line).
+Other files (``.json`` documents) are read by ``iter_records`` whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypedDict
+
+from .._stream import ParseFailure, RecordError, _open_binary, iter_records
+from ..models._timestamp import ExactTimestamp
+from ..models.vocabulary import OpenOutcomeResult
+from ._machine import TYPE_CODE
+from ._records import CERT, Record, micros_of, target_flags
+from ._report import LifecycleReport
+from ._tracker import LifecycleTracker
+
+__all__ = ["LINE_SUFFIXES", "SourceLike", "expand_sources", "lifecycles_from"]
+
+SourceLike = Union[str, "PathLike[str]", Iterable[Union[str, "PathLike[str]"]]]
+"""A path, a directory, a glob pattern, or an iterable of them."""
+
+LINE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
+"""Files read line by line through the minimal validator."""
+_DOCUMENT_SUFFIXES = (".json", ".json.gz", *LINE_SUFFIXES)
+
+
+class _Party(TypedDict, total=False):
+    id: str | None
+    alternateId: str | None
+    type: str | None
+
+
+class _Outcome(TypedDict, total=False):
+    result: OpenOutcomeResult | None
+
+
+class _FoldFields(TypedDict):
+    uuid: str
+    published: Annotated[datetime, ExactTimestamp()]
+    eventType: str
+    outcome: NotRequired[_Outcome | None]
+    actor: NotRequired[_Party | None]
+    target: NotRequired[list[_Party] | None]
+
+
+_FOLD_FIELDS = TypeAdapter(_FoldFields)
+"""The minimal validator: the fold's fields with the models' own types, nothing else built."""
+
+
+def expand_sources(source: SourceLike) -> list[Path]:
+    """The files a source names, in order.
+
+    A file; a directory (its JSON files, recursively, sorted); a glob pattern (sorted); or
+    an iterable of these. A name matching nothing is a ``ValueError``.
+    """
+    items = [source] if isinstance(source, (str, PathLike)) else list(source)
+    out: list[Path] = []
+    for item in items:
+        text = str(item)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.endswith(_DOCUMENT_SUFFIXES)
+            )
+            out.extend(found)
+        elif path.exists():
+            out.append(path)
+        elif glob.has_magic(text):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise ValueError(f"no file matches {text!r}")
+            out.extend(matches)
+        else:
+            raise ValueError(f"no such file or directory: {text!r}")
+    return out
+
+
+class _Run:
+    """One call of ``lifecycles_from``: the tracker, the failures and the policy."""
+
+    def __init__(self, tracker: LifecycleTracker, on_error: str) -> None:
+        self.tracker = tracker
+        self.on_error = on_error
+        self.failures: list[ParseFailure] = []
+
+    def fail(self, failure: ParseFailure) -> None:
+        if self.on_error == "raise":
+            raise RecordError(failure)
+        if self.on_error == "collect":
+            self.failures.append(failure)
+
+    def full(self, source: object, name: str, line: int | None = None) -> None:
+        """Read ``source`` as ``iter_records`` does; feed its events, report its failures."""
+        for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[arg-type]
+            if isinstance(item, ParseFailure):
+                where = item.line if line is None else line
+                self.fail(dataclasses.replace(item, line=where, source=name))
+            else:
+                self.tracker.feed(item.event)
+
+    def lines(self, path: Path) -> None:
+        name = str(path)
+        tracker, feed_record = self.tracker, self.tracker.feed_record
+        validate = _FOLD_FIELDS.validate_json
+        flags_of = target_flags
+        with _open_binary(path) as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    fields = validate(line)
+                except ValidationError:
+                    self.full([line], name, number)  # an envelope, an array, or a failure
+                    continue
+                event_type = fields["eventType"]
+                if event_type not in TYPE_CODE:
+                    if event_type.startswith("pki."):
+                        self.full([line], name, number)  # CA events, CRL failures, unknown
+                    else:
+                        tracker._data.ignored += 1
+                    continue
+                outcome = fields.get("outcome")
+                actor = fields.get("actor")
+                cert_id = device_id = None
+                seen_cert = seen_device = False
+                for target in fields.get("target") or ():
+                    is_cert, is_device, _ = flags_of(target.get("type"))
+                    if is_cert and not seen_cert:
+                        seen_cert, cert_id = True, target.get("id")
+                    if is_device and not seen_device:
+                        seen_device, device_id = True, target.get("id")
+                feed_record(
+                    Record(
+                        CERT,
+                        micros_of(fields["published"]),
+                        fields["uuid"],
+                        event_type,
+                        outcome.get("result") if outcome else None,
+                        cert_id,
+                        device_id,
+                        (actor.get("alternateId") or actor.get("id")) if actor else None,
+                    )
+                )
+
+
+def lifecycles_from(
+    source: SourceLike,
+    *,
+    window: timedelta | None = None,
+    strict: bool = False,
+    on_error: Literal["raise", "collect", "skip"] = "raise",
+) -> LifecycleReport:
+    """The lifecycle report of files, read without building full event models.
+
+    Args:
+        source: a path, a directory (its ``.ndjson``/``.jsonl``/``.json`` files, gzip or
+            not, recursively, in name order), a glob pattern (``"logs/2026-*.ndjson.gz"``),
+            or an iterable of these.
+        window: None for exact mode, else windowed mode (see ``LifecycleTracker``).
+        strict: raise ``LifecycleError`` at the first anomaly.
+        on_error: ``"raise"`` (default) raises ``RecordError`` naming the file, the line and
+            the field path; ``"collect"`` lists the failures in ``report.failures``;
+            ``"skip"`` drops them.
+
+    The report equals ``build_lifecycles`` of the same files read with
+    ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``).
+    Certificate events are checked only in the fields the lifecycle reads: a record broken
+    elsewhere is not refused here (``iter_events`` validates every field).
+
+    """
+    if on_error not in ("raise", "collect", "skip"):
+        raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
+    run = _Run(LifecycleTracker(window=window, strict=strict), on_error)
+    for path in expand_sources(source):
+        if path.name.endswith(LINE_SUFFIXES):
+            run.lines(path)
+        else:
+            run.full(path, str(path))
+    report = run.tracker.report()
+    return dataclasses.replace(report, failures=tuple(run.failures))
