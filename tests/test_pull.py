@@ -103,7 +103,8 @@ def test_a_crash_at_every_step_then_resume_gives_the_same_bytes(
     step: str,
 ) -> None:
     events = _events(7)
-    okta.persist(*events)
+    bad = dict(events[3], uuid="bad", published="yesterday")
+    okta.persist(*events[:3], bad, *events[3:])
     okta.persist(
         {
             "uuid": "other",
@@ -112,14 +113,20 @@ def test_a_crash_at_every_step_then_resume_gives_the_same_bytes(
         }
     )
     config = PullConfig(okta.url, limit=3)
-    reference = tmp_path / "reference.ndjson"
-    result = pull_to_file(client, config, state=tmp_path / "ref.json", output=reference)
-    # Exactly as Okta sent it, PKI only, in stored order.
+    reference, dead_reference = tmp_path / "reference.ndjson", tmp_path / "dead.ndjson"
+    result = pull_to_file(
+        client, config, state=tmp_path / "ref.json", output=reference, dead_letter=dead_reference
+    )
+    # Exactly as Okta sent it, PKI only, in stored order; the bad record dead-lettered.
     assert reference.read_bytes() == b"".join(_raw(e) + b"\n" for e in events)
-    assert (result.pages, result.events, result.caught_up) == (3, 7, True)
+    assert [json.loads(line)["record"] for line in dead_reference.read_bytes().splitlines()] == [
+        bad
+    ]
+    assert (result.pages, result.events, result.failures, result.caught_up) == (3, 7, 1, True)
 
     for crash_page in (1, 2, 3):
         out, state = tmp_path / f"{step}{crash_page}.ndjson", tmp_path / f"{step}{crash_page}.json"
+        dead = tmp_path / f"{step}{crash_page}.dead.ndjson"
         seen = {"pages": 0}
 
         def crash(
@@ -135,10 +142,11 @@ def test_a_crash_at_every_step_then_resume_gives_the_same_bytes(
 
         monkeypatch.setattr(_files, "_step", crash)
         with pytest.raises(CrashError):
-            pull_to_file(client, config, state=state, output=out)
+            pull_to_file(client, config, state=state, output=out, dead_letter=dead)
         monkeypatch.setattr(_files, "_step", lambda name: None)
-        pull_to_file(client, config, state=state, output=out)
+        pull_to_file(client, config, state=state, output=out, dead_letter=dead)
         assert out.read_bytes() == reference.read_bytes(), (step, crash_page)
+        assert dead.read_bytes() == dead_reference.read_bytes(), (step, crash_page)
 
 
 def test_a_late_event_is_delivered_and_nothing_twice(
@@ -304,7 +312,7 @@ def test_transport_errors_exit_6(tmp_path: Path) -> None:
     okta.stop()  # nothing listens on the port any more
     with (
         httpx.Client(auth=SswsAuth("t")) as http,
-        pytest.raises(PullUnavailableError, match="cannot reach Okta"),
+        pytest.raises(PullUnavailableError, match="no usable answer from Okta: ConnectError"),
     ):
         list(
             pull_pages(
@@ -473,3 +481,47 @@ def test_split_page_gives_each_element_as_sent(
 def test_split_page_refuses_what_is_not_an_array(body: bytes) -> None:
     with pytest.raises(ValueError, match="page"):
         split_page(body)
+
+
+def test_an_answer_longer_than_the_bound_is_not_read(okta: FakeOkta, client: httpx.Client) -> None:
+    okta.persist(*_events(3))
+    config = PullConfig(okta.url, max_page_bytes=1000, max_attempts=2, backoff_base=0.0)
+    with pytest.raises(PullUnavailableError, match="longer than 1,000 bytes"):
+        list(pull_pages(client, config))
+
+
+def test_a_rotated_output_starts_a_new_file_from_the_cursor(
+    okta: FakeOkta, client: httpx.Client, tmp_path: Path
+) -> None:
+    okta.persist(*_events(2))
+    out, state = tmp_path / "out.ndjson", tmp_path / "state.json"
+    pull_to_file(client, PullConfig(okta.url), state=state, output=out)
+    out.rename(tmp_path / "out.ndjson.1")  # logrotate
+    okta.persist(_events(3)[2])
+    pull_to_file(client, PullConfig(okta.url), state=state, output=out)
+    assert _uuids(out) == ["u002"]
+    out.write_bytes(b"")  # logrotate's copytruncate
+    okta.persist(dict(_events(4)[3]))
+    pull_to_file(client, PullConfig(okta.url), state=state, output=out)
+    assert _uuids(out) == ["u003"]
+
+
+def test_an_output_cut_short_by_someone_else_is_refused(
+    okta: FakeOkta, client: httpx.Client, tmp_path: Path
+) -> None:
+    okta.persist(*_events(2))
+    out, state = tmp_path / "out.ndjson", tmp_path / "state.json"
+    pull_to_file(client, PullConfig(okta.url), state=state, output=out)
+    out.write_bytes(out.read_bytes()[:10])
+    with pytest.raises(StateError, match="fewer than the"):
+        pull_to_file(client, PullConfig(okta.url), state=state, output=out)
+
+
+def test_a_first_run_appends_to_an_existing_file(
+    okta: FakeOkta, client: httpx.Client, tmp_path: Path
+) -> None:
+    okta.persist(*_events(1))
+    out = tmp_path / "out.ndjson"
+    out.write_bytes(b'{"uuid": "mine"}\n')
+    pull_to_file(client, PullConfig(okta.url), state=tmp_path / "s.json", output=out)
+    assert _uuids(out) == ["mine", "u000"]

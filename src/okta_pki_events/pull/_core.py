@@ -174,6 +174,8 @@ class PullConfig:
     """Up to this many random seconds added to a wait for the rate-limit reset."""
     throttle_below: float = 0.2
     """Slow down when ``Remaining`` falls under this share of ``Limit``."""
+    max_page_bytes: int = 64 * 1024 * 1024
+    """The longest answer read (decompressed); a longer one is dropped and retried."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "org", normalize_org(self.org))
@@ -500,8 +502,8 @@ class Poller:
         )
 
     def on_transport_error(self, error: Exception) -> Decision:
-        """A request failed below HTTP (connection refused, reset, timeout)."""
-        return self._backoff(f"cannot reach Okta: {type(error).__name__}: {error}", None)
+        """A request failed below HTTP (connection refused, reset, timeout, too long)."""
+        return self._backoff(f"no usable answer from Okta: {type(error).__name__}: {error}", None)
 
     def _on_page(
         self, headers: list[tuple[str, str]], body: bytes, rate: RateLimit, server_now: float

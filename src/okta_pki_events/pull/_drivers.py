@@ -67,8 +67,33 @@ def _plan(
     return advance
 
 
-def _response(response: httpx.Response) -> Response:
-    return Response(response.status_code, response.headers.multi_items(), response.content)
+class PageTooLargeError(Exception):
+    """An answer longer than ``PullConfig.max_page_bytes`` (read no further; retried)."""
+
+
+def _add_chunk(body: bytearray, chunk: bytes, limit: int) -> None:
+    body += chunk
+    if len(body) > limit:
+        raise PageTooLargeError(f"the answer is longer than {limit:,} bytes: not read further")
+
+
+def _get(client: httpx.Client, url: str, auth: httpx.Auth | None, limit: int) -> Response:
+    """GET ``url``, reading at most ``limit`` bytes of the (decompressed) body."""
+    with client.stream("GET", url, headers=HEADERS, auth=auth) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            _add_chunk(body, chunk, limit)
+        return Response(response.status_code, response.headers.multi_items(), bytes(body))
+
+
+async def _aget(
+    client: httpx.AsyncClient, url: str, auth: httpx.Auth | None, limit: int
+) -> Response:
+    async with client.stream("GET", url, headers=HEADERS, auth=auth) as response:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            _add_chunk(body, chunk, limit)
+        return Response(response.status_code, response.headers.multi_items(), bytes(body))
 
 
 def _auth(client: httpx.Client | httpx.AsyncClient, auth: httpx.Auth | None) -> httpx.Auth | None:
@@ -108,8 +133,8 @@ def pull_pages(
         result: Response | Exception | None = None
         if isinstance(next_action, Get):
             try:
-                result = _response(client.get(next_action.url, headers=HEADERS, auth=used))
-            except httpx.TransportError as exc:
+                result = _get(client, next_action.url, used, config.max_page_bytes)
+            except (httpx.RequestError, PageTooLargeError) as exc:
                 result = exc
         elif isinstance(next_action, Wait):
             sleep(next_action.seconds)
@@ -142,8 +167,8 @@ async def apull_pages(
         result: Response | Exception | None = None
         if isinstance(next_action, Get):
             try:
-                result = _response(await client.get(next_action.url, headers=HEADERS, auth=used))
-            except httpx.TransportError as exc:
+                result = await _aget(client, next_action.url, used, config.max_page_bytes)
+            except (httpx.RequestError, PageTooLargeError) as exc:
                 result = exc
         elif isinstance(next_action, Wait):
             await sleep(next_action.seconds)
@@ -169,11 +194,10 @@ def check_access(
     probe = dataclasses.replace(config, limit=1, max_attempts=1, max_wait=0.0, jitter=0.0)
     poller = Poller(probe, None, clock=clock)
     try:
-        response = client.get(poller.next_request(), headers=HEADERS, auth=_auth(client, auth))
-    except httpx.TransportError as exc:
+        answer = _get(client, poller.next_request(), _auth(client, auth), config.max_page_bytes)
+    except (httpx.RequestError, PageTooLargeError) as exc:
         decision = poller.on_transport_error(exc)
     else:
-        answer = _response(response)
         decision = poller.on_response(answer.status, answer.headers, answer.body)
     if isinstance(decision, Deliver):
         return decision.page
