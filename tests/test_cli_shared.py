@@ -181,13 +181,15 @@ class _Terminal(io.StringIO):
 
 
 def _on_a_terminal(
-    monkeypatch: pytest.MonkeyPatch, args: list[str], stdin: bytes = b""
+    monkeypatch: pytest.MonkeyPatch, args: list[str], stdin: bytes | io.TextIOBase = b""
 ) -> list[str]:
     """Run the tool with stdout and stderr on a terminal; the pieces drawn, ANSI removed."""
     out, err = _Terminal(), _Terminal()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    if isinstance(stdin, bytes):
+        stdin = io.TextIOWrapper(io.BytesIO(stdin))
+    monkeypatch.setattr(sys, "stdin", stdin)
     with pytest.raises(SystemExit):
         main(args, standalone_mode=False)
     drawn = _ANSI.sub("", out.getvalue() + err.getvalue())
@@ -222,6 +224,14 @@ def test_a_stream_gets_a_spinner_not_a_bar(monkeypatch: pytest.MonkeyPatch, tmp_
     assert not any(" kB" in p for p in pieces)
     assert any(p[:1] in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" for p in pieces)
     assert sum(1 for p in pieces if p.startswith("<stdin>:")) == 3
+
+
+def test_standard_input_from_a_file_gets_a_bar(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with _broken_lines(tmp_path).open() as redirected:  # okta-pki-events validate - < file
+        pieces = _on_a_terminal(monkeypatch, ["validate", "-"], stdin=redirected)
+    assert any(re.search(r"/\d+(\.\d+)? kB", p) for p in pieces)
 
 
 def test_nothing_is_drawn_off_a_terminal(tmp_path: Path) -> None:

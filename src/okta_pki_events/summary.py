@@ -79,15 +79,22 @@ def summarize(events: Iterable[LogEvent]) -> EventSummary:
     outcomes: Counter[str] = Counter()
     severities: Counter[str] = Counter()
     attention = 0
+    # classify() depends on the type and the outcome's result only: once per pair
+    attends: dict[tuple[str, str | None], bool] = {}
     first: datetime | None = None
     last: datetime | None = None
     for event in events:
-        types[event.event_type] += 1
+        event_type = event.event_type
+        types[event_type] += 1
         outcome = event.outcome
-        outcomes[(outcome.result if outcome is not None else None) or NO_VALUE] += 1
+        result = outcome.result if outcome is not None else None
+        outcomes[result or NO_VALUE] += 1
         severities[event.severity or NO_VALUE] += 1
-        if classify(event).needs_attention:
-            attention += 1
+        key = (event_type, result)
+        needs = attends.get(key)
+        if needs is None:
+            needs = attends[key] = classify(event).needs_attention
+        attention += needs
         published = event.published
         if first is None or published < first:
             first = published

@@ -468,6 +468,16 @@ def _add(total: StreamStats, stats: StreamStats) -> None:
     total.skipped += stats.skipped
 
 
+def _regular_size(handle: Any) -> int | None:
+    """The size of the file behind ``handle`` if it is a regular one (not a pipe), else None."""
+    try:
+        info = os.fstat(handle.fileno())
+        handle.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
 _TICK = 64  # records between two progress updates
 
 
@@ -552,10 +562,10 @@ class Reading:
             stdin = sys.stdin
             if stdin is None or getattr(stdin, "closed", False):
                 fail("standard input is closed")
-            return getattr(stdin, "buffer", stdin), "<stdin>", None
-        handle = open(name, "rb")  # noqa: SIM115 - closed by _read
-        info = os.fstat(handle.fileno())
-        return handle, name, (info.st_size if stat.S_ISREG(info.st_mode) else None)
+            source = getattr(stdin, "buffer", stdin)
+            return source, "<stdin>", _regular_size(source)  # `< file`: a bar too
+        handle = open(name, "rb")  # noqa: SIM115 - closed after reading, in __iter__
+        return handle, name, _regular_size(handle)
 
     def __iter__(self) -> Iterator[Any]:
         keep = self.event_filter.matches if self.event_filter.active else None
