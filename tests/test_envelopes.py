@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from okta_pki_events import (
     EventBridgeEvent,
@@ -69,7 +68,10 @@ def test_api_page_round_trips() -> None:
         (pki_fixture("pki.cert.bind"), "log_event"),
         ([pki_fixture("pki.cert.bind")], "api_page"),
         (BRIDGE, "eventbridge"),
-        (BRIDGE | {"source": "aws.events"}, "log_event"),
+        (BRIDGE | {"source": "aws.events"}, "eventbridge"),
+        (pki_fixture("pki.cert.bind") | {"detail-type": "x", "detail": {}}, "log_event"),
+        (pki_fixture("pki.cert.bind") | {"data": {"events": []}}, "log_event"),
+        ({"data": {"events": "none"}}, "event_hook"),
         (load_json(f"samples/{EVENT_HOOK_SAMPLE}"), "event_hook"),
         ("text", "log_event"),
     ],
@@ -82,9 +84,11 @@ def test_unwrap_gives_envelope_and_raw_events() -> None:
     envelope, events = unwrap(BRIDGE)
     assert isinstance(envelope, EventBridgeEvent)
     assert events == [BRIDGE["detail"]]
-    broken = BRIDGE | {"time": 5}
-    with pytest.raises(ValidationError):
-        unwrap(broken)
+    odd = BRIDGE | {"time": 5}
+    assert unwrap(odd) == (None, [BRIDGE["detail"]])  # metadata never hides the event
+    with pytest.raises(ValueError, match=r"data\.events is not an array"):
+        unwrap({"data": {"events": "none"}})
+    assert unwrap(BRIDGE["detail"]) == (None, [BRIDGE["detail"]])
 
 
 def test_verification_answers_the_challenge_whatever_the_header_case() -> None:

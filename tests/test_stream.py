@@ -314,10 +314,12 @@ def test_a_records_fate_does_not_depend_on_what_came_before(kind: str, only_pki:
     assert only == (expected,)
 
 
-def test_json_text_itself_is_a_source() -> None:
+def test_json_text_is_bytes_and_a_str_is_a_path() -> None:
     page = json.dumps([pki(1), pki(2)], indent=2)
-    assert [e.uuid for e in iter_events(page)] == ["u1", "u2"]
+    assert [e.uuid for e in iter_events(page.encode())] == ["u1", "u2"]
     body = ("\n".join(line(pki(n)) for n in (3, 4)) + "\n").encode()
     assert [e.uuid for e in iter_events(body)] == ["u3", "u4"]
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(RecordError, match=r"no-such-export\.ndjson:1: cannot open"):
         list(iter_events("no-such-export.ndjson"))
+    with pytest.raises(RecordError, match="pass JSON text as bytes"):
+        list(iter_events(page))

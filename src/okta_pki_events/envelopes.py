@@ -1,42 +1,71 @@
-"""The delivery envelopes Okta wraps events in, and the helpers of the event-hook handshake.
+"""The envelopes events are delivered in, as typed models, and how each is opened.
 
-- ``EventHookDelivery``: the POST body of an event hook (``data.events``).
+- ``SystemLogPage``: a page of ``GET /api/v1/logs`` (a JSON array).
+- ``EventHookDelivery``: the POST body of an Okta event hook (``data.events``).
 - ``EventBridgeEvent``: an AWS EventBridge event from Log Streaming (``detail`` is the event).
-- ``SystemLogPage``: a page of ``GET /api/v1/logs`` (a JSON array), with ``next_link`` and
-  ``RateLimit`` read from the response headers.
+- ``SqsEvent`` / ``SqsRecord``: an AWS SQS batch as Lambda receives it (``Records[].body``).
+- ``SnsEvent`` / ``SnsRecord`` / ``SnsNotification``: an AWS SNS batch as Lambda receives it
+  (``Records[].Sns.Message``), or one notification (as SQS receives it from SNS).
+- ``FirehoseEvent`` / ``FirehoseRecord``: an Amazon Data Firehose transformation batch
+  (``records[].data``, base64).
+- ``CloudWatchLogsEvent`` / ``CloudWatchLogsData``: a CloudWatch Logs subscription delivery
+  (``awslogs.data``: base64 of gzip of JSON, whose ``logEvents[].message`` are the events).
 
-The envelopes keep their events as raw JSON objects so that one bad event never makes the
-whole envelope unreadable; ``unwrap`` (and ``iter_events``) parse each event on its own.
-Like the event models, they are frozen, keep unknown keys and round-trip losslessly.
+Each model is generic in its payload, so it can be used in one's own pydantic models:
+``EventBridgeEvent[PkiEvent]``, ``SqsEvent[Json[EventBridgeEvent[PkiEvent]]]``. Unparametrised,
+a payload is kept raw (a JSON object, or the text as it arrived), so that one bad event never
+makes a whole envelope unreadable; ``iter_events`` opens envelopes with ``open_envelope`` and
+parses each event on its own. Like the event models, envelopes are frozen, keep unknown keys
+and round-trip losslessly.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Generic, Literal, Union
 
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel, ValidationError
+from pydantic_core import from_json
+from typing_extensions import TypedDict, TypeVar
 
-from .models._base import JsonObject, OktaDatetime, OktaModel
+from ._parsing import envelope_of
+from .models._base import JsonObject, OktaModel, StrOrInt
 
 __all__ = [
+    "ENVELOPE_NAMES",
     "EVENTBRIDGE_SOURCE_PREFIX",
     "EVENT_HOOK_EVENT_TYPE",
     "VERIFICATION_HEADER",
+    "CloudWatchLogEvent",
+    "CloudWatchLogsData",
+    "CloudWatchLogsEvent",
     "Envelope",
+    "EnvelopeKeys",
     "EnvelopeKind",
-    "Headers",
+    "EnvelopeName",
     "EventBridgeEvent",
     "EventHookData",
     "EventHookDelivery",
+    "FirehoseEvent",
+    "FirehoseRecord",
+    "Headers",
     "RateLimit",
+    "SnsEvent",
+    "SnsNotification",
+    "SnsRecord",
+    "SqsEvent",
+    "SqsRecord",
     "SystemLogPage",
     "detect_envelope",
     "event_hook_verification",
     "next_link",
+    "open_envelope",
     "unwrap",
     "verify_authorization",
 ]
@@ -50,108 +79,430 @@ EVENT_HOOK_EVENT_TYPE = "com.okta.event_hook"
 VERIFICATION_HEADER = "x-okta-verification-challenge"
 """The header of Okta's one-time event-hook verification request."""
 
-EnvelopeKind = Literal["log_event", "api_page", "eventbridge", "event_hook"]
+EnvelopeName = Literal[
+    "api_page", "event_hook", "eventbridge", "sqs", "sns", "firehose", "cloudwatch_logs"
+]
+"""An envelope by name, as ``iter_events(..., envelope=...)`` takes it."""
+
+ENVELOPE_NAMES: tuple[EnvelopeName, ...] = (
+    "api_page",
+    "event_hook",
+    "eventbridge",
+    "sqs",
+    "sns",
+    "firehose",
+    "cloudwatch_logs",
+)
+"""Every envelope name."""
+
+EnvelopeKind = Union[Literal["log_event"], EnvelopeName]
 """What a decoded JSON document is: a bare LogEvent or one of the envelopes."""
 
+EnvelopeKeys = TypedDict(
+    "EnvelopeKeys",
+    {
+        "uuid": Any,
+        "eventType": Any,
+        "detail": Any,
+        "detail-type": Any,
+        "source": Any,
+        "data": Any,
+        "Records": Any,
+        "Type": Any,
+        "Message": Any,
+        "TopicArn": Any,
+        "records": Any,
+        "awslogs": Any,
+    },
+    total=False,
+)
+"""The top-level keys that tell an event from an envelope: all ``detect_envelope`` reads.
 
-class EventHookData(OktaModel):
+A stream reads these keys of each record (and skips the values of every other key) to tell
+an event from an envelope without decoding the record.
+"""
+
+PayloadT = TypeVar("PayloadT", default=JsonObject)
+"""The type of an envelope's events: raw JSON objects unless parametrised."""
+
+TextT = TypeVar("TextT", default=str)
+"""The type of a payload that arrives as text (an SQS body, an SNS message): text unless
+parametrised (``Json[EventBridgeEvent[PkiEvent]]`` parses it)."""
+
+
+class SystemLogPage(RootModel[list[PayloadT]], Generic[PayloadT]):
+    """One page of ``GET /api/v1/logs``: a JSON array of LogEvents."""
+
+    root: list[PayloadT] = Field(description="The LogEvents of the page.")
+
+
+class EventHookData(OktaModel, Generic[PayloadT]):
     """The ``data`` of an event-hook delivery."""
 
-    events: list[JsonObject] | None = Field(
-        None, description="The LogEvents delivered, as raw JSON objects (parse each on its own)."
+    events: list[PayloadT] | None = Field(
+        None, description="The LogEvents delivered (raw JSON objects unless parametrised)."
     )
 
 
-class EventHookDelivery(OktaModel):
-    """The POST body Okta sends to an event hook."""
+class EventHookDelivery(OktaModel, Generic[PayloadT]):
+    """The POST body Okta sends to an event hook (a CloudEvents envelope)."""
 
     event_type: str | None = Field(
         None, description="Type of the delivery: com.okta.event_hook (not the events' type)."
     )
-    event_type_version: str | None = Field(None, description="Version of the delivery format.")
-    cloud_events_version: str | None = Field(None, description="CloudEvents version.")
+    event_type_version: StrOrInt | None = Field(
+        None, description="Version of the delivery format (kept as it arrived: text or number)."
+    )
+    cloud_events_version: StrOrInt | None = Field(
+        None, description="CloudEvents version (kept as it arrived: text or number)."
+    )
     source: str | None = Field(None, description="The event hook's URL in the Okta org.")
     event_id: str | None = Field(None, description="Unique ID of the delivery.")
-    event_time: OktaDatetime | None = Field(None, description="When the delivery was sent.")
+    event_time: str | None = Field(
+        None, description="When the delivery was sent (ISO 8601 text, kept as it arrived)."
+    )
     content_type: str | None = Field(None, description="Content type of data, application/json.")
-    data: EventHookData | None = Field(None, description="The delivered events.")
+    data: EventHookData[PayloadT] | None = Field(None, description="The delivered events.")
 
     @property
-    def raw_events(self) -> list[JsonObject]:
-        """The delivered events as raw JSON objects (empty when there are none)."""
+    def raw_events(self) -> list[PayloadT]:
+        """The delivered events (empty when there are none)."""
         return list(self.data.events or ()) if self.data is not None else []
 
 
-class EventBridgeEvent(OktaModel):
-    """An AWS EventBridge event from Okta Log Streaming: ``detail`` is one LogEvent."""
+class EventBridgeEvent(OktaModel, Generic[PayloadT]):
+    """An AWS EventBridge event (Okta Log Streaming): ``detail`` is one LogEvent."""
 
-    version: str | None = Field(None, description='EventBridge envelope version, "0".')
+    version: StrOrInt | None = Field(
+        None, description='EventBridge envelope version, "0" (kept as it arrived: text or number).'
+    )
     id: str | None = Field(None, description="EventBridge event ID.")
     detail_type: str | None = Field(
         None,
         alias="detail-type",
-        description="Undocumented by Okta (seen as SystemLog and others): key on source instead.",
+        description="Undocumented by Okta (seen as SystemLog and others).",
     )
     source: str | None = Field(
-        None, description="aws.partner/okta.com/<org>/<name>: identifies Okta Log Streaming."
+        None, description="aws.partner/okta.com/<org>/<name> for Okta Log Streaming."
     )
     account: str | None = Field(None, description="AWS account ID.")
-    time: str | None = Field(None, description="When EventBridge received the event.")
+    time: str | None = Field(None, description="When EventBridge received the event (text).")
     region: str | None = Field(None, description="AWS region.")
     resources: list[Any] | None = Field(None, description="AWS resources (usually empty).")
-    detail: JsonObject | None = Field(None, description="The LogEvent, as a raw JSON object.")
+    detail: PayloadT | None = Field(
+        None, description="The LogEvent (a raw JSON object unless parametrised)."
+    )
 
 
-class SystemLogPage(RootModel[list[JsonObject]]):
-    """One page of ``GET /api/v1/logs``: a JSON array of LogEvents (raw JSON objects)."""
+class AwsModel(OktaModel):
+    """Base of the AWS envelopes: as ``OktaModel``, but every wire name given explicitly."""
 
-    root: list[JsonObject] = Field(description="The LogEvents of the page.")
+    model_config = ConfigDict(alias_generator=None)
 
 
-Envelope = Union[EventHookDelivery, EventBridgeEvent, SystemLogPage]
-"""Any of the delivery envelopes."""
+class SqsRecord(AwsModel, Generic[TextT]):
+    """One message of an SQS batch, as Lambda receives it."""
+
+    message_id: str | None = Field(None, alias="messageId", description="SQS message ID.")
+    receipt_handle: str | None = Field(
+        None, alias="receiptHandle", description="Handle to delete the message with."
+    )
+    body: TextT | None = Field(
+        None, description="The message body: text unless parametrised (Json[...] parses it)."
+    )
+    attributes: JsonObject | None = Field(None, description="SQS system attributes.")
+    message_attributes: JsonObject | None = Field(
+        None, alias="messageAttributes", description="The sender's message attributes."
+    )
+    md5_of_body: str | None = Field(None, alias="md5OfBody", description="MD5 of the body.")
+    event_source: str | None = Field(None, alias="eventSource", description="aws:sqs.")
+    event_source_arn: str | None = Field(
+        None, alias="eventSourceARN", description="ARN of the queue."
+    )
+    aws_region: str | None = Field(None, alias="awsRegion", description="AWS region.")
+
+
+class SqsEvent(AwsModel, Generic[TextT]):
+    """An SQS batch, as Lambda receives it: ``Records``."""
+
+    records: list[SqsRecord[TextT]] = Field(alias="Records", description="The messages.")
+
+
+class SnsNotification(AwsModel, Generic[TextT]):
+    """One SNS notification (as Lambda gets it in ``Sns``, or SQS in a message body)."""
+
+    type: str | None = Field(None, alias="Type", description="Notification.")
+    message_id: str | None = Field(None, alias="MessageId", description="SNS message ID.")
+    topic_arn: str | None = Field(None, alias="TopicArn", description="ARN of the topic.")
+    subject: str | None = Field(None, alias="Subject", description="The subject, if any.")
+    message: TextT | None = Field(
+        None, alias="Message", description="The message: text unless parametrised."
+    )
+    timestamp: str | None = Field(None, alias="Timestamp", description="When it was published.")
+    signature_version: str | None = Field(
+        None, alias="SignatureVersion", description="Version of the signature."
+    )
+    signature: str | None = Field(None, alias="Signature", description="The signature.")
+    signing_cert_url: str | None = Field(
+        None, alias="SigningCertUrl", description="URL of the signing certificate (Lambda)."
+    )
+    unsubscribe_url: str | None = Field(
+        None, alias="UnsubscribeUrl", description="URL to unsubscribe (Lambda)."
+    )
+    message_attributes: JsonObject | None = Field(
+        None, alias="MessageAttributes", description="The sender's message attributes."
+    )
+
+
+class SnsRecord(AwsModel, Generic[TextT]):
+    """One record of an SNS batch, as Lambda receives it."""
+
+    event_source: str | None = Field(None, alias="EventSource", description="aws:sns.")
+    event_version: str | None = Field(None, alias="EventVersion", description="Version.")
+    event_subscription_arn: str | None = Field(
+        None, alias="EventSubscriptionArn", description="ARN of the subscription."
+    )
+    sns: SnsNotification[TextT] = Field(alias="Sns", description="The notification.")
+
+
+class SnsEvent(AwsModel, Generic[TextT]):
+    """An SNS batch, as Lambda receives it: ``Records``."""
+
+    records: list[SnsRecord[TextT]] = Field(alias="Records", description="The notifications.")
+
+
+class FirehoseRecord(AwsModel, Generic[TextT]):
+    """One record of an Amazon Data Firehose transformation batch."""
+
+    record_id: str | None = Field(None, alias="recordId", description="Firehose record ID.")
+    approximate_arrival_timestamp: int | float | None = Field(
+        None, alias="approximateArrivalTimestamp", description="Arrival time (epoch ms)."
+    )
+    data: TextT | None = Field(
+        None, description="The record's data, base64-encoded (``decoded()`` gives the bytes)."
+    )
+    kinesis_record_metadata: JsonObject | None = Field(
+        None, alias="kinesisRecordMetadata", description="Kinesis metadata, from a stream."
+    )
+
+    def decoded(self) -> bytes:
+        """The record's data, base64-decoded. Raises ``ValueError`` when it is not base64."""
+        return _b64decode(self.data)
+
+
+class FirehoseEvent(AwsModel, Generic[TextT]):
+    """An Amazon Data Firehose transformation batch, as Lambda receives it."""
+
+    invocation_id: str | None = Field(None, alias="invocationId", description="Invocation ID.")
+    delivery_stream_arn: str | None = Field(
+        None, alias="deliveryStreamArn", description="ARN of the delivery stream."
+    )
+    source_kinesis_stream_arn: str | None = Field(
+        None, alias="sourceKinesisStreamArn", description="ARN of the source stream, if any."
+    )
+    region: str | None = Field(None, description="AWS region.")
+    records: list[FirehoseRecord[TextT]] = Field(description="The records.")
+
+
+class CloudWatchLogEvent(AwsModel, Generic[TextT]):
+    """One log event of a CloudWatch Logs subscription delivery."""
+
+    id: str | None = Field(None, description="Log event ID.")
+    timestamp: int | None = Field(None, description="When it was logged (epoch ms).")
+    message: TextT | None = Field(None, description="The logged text: an Okta event's JSON.")
+
+
+class CloudWatchLogsData(AwsModel, Generic[TextT]):
+    """The decoded ``awslogs.data`` of a CloudWatch Logs subscription delivery."""
+
+    message_type: str | None = Field(
+        None, alias="messageType", description="DATA_MESSAGE, or CONTROL_MESSAGE (no events)."
+    )
+    owner: str | None = Field(None, description="AWS account ID of the log group.")
+    log_group: str | None = Field(None, alias="logGroup", description="The log group.")
+    log_stream: str | None = Field(None, alias="logStream", description="The log stream.")
+    subscription_filters: list[str] | None = Field(
+        None, alias="subscriptionFilters", description="The subscription filters that matched."
+    )
+    log_events: list[CloudWatchLogEvent[TextT]] | None = Field(
+        None, alias="logEvents", description="The log events."
+    )
+
+
+class CloudWatchLogsAwslogs(AwsModel):
+    """The ``awslogs`` object of a CloudWatch Logs subscription delivery."""
+
+    data: str = Field(description="base64 of gzip of the JSON of a ``CloudWatchLogsData``.")
+
+
+class CloudWatchLogsEvent(AwsModel):
+    """A CloudWatch Logs subscription delivery, as Lambda receives it: ``awslogs.data``."""
+
+    awslogs: CloudWatchLogsAwslogs = Field(description="The compressed, encoded log data.")
+
+    def decoded(self, max_bytes: int = 16 * 1024 * 1024) -> CloudWatchLogsData:
+        """The log data, decoded.
+
+        Raises ``ValueError`` when it is not base64 gzip JSON, or when it decompresses to
+        more than ``max_bytes``.
+        """
+        return CloudWatchLogsData.model_validate_json(
+            _gunzip_bounded(_b64decode(self.awslogs.data), max_bytes),
+            by_alias=True,
+            by_name=False,
+        )
+
+
+Envelope = Union[
+    EventHookDelivery,
+    EventBridgeEvent,
+    SqsRecord,
+    SnsRecord,
+    SnsNotification,
+    FirehoseRecord,
+    CloudWatchLogsData,
+]
+"""The envelope a stream's record was delivered in (the innermost one)."""
 
 
 def detect_envelope(document: Any) -> EnvelopeKind:
     """Say what a decoded JSON document is: a bare LogEvent or which envelope.
 
-    An array is an API page; an object whose ``source`` starts with
-    ``aws.partner/okta.com/`` and that has a ``detail`` object is an EventBridge event; an
-    object whose ``data.events`` is an array is an event-hook delivery; anything else is taken
-    as a bare LogEvent (and validated as one).
+    Each envelope is known by its own required keys, never by the values of its metadata;
+    an object with ``uuid`` and ``eventType`` is an event, whatever else it holds; an array is
+    an API page; anything else is taken as a bare LogEvent (and validated as one).
     """
-    if isinstance(document, list):
-        return "api_page"
-    if isinstance(document, Mapping):
-        source = document.get("source")
-        if (
-            isinstance(source, str)
-            and source.startswith(EVENTBRIDGE_SOURCE_PREFIX)
-            and isinstance(document.get("detail"), Mapping)
-        ):
-            return "eventbridge"
-        data = document.get("data")
-        if isinstance(data, Mapping) and isinstance(data.get("events"), list):
-            return "event_hook"
-    return "log_event"
+    found = envelope_of(document)
+    return "log_event" if found is None else found[0]  # type: ignore[return-value]
+
+
+def _b64decode(data: Any) -> bytes:
+    if not isinstance(data, str):
+        raise ValueError("the data is not base64 text")
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"the data is not valid base64: {exc}") from None
+
+
+def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise ValueError(f"the data is not valid gzip: {exc}") from None
+    if len(out) > max_bytes:
+        raise ValueError(f"the data decompresses to more than {max_bytes:,} bytes")
+    if not inflater.eof:
+        raise ValueError("the data is truncated gzip")
+    return out
+
+
+def _validated(model: Any, document: Any) -> Any:
+    """The envelope's model, or None when its metadata does not validate (events are read)."""
+    try:
+        return model.model_validate(document, by_alias=True, by_name=False)
+    except ValidationError:
+        return None
+
+
+def _text_of(value: Any, what: str) -> Any:
+    return value if isinstance(value, str) else ValueError(f"{what} is not a string")
+
+
+def open_envelope(
+    kind: EnvelopeName, document: Any, *, max_bytes: int = 16 * 1024 * 1024
+) -> Iterator[tuple[int | None, Envelope | None, Any]]:
+    """The payloads of an envelope: ``(position, envelope, payload)`` for each.
+
+    ``position`` is the payload's index in the envelope's list (None for an envelope of one);
+    ``envelope`` the model of the innermost envelope (None when its metadata does not
+    validate: metadata never decides whether the payload is read); ``payload`` the event as
+    it is in the document (a JSON object, or JSON text for the AWS envelopes that carry text),
+    or a ``ValueError`` for an element that is broken (it fails alone).
+
+    Raises ``ValueError`` when ``document`` is not that envelope, or when the envelope itself
+    cannot be opened (CloudWatch Logs data that is not base64 gzip JSON).
+    """
+    if kind == "api_page":
+        if not isinstance(document, list):
+            raise ValueError("not an API page: expected a JSON array of events")
+        yield from ((n, None, item) for n, item in enumerate(document))
+        return
+    found = envelope_of(document)
+    if found is None or found[0] != kind:
+        raise ValueError(f"not {_DESCRIPTIONS[kind]}: {_KEYS[kind]}")
+    if kind == "eventbridge":
+        yield None, _validated(EventBridgeEvent, document), document["detail"]
+    elif kind == "event_hook":
+        events = document["data"]["events"]
+        if not isinstance(events, list):
+            raise ValueError("not an event-hook delivery: data.events is not an array")
+        envelope = _validated(EventHookDelivery, document)
+        yield from ((n, envelope, event) for n, event in enumerate(events))
+    elif kind == "sqs":
+        for n, record in enumerate(document["Records"]):
+            body = record.get("body") if isinstance(record, Mapping) else None
+            yield n, _validated(SqsRecord, record), _text_of(body, f"Records[{n}].body")
+    elif kind == "sns" and "Records" in document:
+        for n, record in enumerate(document["Records"]):
+            sns = record.get("Sns") if isinstance(record, Mapping) else None
+            message = sns.get("Message") if isinstance(sns, Mapping) else None
+            yield n, _validated(SnsRecord, record), _text_of(message, f"Records[{n}].Sns.Message")
+    elif kind == "sns":
+        message = _text_of(document["Message"], "Message")
+        yield None, _validated(SnsNotification, document), message
+    elif kind == "firehose":
+        for n, record in enumerate(document["records"]):
+            data = record.get("data") if isinstance(record, Mapping) else None
+            try:
+                payload: Any = _b64decode(data)
+            except ValueError as exc:
+                payload = ValueError(f"records[{n}].data: {exc}")
+            yield n, _validated(FirehoseRecord, record), payload
+    else:  # cloudwatch_logs
+        raw = _gunzip_bounded(_b64decode(document["awslogs"]["data"]), max_bytes)
+        try:
+            decoded = from_json(raw)
+        except ValueError as exc:
+            raise ValueError(f"awslogs.data is not JSON: {exc}") from None
+        envelope = _validated(CloudWatchLogsData, decoded)
+        log_events = decoded.get("logEvents") if isinstance(decoded, Mapping) else None
+        for n, log_event in enumerate(log_events if isinstance(log_events, list) else ()):
+            message = log_event.get("message") if isinstance(log_event, Mapping) else None
+            yield n, envelope, _text_of(message, f"logEvents[{n}].message")
+
+
+_DESCRIPTIONS = {
+    "event_hook": "an event-hook delivery",
+    "eventbridge": "an EventBridge event",
+    "sqs": "an SQS batch",
+    "sns": "an SNS batch or notification",
+    "firehose": "a Firehose batch",
+    "cloudwatch_logs": "a CloudWatch Logs delivery",
+}
+_KEYS = {
+    "event_hook": "expected data.events",
+    "eventbridge": "expected detail-type, detail and source",
+    "sqs": "expected Records with a body",
+    "sns": "expected Records with Sns, or Type, Message and TopicArn",
+    "firehose": "expected records with a recordId",
+    "cloudwatch_logs": "expected awslogs.data",
+}
 
 
 def unwrap(document: Any) -> tuple[Envelope | None, list[Any]]:
-    """Split a decoded document into its envelope model (None for a bare event) and events.
+    """Split a decoded document into its envelope model (None for a bare event) and payloads.
 
-    The events are returned as they are in the document (raw), for parsing one by one.
-    Raises ``pydantic.ValidationError`` when the envelope itself is malformed.
+    The payloads are returned as they are in the document (raw), one level deep, for parsing
+    one by one. Raises ``ValueError`` when the envelope cannot be opened.
     """
     kind = detect_envelope(document)
-    if kind == "api_page":
-        return None, list(document)
-    if kind == "eventbridge":
-        bridge = EventBridgeEvent.model_validate(document)
-        return bridge, [document["detail"]]
-    if kind == "event_hook":
-        delivery = EventHookDelivery.model_validate(document)
-        return delivery, list(document["data"]["events"])
-    return None, [document]
+    if kind == "log_event":
+        return None, [document]
+    opened = list(open_envelope(kind, document))
+    envelope = opened[0][1] if opened else None
+    return envelope, [payload for _, _, payload in opened]
 
 
 Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]

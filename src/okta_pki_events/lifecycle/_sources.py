@@ -23,7 +23,7 @@ from typing import Annotated, Literal, Union
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream import ParseFailure, RecordError, _open_binary, iter_records
+from .._stream import ParseFailure, RecordError, iter_records, open_lines
 from ..models._timestamp import ExactTimestamp
 from ..models.vocabulary import OpenOutcomeResult
 from ._machine import TYPE_CODE
@@ -108,7 +108,7 @@ class _Run:
 
     def full(self, source: object, name: str, line: int | None = None) -> None:
         """Read ``source`` as ``iter_records`` does; feed its events, report its failures."""
-        for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[arg-type]
+        for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[call-overload]
             if isinstance(item, ParseFailure):
                 where = item.line if line is None else line
                 self.fail(dataclasses.replace(item, line=where, source=name))
@@ -120,7 +120,7 @@ class _Run:
         tracker, feed_record = self.tracker, self.tracker.feed_record
         validate = _FOLD_FIELDS.validate_json
         flags_of = target_flags
-        with _open_binary(path) as handle:
+        with open_lines(path) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue

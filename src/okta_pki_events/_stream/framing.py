@@ -1,0 +1,565 @@
+"""The records stage: UTF-8 text -> records (NDJSON lines, or values of JSON documents).
+
+``Framer(items, format, max_record_bytes).records()`` yields, in source order:
+
+- ``(line, index, text, probe)`` for a record as JSON text: ``line`` is where its document
+  starts, ``index`` its position in a JSON array (else None), ``probe`` the record's
+  ``EnvelopeKeys`` (or the ``ValidationError`` of its JSON) when this stage has read them,
+  else None;
+- ``(line, None, None, Decoded(value))`` for a record an iterable gave already decoded;
+- ``Broken(line, index, error, raw)`` for text that is no record: invalid JSON that cannot be
+  framed, a record over ``max_record_bytes``, an error of the source (which ends it).
+
+Formats: ``"ndjson"`` takes each non-blank line as a record. ``"json"`` reads JSON values
+(one document, concatenated values, NDJSON), streaming a top-level array element by element.
+``"auto"`` decides line by line: a line that is a JSON value on its own is a record; a line
+opening with ``[``, or whose JSON ends early or is followed by more text, starts a document,
+read as ``"json"`` reads it until a line ends at the top level; any other line is a record
+(the parser reports what is wrong with it).
+
+Memory stays bounded: a record over ``max_record_bytes`` is reported and skipped without
+being held. Time stays linear: each byte is scanned once (a string longer than a chunk is
+re-scanned at most a logarithmic number of times, as reads grow geometrically), and a
+multi-line value is checked for a syntax error at line ends once its size has doubled.
+A value found broken is one failure; reading resumes at the line where the error is when
+that line starts with it (after the value's first line), else at the next line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias, Union
+
+from pydantic import ValidationError
+
+from .results import SourceError
+from .sources import Chunk, Decoded
+
+__all__ = ["Broken", "Format", "Framed", "Framer", "continues_as_document"]
+
+Format: TypeAlias = Literal["auto", "ndjson", "json"]
+"""How the text is cut into records: per line, as JSON values, or decided line by line."""
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Text that is no record (or an error of the source): reported as one failure."""
+
+    line: int
+    index: int | None
+    error: ValueError
+    raw: bytes
+
+
+Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken]
+"""An item of the records stage: a record, or a failure."""
+
+Probe: TypeAlias = Callable[[bytes], Any]
+
+_BLANK = b" \t\r"
+_OPEN = (0x7B, 0x5B)  # { [
+_CLOSE = (0x7D, 0x5D)  # } ]
+# Everything up to the next bracket, newline or unterminated string; strings are skipped
+# whole (with their escapes), so a bracket inside a string never counts. Written unrolled
+# (no nested ambiguity): the regex engine runs in linear time.
+_SCAN = re.compile(rb'[^"\[\]{}\n]*(?:"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"[^"\[\]{}\n]*)*')
+# A value that is not an object or an array: a string, or a run of other characters.
+_SCALAR = re.compile(rb'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"|[^ \t\r\n,\]}\[{"]+')
+# Inside a string (after its opening quote): up to the closing quote, escapes skipped.
+_STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
+_OUTSIDE = re.compile(rb'[^"\[\]{}]*')
+_DECODER = json.JSONDecoder()
+_RAW_LIMIT = 100_000
+
+
+def continues_as_document(error: ValidationError) -> bool:
+    """Whether a line's JSON error says that the line may start a document.
+
+    It ends early (an object or array still open) or a value is followed by more text.
+    """
+    first = error.errors(include_url=False, include_input=False)[0]
+    if first["type"] != "json_invalid":
+        return False
+    message = str(first.get("ctx", {}).get("error", ""))
+    return message.startswith(("EOF while parsing", "trailing characters"))
+
+
+class Framer:
+    """Cut UTF-8 text (and decoded items) into records: see the module's docstring."""
+
+    def __init__(
+        self, items: Iterator[Chunk], format: Format, max_record_bytes: int, probe: Probe
+    ) -> None:
+        """Read ``items`` (the text stage's output) as ``format``, probing JSON records."""
+        self._items = items
+        self._format = format
+        self._max = max_record_bytes
+        self._probe = probe
+        self._buf = b""
+        self._pos = 0
+        self._line = 1
+        self._end = False  # no more text for now: the source ended, or a held item is next
+        self._held: Decoded | SourceError | None = None
+        self._failed = False  # the source failed inside a value: nothing more to read
+
+    # -- the buffer ----------------------------------------------------------------------
+
+    def _fill(self, want: int = 0) -> bool:
+        """Append text to the buffer (at least ``want`` bytes when there is that much).
+
+        Rebases the buffer to start at the current position. False when no text was added:
+        the source ended, or a decoded record or an error is next (``_held``).
+        """
+        if self._end:
+            return False
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            item = next(self._items, None)
+            if type(item) is not bytes:
+                self._end = True
+                self._held = item  # type: ignore[assignment]
+                break
+            parts.append(item)
+            size += len(item)
+            if size >= want:
+                break
+        if not parts:
+            return False
+        self._buf = self._buf[self._pos :] + b"".join(parts)
+        self._pos = 0
+        return True
+
+    def _skip_line(self) -> None:
+        """Drop the text up to and including the next line break, without holding it."""
+        while True:
+            newline = self._buf.find(b"\n", self._pos)
+            if newline >= 0:
+                self._pos = newline + 1
+                self._line += 1
+                return
+            self._buf, self._pos = b"", 0
+            if not self._fill():
+                return
+
+    def _advance(self, to: int) -> None:
+        """Move the position to ``to`` (absolute in the buffer), counting the lines passed."""
+        self._line += self._buf.count(b"\n", self._pos, to)
+        self._pos = to
+
+    def _resync(self, error_at: int) -> None:
+        """After a broken value: go to the line of the error when it starts with it, else on.
+
+        ``error_at`` is relative to the position (the value's start).
+        """
+        buf, start = self._buf, self._pos
+        at = start + error_at
+        line_start = buf.rfind(b"\n", start, at) + 1
+        if line_start > start and not buf[line_start:at].strip(_BLANK):
+            self._advance(line_start)
+            return
+        newline = buf.find(b"\n", at)
+        if newline >= 0:
+            self._advance(newline + 1)
+            return
+        self._advance(len(buf))
+        self._skip_line()
+
+    def _broken(self, index: int | None, line: int, error_at: int, message: str) -> Broken:
+        """A failure for a value broken at ``error_at`` (relative to its start)."""
+        buf, start = self._buf, self._pos
+        at = start + error_at
+        error_line = self._line + buf.count(b"\n", start, at)
+        text = buf[start : min(at + 1, start + _RAW_LIMIT)]
+        return Broken(line, index, ValueError(f"invalid JSON: {message} (line {error_line})"), text)
+
+    def _source_failure(self, source_error: SourceError) -> Broken:
+        line = self._line + self._buf.count(b"\n", self._pos)
+        return Broken(line, None, source_error, self._buf[self._pos :][-_RAW_LIMIT:])
+
+    def _oversize(self, line: int, index: int | None) -> Broken:
+        text = self._buf[self._pos : self._pos + 200]
+        message = f"record over max_record_bytes ({self._max:,} bytes): not read"
+        return Broken(line, index, ValueError(message), text)
+
+    # -- the stage -----------------------------------------------------------------------
+
+    def records(self) -> Iterator[Framed]:
+        """Every record and failure of the text, in order."""
+        while True:
+            if self._format == "json":
+                yield from self._document(auto=False)
+            else:
+                yield from self._lines()
+            held = self._held
+            if held is None:
+                return
+            if isinstance(held, SourceError):
+                yield self._source_failure(held)
+                return
+            yield (self._line, None, None, held)
+            self._line += 1
+            self._held = None
+            self._end = False
+
+    def _lines(self) -> Iterator[Framed]:
+        """Line by line (``"ndjson"``, ``"auto"``); documents are handed to ``_document``."""
+        auto = self._format == "auto"
+        probe = self._probe
+        limit = self._max
+        while True:
+            buf, pos, line = self._buf, self._pos, self._line
+            find = buf.find
+            # the complete lines in the buffer, with the position and line count kept local
+            while (newline := find(b"\n", pos)) >= 0:
+                text = buf[pos:newline].strip(_BLANK)
+                if not text:
+                    pos = newline + 1
+                    line += 1
+                    continue
+                if auto and text[0] in _OPEN:
+                    keys: Any = None
+                    line_error = None
+                    if text[0] == 0x7B:
+                        try:
+                            keys = probe(text)
+                        except ValidationError as exc:
+                            if continues_as_document(exc):
+                                line_error = exc
+                            else:
+                                keys = exc
+                    if keys is None:  # an array, or a value that goes on: a document
+                        self._pos, self._line = pos, line
+                        yield from self._document(auto=True, line_error=line_error)
+                        break
+                else:
+                    keys = None
+                if len(text) > limit:
+                    self._pos, self._line = pos, line
+                    yield self._oversize(line, None)
+                    self._advance(newline)
+                    self._skip_line()
+                    break
+                pos = newline + 1
+                line += 1
+                yield (line - 1, None, text, keys)
+            else:
+                self._pos, self._line = pos, line
+                if auto and buf[pos : pos + 64].lstrip(_BLANK)[:1] == b"[":
+                    # an array on a line longer than the buffer: streamed, never held whole
+                    yield from self._document(auto=True)
+                elif len(buf) - pos > limit:
+                    yield self._oversize(line, None)
+                    self._skip_line()
+                elif not self._fill():
+                    if isinstance(self._held, SourceError) or not buf[pos:].strip(_BLANK):
+                        return
+                    self._buf += b"\n"  # the last line, without a line break
+            if self._failed:
+                return
+
+    def _skip_blank(self, cross_lines: bool) -> int | None:
+        """Skip blanks; the next byte, -1 at a line break not to cross, None at the end."""
+        while True:
+            buf = self._buf
+            pos = self._pos
+            length = len(buf)
+            while pos < length:
+                byte = buf[pos]
+                if byte == 0x0A:
+                    pos += 1
+                    self._line += 1
+                    if not cross_lines:
+                        self._pos = pos
+                        return -1
+                elif byte in _BLANK:
+                    pos += 1
+                else:
+                    self._pos = pos
+                    return byte
+            self._pos = pos
+            if not self._fill():
+                return None
+
+    def _document(
+        self, auto: bool, line_error: ValueError | None = None
+    ) -> Generator[Framed, None, None]:
+        """JSON values from the position on; with ``auto``, until a line ends at top level.
+
+        ``line_error``: the error of the first line read on its own; reported instead of the
+        document's when the document fails within that line (a cut line is a cut line).
+        """
+        first = True
+        while True:
+            byte = self._skip_blank(cross_lines=not auto or first)
+            if byte is None or byte == -1:
+                return
+            line = self._line
+            if byte == 0x5B:
+                resynced = yield from self._array(line)
+            else:
+                resynced = yield from self._value(line, None, line_error if first else None)
+            first = False
+            if self._failed or (resynced and auto):
+                return
+
+    def _array(self, line: int) -> Generator[Framed, None, bool]:
+        """The elements of an array, each a record with its index; True if resynced."""
+        self._pos += 1
+        index = 0
+        state = "first"  # first | value (a value was read) | comma | recover (after a failure)
+        while True:
+            byte = self._skip_blank(cross_lines=True)
+            if byte is None:
+                if isinstance(self._held, SourceError):
+                    self._failed = True
+                    return False
+                if state == "recover":
+                    return False  # the failed element already reports the cut
+                yield Broken(line, index, ValueError("invalid JSON: the array is not closed"), b"")
+                return False
+            if byte == 0x5D and state != "comma":
+                self._pos += 1
+                return False
+            if state == "value" or (byte == 0x2C and state == "recover"):
+                if byte == 0x2C:
+                    self._pos += 1
+                    state = "comma"
+                    continue
+                yield self._broken(index, line, 0, "expected ',' or ']'")
+                self._resync(0)
+                return True
+            if byte in (0x2C, 0x5D):
+                yield self._broken(index, line, 0, "expected a value")
+                self._resync(0)
+                return True
+            resynced = yield from self._value(line, index)
+            index += 1
+            state = "recover" if resynced else "value"
+            if self._failed:
+                return False
+
+    def _value(
+        self, line: int, index: int | None, line_error: ValueError | None = None
+    ) -> Generator[Framed, None, bool]:
+        """Frame one value at the position: a record, or a failure; True if resynced."""
+        opening = self._buf[self._pos]
+        status, end, message = self._frame_container() if opening in _OPEN else self._frame_scalar()
+        if status == "closed":
+            text = self._buf[self._pos : self._pos + end]
+            try:
+                keys = self._probe(text)
+            except ValidationError as exc:
+                keys = exc
+            self._advance(self._pos + end)
+            yield (line, index, text, keys)
+            return False
+        if status == "oversize":
+            yield self._oversize(line, index)
+            return False
+        if status == "eof":
+            if isinstance(self._held, SourceError):
+                self._failed = True  # the source's failure takes the value in
+                return False
+            found = _json_error(self._buf[self._pos : self._pos + end], final=True)
+            if found is not None:
+                end, message = found
+            else:
+                message = "the input ends inside a value"
+        if line_error is None:
+            yield self._broken(index, line, end, message)
+            self._resync(end)
+            return True
+        # A document begun by a line that failed on its own: the failure is that line, and
+        # the lines after it up to the error are read again, each on its own (a cut line
+        # must not take the records after it down with it).
+        buf, start = self._buf, self._pos
+        first_end = buf.find(b"\n", start)
+        first_end = len(buf) if first_end < 0 else first_end
+        error_line_start = buf.rfind(b"\n", start, start + end) + 1
+        rescued = buf[first_end + 1 : error_line_start] if error_line_start > first_end else b""
+        self._resync(end)
+        yield Broken(line, index, line_error, buf[start:first_end])
+        yield from self._rescue(rescued, line + 1)
+        return True
+
+    def _rescue(self, text: bytes, line: int) -> Iterator[Framed]:
+        """The lines of ``text`` that are JSON objects on their own, as records."""
+        for number, raw in enumerate(text.split(b"\n"), start=line):
+            stripped = raw.strip(_BLANK)
+            if stripped[:1] != b"{":
+                continue
+            try:
+                keys = self._probe(stripped)
+            except ValidationError as exc:
+                if exc.errors(include_url=False, include_input=False)[0]["type"] == "json_invalid":
+                    continue
+                keys = exc
+            yield (number, None, stripped, keys)
+
+    def _frame_scalar(self) -> tuple[str, int, str]:
+        """Find where a value that is no object or array ends (a string, a number, ...)."""
+        while True:
+            buf, start = self._buf, self._pos
+            match = _SCALAR.match(buf, start)
+            if match is None:
+                # an open string (it may go on in the next chunk) or a stray delimiter
+                if buf[start] == 0x22 and buf.find(b"\n", start) < 0:
+                    if len(buf) - start > self._max:
+                        self._skip_line()
+                        return "oversize", 0, ""
+                    if self._fill(len(buf) - start):
+                        continue
+                found = _json_error(buf[start : start + 1], final=True)
+                return "broken", 0, found[1] if found else "expected a value"
+            end = match.end() - start
+            if end > self._max:
+                self._skip_line()
+                return "oversize", 0, ""
+            if match.end() < len(buf) or not self._fill(len(buf) - start):
+                return "closed", end, ""
+
+    def _frame_container(self) -> tuple[str, int, str]:
+        """Find where the object or array at the position ends (brackets matched).
+
+        Returns ``("closed", end)``, ``("broken", error_at, message)`` (a syntax error found
+        on the way), ``("eof", end)`` or ``("oversize", 0)``; offsets are relative to the
+        position, which stays at the value's start (except after an oversize value, which
+        is skipped: the position is then after it).
+        """
+        stack: list[int] = []
+        at = 0  # scan offset, relative to the position
+        checked = 0  # size at the last syntax check at a line end
+        limit = self._max
+        while True:
+            buf, start = self._buf, self._pos
+            cursor = _end(_SCAN, buf, start + at)
+            if cursor < len(buf):
+                byte = buf[cursor]
+                if byte in _OPEN:
+                    stack.append(byte + 2)  # the matching closer: { -> }, [ -> ]
+                    at = cursor + 1 - start
+                    continue
+                if byte in _CLOSE:
+                    if not stack or stack.pop() != byte:
+                        found = _json_error(buf[start : cursor + 1], final=True)
+                        if found is None:
+                            return "broken", cursor - start, f"unexpected {chr(byte)!r}"
+                        return "broken", found[0], found[1]
+                    at = cursor + 1 - start
+                    if not stack:
+                        if at > limit:
+                            return self._over_limit(closed_at=at)
+                        return "closed", at, ""
+                    continue
+                if byte == 0x0A:
+                    at = cursor + 1 - start
+                    if at > limit:
+                        return self._over_limit()
+                    if at >= 2 * checked:
+                        found = _json_error(buf[start : start + at], final=False)
+                        if found is not None:
+                            return "broken", found[0], found[1]
+                        checked = at
+                    continue
+                # a string still open: complete later, unless a line break ends it here
+                newline = buf.find(b"\n", cursor)
+                if newline >= 0:
+                    found = _json_error(buf[start : newline + 1], final=True)
+                    if found is None:  # pragma: no cover - a raw line break in a string
+                        return "broken", newline - start, "a line break inside a string"
+                    return "broken", found[0], found[1]
+            at = cursor - start
+            if at > limit:
+                return self._over_limit()
+            if not self._fill(len(self._buf) - self._pos):
+                return "eof", len(self._buf) - self._pos, ""
+
+    def _over_limit(self, closed_at: int = 0) -> tuple[str, int, str]:
+        """A value over the limit: a syntax error in its first lines wins; else it is skipped.
+
+        ``closed_at``: where the value ends, when its end is known (else it is read on,
+        and dropped as it is read, to its end).
+        """
+        buf, start = self._buf, self._pos
+        cut = buf.rfind(b"\n", start, start + self._max + 1)
+        if cut >= 0:
+            found = _json_error(buf[start : cut + 1], final=False)
+            if found is not None:
+                return "broken", found[0], found[1]
+        if closed_at:
+            self._advance(start + closed_at)
+        else:
+            self._discard()
+        return "oversize", 0, ""
+
+    def _discard(self) -> None:
+        """Skip the rest of a value, brackets counted, text dropped as it is read."""
+        depth = 0
+        in_string = False
+        escaped = False
+        cursor = self._pos
+        while True:
+            buf = self._buf
+            length = len(buf)
+            while cursor < length:
+                if escaped:
+                    cursor += 1
+                    escaped = False
+                elif in_string:
+                    cursor = _end(_STRING_BODY, buf, cursor)
+                    if cursor < length:
+                        escaped = buf[cursor] == 0x5C  # a backslash at the end of the text
+                        in_string = escaped
+                        cursor += 1
+                else:
+                    cursor = _end(_OUTSIDE, buf, cursor)
+                    if cursor < length:
+                        byte = buf[cursor]
+                        cursor += 1
+                        if byte == 0x22:
+                            in_string = True
+                        elif byte in _OPEN:
+                            depth += 1
+                        else:
+                            depth -= 1
+                            if depth <= 0:
+                                self._advance(cursor)
+                                return
+            self._advance(cursor)
+            self._buf, self._pos, cursor = b"", 0, 0
+            if not self._fill():
+                return
+
+
+def _end(pattern: re.Pattern[bytes], text: bytes, at: int) -> int:
+    """Where a match of ``pattern`` (which may match nothing) from ``at`` ends."""
+    match = pattern.match(text, at)
+    return match.end() if match is not None else at
+
+
+def _json_error(text: bytes, final: bool) -> tuple[int, str] | None:
+    """The first syntax error of JSON text (its byte offset and message), None if none.
+
+    With ``final=False`` the text may go on: an error only because the text ends (an open
+    object or array) is none. The text ends at a line break or at a delimiter, never in a
+    token.
+    """
+    try:
+        string = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, f"invalid UTF-8 ({exc.reason})"
+    try:
+        _, end = _DECODER.raw_decode(string)
+    except json.JSONDecodeError as exc:
+        if not final and exc.msg.startswith("Expecting") and exc.pos >= len(string.rstrip()):
+            return None
+        return len(string[: exc.pos].encode("utf-8")), exc.msg
+    except RecursionError:
+        return None
+    if end < len(string.rstrip()):
+        return len(string[:end].encode("utf-8")), "unexpected text after the value"
+    return None

@@ -1,0 +1,492 @@
+"""``iter_events`` and ``iter_records``: the stages chained, and the one place that counts.
+
+source -> chunks (gzip streamed) -> UTF-8 text -> records -> envelopes unwrapped -> parse
+-> accounting. Each stage is a generator over the one before it; each record passes through
+each stage once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
+
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import from_json
+
+from .._parsing import OnUnknown, parse_event
+from ..envelopes import ENVELOPE_NAMES, EnvelopeKeys, EnvelopeName, detect_envelope, open_envelope
+from ..models.events import PKI_PREFIX, BasePkiEvent, PkiEvent
+from ..models.log_event import LogEvent
+from .framing import Broken, Format, Framed, Framer
+from .results import ParseFailure, Record, RecordError, StreamStats
+from .sources import Source, chunks, source_name, utf8
+
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "EnvelopeOption",
+    "EventStream",
+    "OnError",
+    "RecordStream",
+    "iter_events",
+    "iter_records",
+]
+
+OnError: TypeAlias = Literal["raise", "collect", "skip"]
+"""What to do with a bad record: raise, yield a ``ParseFailure`` in its place, or drop it."""
+
+EnvelopeOption: TypeAlias = Union[Literal["auto"], EnvelopeName, None]
+"""The envelope records arrive in: ``None`` (records are events), one by name, or ``"auto"``."""
+
+DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
+"""The default of ``max_record_bytes``: 16 MiB (Okta's events are a few KiB)."""
+
+T = TypeVar("T")
+
+# The one check of a record's JSON before it is parsed: validates its syntax (and UTF-8)
+# and reads only the keys that tell an event from an envelope (jiter skips the others).
+_PROBE = TypeAdapter(EnvelopeKeys).validator.validate_json
+_FORMATS = ("auto", "ndjson", "json")
+_RAW_LIMIT = 100_000
+
+# An unwrapped record: (line, index, envelope, payload as JSON text or decoded, its keys)
+_Unwrapped: TypeAlias = Union[tuple[int, Union[int, None], Any, Any, Any], Broken]
+
+
+class _Skipped:
+    """The outcome of a record skipped by rule (not PKI, with ``only_pki``)."""
+
+
+_SKIPPED = _Skipped()
+
+
+class _Reader:
+    """One pass over a source: the stages, and the stats they add up to."""
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        format: Format,
+        envelope: EnvelopeOption,
+        on_error: OnError,
+        only_pki: bool,
+        on_unknown: OnUnknown,
+        max_record_bytes: int,
+        records: bool,
+    ) -> None:
+        if format not in _FORMATS:
+            raise ValueError(f"format must be one of {_FORMATS}, not {format!r}")
+        if envelope is not None and envelope != "auto" and envelope not in ENVELOPE_NAMES:
+            raise ValueError(
+                f"envelope must be None, 'auto' or one of {ENVELOPE_NAMES}, not {envelope!r}"
+            )
+        if on_error not in ("raise", "collect", "skip"):
+            raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
+        if not isinstance(max_record_bytes, int) or max_record_bytes < 1:
+            raise ValueError(f"max_record_bytes must be a positive int, not {max_record_bytes!r}")
+        self.source = source
+        self.format = format
+        self.envelope = envelope
+        self.on_error = on_error
+        self.only_pki = only_pki
+        self.on_unknown = on_unknown
+        self.max_record_bytes = max_record_bytes
+        self.records = records
+        self.name = source_name(source)
+        self.stats = StreamStats()
+
+    def __iter__(self) -> Iterator[Any]:
+        text = utf8(chunks(self.source))
+        framed = Framer(text, self.format, self.max_record_bytes, _PROBE).records()
+        return self._account(self._parse(self._unwrap(framed)))
+
+    # -- envelopes -----------------------------------------------------------------------
+
+    def _unwrap(self, framed: Iterator[Framed]) -> Iterator[_Unwrapped]:
+        """Records -> events: every payload of an envelope its own record, with its index."""
+        mode = self.envelope
+        for item in framed:
+            if isinstance(item, Broken):
+                yield item
+                continue
+            line, index, text, keys = item
+            if text is None:  # a decoded record (from an iterable)
+                yield from self._open(line, index, keys.value, mode)
+                continue
+            if mode is None:
+                yield (line, index, None, text, keys)
+                continue
+            if keys is None:
+                try:
+                    keys = _PROBE(text)
+                except ValidationError as exc:
+                    keys = exc
+            if type(keys) is dict:
+                if mode == "auto" and (
+                    ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
+                ):
+                    yield (line, index, None, text, keys)  # the keys say: an event
+                    continue
+                yield from self._open(line, index, from_json(text), mode)
+            elif isinstance(keys, ValidationError) and _is_array(keys):
+                yield from self._open(line, index, from_json(text), mode)
+            else:
+                yield (line, index, None, text, keys)  # broken: the parse stage reports it
+
+    def _open(self, line: int, index: int | None, document: Any, mode: Any) -> Iterator[Any]:
+        """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads."""
+        kind = detect_envelope(document) if mode == "auto" else mode
+        if kind is None or kind == "log_event":
+            yield (line, index, None, document, None)
+            return
+        if kind == "api_page" and index is not None and isinstance(document, Mapping):
+            yield (line, index, None, document, None)  # an element of an array read as JSON
+            return
+        try:
+            for position, envelope, payload in open_envelope(
+                kind, document, max_bytes=self.max_record_bytes
+            ):
+                where = index if position is None else position
+                yield from self._payload(line, where, envelope, payload)
+        except ValueError as exc:
+            yield Broken(line, index, exc, _dumps(document).encode())
+
+    def _payload(self, line: int, index: int | None, envelope: Any, payload: Any) -> Iterator[Any]:
+        """A payload of an envelope: an event, or a nested envelope (opened in turn)."""
+        if isinstance(payload, ValueError):
+            yield Broken(line, index, payload, b"")
+            return
+        if not isinstance(payload, (str, bytes)):
+            if detect_envelope(payload) == "log_event":
+                yield (line, index, envelope, payload, None)
+            else:
+                yield from self._open(line, index, payload, "auto")
+            return
+        text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+        text = text.strip(b" \t\r\n")
+        if len(text) > self.max_record_bytes:
+            message = f"record over max_record_bytes ({self.max_record_bytes:,} bytes): not read"
+            yield Broken(line, index, ValueError(message), text[:200])
+            return
+        try:
+            keys: Any = _PROBE(text)
+        except ValidationError as exc:
+            keys = exc
+        if (type(keys) is dict and detect_envelope(keys) != "log_event") or (
+            isinstance(keys, ValidationError) and _is_array(keys)
+        ):
+            yield from self._open(line, index, from_json(text), "auto")
+        else:
+            yield (line, index, envelope, text, keys)
+
+    # -- parsing -------------------------------------------------------------------------
+
+    def _parse(self, unwrapped: Iterator[_Unwrapped]) -> Iterator[Any]:
+        """Events -> outcomes: a parsed event or record, a failure, or skipped."""
+        only_pki, on_unknown, records, name = (
+            self.only_pki,
+            self.on_unknown,
+            self.records,
+            self.name,
+        )
+        for item in unwrapped:
+            if isinstance(item, Broken):
+                yield self._failure(item.line, item.index, item.error, item.raw)
+                continue
+            line, index, envelope, payload, keys = item
+            if type(keys) is ValidationError:
+                yield self._failure(line, index, keys, payload)
+                continue
+            if only_pki:
+                if type(keys) is dict:
+                    event_type = keys.get("eventType")
+                elif isinstance(payload, bytes):  # not probed yet (no format or envelope asked)
+                    try:
+                        event_type = _PROBE(payload).get("eventType")
+                    except ValidationError as exc:
+                        yield self._failure(line, index, exc, payload)
+                        continue
+                elif isinstance(payload, Mapping):
+                    event_type = payload.get("eventType")
+                else:
+                    event_type = None
+                if isinstance(event_type, str) and not event_type.startswith(PKI_PREFIX):
+                    yield _SKIPPED
+                    continue
+            try:
+                event = parse_event(payload, on_unknown=on_unknown)
+            except ValueError as exc:
+                yield self._failure(line, index, exc, payload)
+                continue
+            if only_pki and not isinstance(event, BasePkiEvent):
+                yield _SKIPPED
+                continue
+            yield Record(event, envelope, line, index, name) if records else event
+
+    def _failure(self, line: int, index: int | None, error: ValueError, raw: Any) -> ParseFailure:
+        if isinstance(raw, bytes):
+            text = raw[:_RAW_LIMIT].strip().decode("utf-8", "replace")
+        else:
+            text = _dumps(raw)
+        return ParseFailure(line, index, error, text, self.name)
+
+    # -- accounting ----------------------------------------------------------------------
+
+    def _account(self, outcomes: Iterator[Any]) -> Iterator[Any]:
+        """The one place that counts: every outcome is read, and parsed, failed or skipped."""
+        stats = self.stats
+        on_error = self.on_error
+        for outcome in outcomes:
+            stats.read += 1
+            if outcome is _SKIPPED:
+                stats.skipped += 1
+            elif type(outcome) is ParseFailure:
+                stats.failed += 1
+                if on_error == "raise":
+                    raise RecordError(outcome) from outcome.error
+                if on_error == "collect":
+                    yield outcome
+            else:
+                stats.parsed += 1
+                yield outcome
+
+
+def _is_array(error: ValidationError) -> bool:
+    """Whether the probe failed because the record is a JSON array (an API page)."""
+    first = error.errors(include_url=False)[0]
+    return first["type"] == "dict_type" and isinstance(first.get("input"), list)
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, default=str)[:_RAW_LIMIT]
+    except (TypeError, ValueError):
+        return repr(value)[:_RAW_LIMIT]
+
+
+class EventStream(Iterator[T], Generic[T]):
+    """The iterator ``iter_events`` returns: the events, and ``.stats`` as it goes."""
+
+    def __init__(self, reader: _Reader) -> None:
+        """Wrap a reader: yield what it yields (events, or records)."""
+        self._reader = reader
+        self._next = iter(reader).__next__
+
+    @property
+    def stats(self) -> StreamStats:
+        """Counts so far: read, parsed, failed, skipped (final once exhausted)."""
+        return self._reader.stats
+
+    def __iter__(self) -> EventStream[T]:
+        return self
+
+    def __next__(self) -> T:
+        item: T = self._next()
+        return item
+
+
+RecordStream = EventStream
+"""The iterator ``iter_records`` returns: records with their envelope and position."""
+
+_Any = Union[PkiEvent, LogEvent]
+_MAX = DEFAULT_MAX_RECORD_BYTES
+
+
+@overload
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["collect"],
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[PkiEvent | ParseFailure]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["collect"],
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[_Any | ParseFailure]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[PkiEvent]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[_Any]: ...
+@overload
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[_Any | ParseFailure]: ...
+def iter_events(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> EventStream[Any]:
+    """Parse every event of a file, stream or iterable, lazily.
+
+    Args:
+        source: a path (``str`` or ``os.PathLike``: a ``str`` is always a path), JSON text
+            as ``bytes``, a binary or text file object (``sys.stdin.buffer``), or an
+            iterable of lines (``str``/``bytes``) or decoded records (mappings). Gzip is
+            decompressed as it is read (known by its content, not its name); a byte-order
+            mark, UTF-16 and UTF-32 are decoded.
+        format: how the text is cut into records. ``"ndjson"``: one record per line.
+            ``"json"``: JSON values (one document, concatenated values); a top-level array
+            is read element by element. ``"auto"`` (the default) decides line by line: a
+            line that is JSON on its own is a record, a line opening an array or a value
+            that goes on over the next lines starts a document.
+        envelope: what records are delivered in. ``None``: records are events.
+            ``"api_page"``, ``"event_hook"``, ``"eventbridge"``: every record is that
+            envelope. ``"auto"`` (the default) tells each record by its own required keys
+            (an object with ``uuid`` and ``eventType`` is always an event). Each event of an
+            envelope is its own record, with its index: a bad one fails alone.
+        on_error: ``"raise"`` (the default) raises ``RecordError`` naming the line and the
+            field path; ``"collect"`` yields a ``ParseFailure`` in place of the bad record
+            and goes on; ``"skip"`` drops it (it is still counted in ``stats.failed``).
+        only_pki: yield PKI events only; other records are skipped (counted in
+            ``stats.skipped``) after a cheap check of their ``eventType``, never a full
+            validation. A broken record is a failure, never a skip.
+        on_unknown: passed to ``parse_event``; ``"raise"`` makes an unknown ``pki.*`` type
+            (or, without ``only_pki``, a non-PKI type) a failure.
+        max_record_bytes: a record longer than this (16 MiB by default) is one failure,
+            found without holding it in memory, and the stream goes on.
+
+    The returned iterator's ``.stats`` counts ``read``, ``parsed``, ``failed`` and
+    ``skipped`` records (``parsed + failed + skipped == read``), final once exhausted.
+    Errors of the source itself (it cannot be opened or read, truncated or corrupt gzip,
+    invalid UTF-16) are a failure at the line where they happen (a ``SourceError``), after
+    every record before it. Nothing but a ``ValueError`` leaves the iterator.
+
+    """
+    return EventStream(
+        _Reader(
+            source,
+            format=format,
+            envelope=envelope,
+            on_error=on_error,
+            only_pki=only_pki,
+            on_unknown=on_unknown,
+            max_record_bytes=max_record_bytes,
+            records=False,
+        )
+    )
+
+
+@overload
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["collect"],
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Record[PkiEvent] | ParseFailure]: ...
+@overload
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["collect"],
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Record[_Any] | ParseFailure]: ...
+@overload
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: Literal[True] = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Record[PkiEvent]]: ...
+@overload
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: Literal["raise", "skip"] = "raise",
+    only_pki: bool,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Record[_Any]]: ...
+@overload
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Record[_Any] | ParseFailure]: ...
+def iter_records(
+    source: Source,
+    *,
+    format: Format = "auto",
+    envelope: EnvelopeOption = "auto",
+    on_error: OnError = "raise",
+    only_pki: bool = True,
+    on_unknown: OnUnknown = "generic",
+    max_record_bytes: int = _MAX,
+) -> RecordStream[Any]:
+    """Like ``iter_events``, but yield ``Record``s: the event, its envelope and its position.
+
+    With ``on_error="collect"`` a ``ParseFailure`` is yielded in place of a bad record; the
+    item type holds ``ParseFailure`` only then.
+    """
+    return EventStream(
+        _Reader(
+            source,
+            format=format,
+            envelope=envelope,
+            on_error=on_error,
+            only_pki=only_pki,
+            on_unknown=on_unknown,
+            max_record_bytes=max_record_bytes,
+            records=True,
+        )
+    )

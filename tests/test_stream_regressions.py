@@ -1,0 +1,523 @@
+"""Issue 9: each way the old reader lost, misread or crashed on records, through the library."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okta_pki_events import (
+    EventBridgeEvent,
+    EventHookDelivery,
+    ParseFailure,
+    RecordError,
+    StreamStats,
+    iter_events,
+    iter_records,
+)
+from okta_pki_events._stream import SourceError, framing
+from okta_pki_events.testing import make_wire_event
+
+from .support import EVENT_HOOK_SAMPLE, load_json
+
+
+def pki(n: int) -> dict[str, Any]:
+    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
+
+
+def line(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def outcomes(source: Any, **options: Any) -> tuple[list[Any], StreamStats]:
+    """Each item as the event's uuid or ("F", line, index), and the final stats."""
+    stream = iter_events(source, on_error="collect", **options)
+    items: list[Any] = []
+    for item in stream:
+        if isinstance(item, ParseFailure):
+            items.append(("F", item.line, item.index))
+        else:
+            items.append(item.uuid)
+    return items, stream.stats
+
+
+def failures(source: Any, **options: Any) -> list[ParseFailure]:
+    return [
+        i for i in iter_events(source, on_error="collect", **options) if isinstance(i, ParseFailure)
+    ]
+
+
+def ndjson(*records: str) -> bytes:
+    return ("\n".join(records) + "\n").encode()
+
+
+# -- a str is always a path ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["[prod] okta.ndjson", "{staging}.json", "[x"])
+def test_a_str_is_always_a_path_even_when_it_opens_with_a_bracket(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(ndjson(line(pki(1)), line(pki(2))))
+    assert [e.uuid for e in iter_events(str(path))] == ["u1", "u2"]
+
+
+def test_json_text_in_a_str_is_a_missing_file_with_a_hint() -> None:
+    text = line(pki(1))
+    with pytest.raises(RecordError, match="pass JSON text as bytes") as info:
+        list(iter_events(text))
+    assert isinstance(info.value.failure.error, SourceError)
+    (failure,) = failures("no-such-export.ndjson")
+    assert failure.line == 1
+    assert "cannot open 'no-such-export.ndjson'" in failure.message
+    assert [e.uuid for e in iter_events(text.encode())] == ["u1"]
+
+
+# -- records are decided one by one, never for the whole source ----------------------------
+
+
+CUTS = ['{"uuid": "x",', '{"uuid": "x", "actor": {', '{"uuid": "x", "target": [', '{"uuid":']
+
+
+@pytest.mark.parametrize("cut", CUTS)
+@pytest.mark.parametrize("at", [0, 500, 999])
+def test_a_cut_line_is_one_failure_and_the_stream_goes_on(cut: str, at: int) -> None:
+    records = [line(pki(n)) for n in range(1000)]
+    records.insert(at, cut)
+    items, stats = outcomes(ndjson(*records))
+    assert stats == StreamStats(read=1001, parsed=1000, failed=1, skipped=0)
+    assert items[at] == ("F", at + 1, None)
+    (failure,) = failures(ndjson(*records))
+    assert "EOF while parsing" in failure.message
+    assert failure.raw == cut
+
+
+def test_two_cut_lines_in_a_row_lose_no_complete_record() -> None:
+    items, stats = outcomes(ndjson(CUTS[2], CUTS[1], line(pki(1)), line(pki(2))))
+    assert items[-2:] == ["u1", "u2"]
+    assert stats.parsed == 2
+    assert stats.read == stats.parsed + stats.failed
+
+
+def test_an_array_whose_bracket_closes_on_its_own_line() -> None:
+    text = "[\n" + ",\n".join(line(pki(n)) for n in range(5)) + "\n]\n"
+    items, stats = outcomes(text.encode())
+    assert items == [f"u{n}" for n in range(5)]
+    assert stats == StreamStats(read=5, parsed=5, failed=0, skipped=0)
+    records = list(iter_records(text.encode()))
+    assert [(r.line, r.index) for r in records] == [(1, n) for n in range(5)]
+
+
+def test_concatenated_pretty_printed_objects_as_jq_writes_them() -> None:
+    text = "\n".join(json.dumps(pki(n), indent=2) for n in range(4)) + "\n"
+    items, _ = outcomes(text.encode())
+    assert items == ["u0", "u1", "u2", "u3"]
+    starts = [r.line for r in iter_records(text.encode())]
+    assert starts == [1 + n * text.count("\n") // 4 for n in range(4)]
+
+
+def test_concatenated_values_on_one_line_and_ndjson_after_a_document() -> None:
+    text = line(pki(1)) + line(pki(2)) + "\n" + json.dumps(pki(3), indent=1) + "\n" + line(pki(4))
+    items, stats = outcomes(text.encode())
+    assert items == ["u1", "u2", "u3", "u4"]
+    assert stats.failed == 0
+
+
+def test_an_early_syntax_error_in_a_large_array_fails_one_element() -> None:
+    elements = [line(pki(n)) for n in range(1000)]
+    elements[1] = elements[1].replace('"u1"', '"u1" x', 1)
+    for text in ("[" + ",".join(elements) + "]", "[\n" + ",\n".join(elements) + "\n]"):
+        items, stats = outcomes(text.encode())
+        assert stats == StreamStats(read=1000, parsed=999, failed=1, skipped=0)
+        assert items[1] == ("F", 1, 1)
+
+
+def test_a_broken_pretty_document_is_one_failure_where_it_starts() -> None:
+    broken = json.dumps(pki(2), indent=2).replace('"uuid": "u2",', '"uuid": "u2" "x": 1,')
+    text = "\n".join([line(pki(1)), broken, line(pki(3))]) + "\n"
+    items, stats = outcomes(text.encode())
+    assert items[0] == "u1"
+    assert items[-1] == "u3"
+    assert ("F", 2, None) in items
+    assert stats.read == stats.parsed + stats.failed
+
+
+def test_format_ndjson_takes_every_line_on_its_own() -> None:
+    text = json.dumps(pki(1), indent=2).encode()
+    _, stats = outcomes(text, format="ndjson")
+    assert stats.failed == text.count(b"\n") + 1
+    assert outcomes(text, format="json")[0] == ["u1"]
+    assert outcomes(ndjson(line(pki(1)), line(pki(2))), format="json")[0] == ["u1", "u2"]
+
+
+def test_format_json_reads_any_layout_and_reports_junk_between_values() -> None:
+    text = b"[" + line(pki(1)).encode() + b"]\n" + line(pki(2)).encode() + b"\n  junk\n"
+    items, stats = outcomes(text, format="json")
+    assert items[:2] == ["u1", "u2"]
+    assert items[2][0] == "F"
+    assert stats == StreamStats(read=3, parsed=2, failed=1, skipped=0)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("format", "xml"), ("envelope", "kinesis"), ("on_error", "ignore"), ("max_record_bytes", 0)],
+)
+def test_options_are_checked(option: str, value: Any) -> None:
+    with pytest.raises(ValueError, match=option):
+        iter_events(b"", **{option: value})
+
+
+# -- envelopes: every element its own record, metadata never decides ------------------------
+
+
+def hook(*events: Any, **envelope: Any) -> dict[str, Any]:
+    data: dict[str, Any] = load_json(f"samples/{EVENT_HOOK_SAMPLE}")
+    data["data"]["events"] = list(events)
+    return data | envelope
+
+
+def bridge(detail: Any, **envelope: Any) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": "e1",
+        "detail-type": "SystemLog",
+        "source": "aws.partner/okta.com/example/pki",
+        "account": "123456789012",
+        "time": "2026-01-01T00:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": detail,
+    } | envelope
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        hook(pki(1), {"uuid": "bad"}, pki(2), eventTime="yesterday"),
+        hook(pki(1), {"uuid": "bad"}, pki(2), eventTypeVersion=1.0),
+        hook(pki(1), {"uuid": "bad"}, pki(2), eventTime=17),
+    ],
+)
+def test_odd_event_hook_metadata_never_stops_the_events(envelope: dict[str, Any]) -> None:
+    items, stats = outcomes([line(envelope)])
+    assert items == ["u1", ("F", 1, 1), "u2"]
+    assert stats == StreamStats(read=3, parsed=2, failed=1, skipped=0)
+
+
+def test_eventbridge_with_a_numeric_version_keeps_its_metadata() -> None:
+    (record,) = iter_records([line(bridge(pki(1), version=0))])
+    assert isinstance(record.envelope, EventBridgeEvent)
+    assert record.envelope.version == 0
+    odd = bridge(pki(2), time=12, resources="none")
+    (record,) = iter_records([line(odd)])
+    assert record.envelope is None  # metadata that does not validate: the event is read
+    assert record.event.uuid == "u2"
+
+
+def test_an_event_with_envelope_keys_is_an_event() -> None:
+    with_events = pki(1) | {"data": {"events": [pki(9)]}}
+    with_bridge = pki(2) | {"source": "aws.partner/okta.com/x/y", "detail": {"a": 1}}
+    with_type = pki(3) | {"detail-type": "SystemLog", "detail": pki(9)}
+    for source in ([line(with_events), line(with_bridge), line(with_type)], [with_events]):
+        stream = iter_records(source)
+        records = list(stream)
+        assert all(r.envelope is None for r in records)
+        assert [r.event.uuid for r in records] == ["u1", "u2", "u3"][: len(records)]
+        assert stream.stats.read == len(records)
+
+
+def test_eventbridge_is_known_by_its_keys_not_its_source() -> None:
+    other = bridge(pki(1), source="aws.events")
+    (record,) = iter_records([line(other)])
+    assert isinstance(record.envelope, EventBridgeEvent)
+    assert record.event.uuid == "u1"
+
+
+def test_a_named_envelope_is_required_and_none_reads_events_only() -> None:
+    records = [line(bridge(pki(1))), line(pki(2))]
+    items, _stats = outcomes(records, envelope="eventbridge")
+    assert items == ["u1", ("F", 2, None)]
+    (failure,) = failures(records, envelope="eventbridge")
+    assert "not an EventBridge event" in failure.message
+    items, _ = outcomes(records, envelope=None)
+    assert items == [("F", 1, None), "u2"]
+    hooks = [line(hook(pki(3), pki(4)))]
+    assert outcomes(hooks, envelope="event_hook")[0] == ["u3", "u4"]
+    page = b"[" + line(pki(5)).encode() + b"]"
+    assert outcomes(page, envelope="api_page")[0] == ["u5"]
+    assert outcomes(line(pki(6)).encode(), envelope="api_page")[0] == [("F", 1, None)]
+
+
+def test_an_array_on_an_ndjson_line_is_a_page_of_records() -> None:
+    page = line([pki(1), {"uuid": "bad"}, bridge(pki(2))])
+    assert outcomes([page], format="ndjson")[0] == ["u1", ("F", 1, 1), "u2"]
+
+
+def test_hook_records_carry_their_envelope_and_index() -> None:
+    records = list(iter_records([line(hook(pki(1), pki(2)))]))
+    assert [(r.index, type(r.envelope)) for r in records] == [
+        (0, EventHookDelivery),
+        (1, EventHookDelivery),
+    ]
+
+
+# -- encodings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"],
+)
+@pytest.mark.parametrize("layout", ["ndjson", "page"])
+def test_byte_order_marks_utf16_and_utf32(tmp_path: Path, encoding: str, layout: str) -> None:
+    events = [pki(n) for n in range(3)]
+    text = "\n".join(map(line, events)) if layout == "ndjson" else json.dumps(events, indent=2)
+    path = tmp_path / f"export.{layout}"
+    path.write_bytes(text.encode(encoding))
+    items, _stats = outcomes(path)
+    assert items == ["u0", "u1", "u2"]
+    packed = tmp_path / "export.gz"
+    packed.write_bytes(gzip.compress(text.encode(encoding)))
+    assert outcomes(packed)[0] == ["u0", "u1", "u2"]
+    assert outcomes(io.BytesIO(text.encode(encoding)))[0] == ["u0", "u1", "u2"]
+
+
+def test_powershell_utf16_with_crlf(tmp_path: Path) -> None:
+    text = "\r\n".join(line(pki(n)) for n in range(3)) + "\r\n"
+    path = tmp_path / "okta.json"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert outcomes(path)[0] == ["u0", "u1", "u2"]
+
+
+def test_invalid_utf16_is_a_source_failure_after_the_records_before_it() -> None:
+    good = ("\n".join(line(pki(n)) for n in range(3)) + "\n").encode("utf-16-le")
+    data = codecs.BOM_UTF16_LE + good + b"\x00\xd8\x41\x00"  # a lone high surrogate
+    items, _stats = outcomes(data)
+    assert items == ["u0", "u1", "u2", ("F", 4, None)]
+    (failure,) = failures(data)
+    assert isinstance(failure.error, SourceError)
+    assert "UTF-16-LE" in failure.message
+
+
+def test_a_text_file_object_with_a_bom() -> None:
+    text = "\ufeff" + "\n".join(line(pki(n)) for n in range(2))
+    assert outcomes(io.StringIO(text))[0] == ["u0", "u1"]
+
+
+# -- errors of the source: failures at their line, never foreign exceptions ------------------
+
+
+def big_ndjson(n: int = 400) -> bytes:
+    return ndjson(*(line(pki(i)) for i in range(n)))
+
+
+def test_truncated_gzip_keeps_every_record_before_the_cut() -> None:
+    packed = gzip.compress(big_ndjson())
+    items, stats = outcomes(packed[: len(packed) // 2])
+    *events, last = items
+    assert events == [f"u{n}" for n in range(len(events))]
+    assert len(events) > 10
+    assert last == ("F", len(events) + 1, None)
+    assert stats.failed == 1
+    with pytest.raises(RecordError, match="truncated gzip") as info:
+        list(iter_events(packed[: len(packed) // 2]))
+    assert isinstance(info.value.failure.error, SourceError)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[:20] + b"\xff" * 40 + b[60:],
+        lambda b: b[:10],
+        lambda b: b"\x1f\x8b" + b"not really gzip",
+        lambda b: b + b"trailing garbage",
+    ],
+)
+def test_corrupt_gzip_is_one_failure(damage: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.ndjson.gz"
+    path.write_bytes(damage(gzip.compress(big_ndjson(50))))
+    items, stats = outcomes(path)
+    assert stats.failed == 1
+    assert items[-1][0] == "F"
+    assert stats.read == stats.parsed + 1
+
+
+def test_multi_member_gzip_and_zero_padding() -> None:
+    data = gzip.compress(ndjson(line(pki(1)))) + gzip.compress(ndjson(line(pki(2)))) + b"\0" * 8
+    assert outcomes(data)[0] == ["u1", "u2"]
+
+
+def test_invalid_utf8_fails_its_record_only() -> None:
+    bad = line(pki(1)).replace('"u1"', '"u\xff"').encode("latin-1")
+    for text in (
+        b"[\n" + line(pki(0)).encode() + b",\n" + bad + b",\n" + line(pki(2)).encode() + b"\n]",
+        line(pki(0)).encode() + b"\n" + bad + b"\n" + line(pki(2)).encode(),
+        b"[\n" + json.dumps(pki(0), indent=2).encode() + b",\n" + bad + b"\n]",
+    ):
+        items, stats = outcomes(text)
+        assert stats.failed == 1
+        assert items[0] == "u0"
+        assert "u2" in items or len(items) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"[" * 1000 + b"]" * 1000,
+        b'{"a":' * 1000 + b"1" + b"}" * 1000,
+        b"[\n" + b"[" * 1000 + b"]" * 1000 + b"\n]",
+        b"[" * 1000,
+        b'{"a":[' * 600,
+    ],
+)
+def test_deep_nesting_is_one_failure(text: bytes) -> None:
+    for fmt in ("auto", "json", "ndjson"):
+        _items, stats = outcomes(text + b"\n" + line(pki(1)).encode(), format=fmt)
+        assert stats.failed >= 1
+        assert stats.read == stats.parsed + stats.failed
+
+
+class FailingReader(io.RawIOBase):
+    """A file whose reads fail after some data: a disk or network error mid-stream."""
+
+    def __init__(self, data: bytes, fail_after: int) -> None:
+        self.data = data
+        self.fail_after = fail_after
+        self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.offset >= self.fail_after:
+            raise OSError(5, "Input/output error")
+        size = min(len(buffer), self.fail_after - self.offset, 1000)
+        buffer[:size] = self.data[self.offset : self.offset + size]
+        self.offset += size
+        return size
+
+
+def test_an_io_error_mid_stream_is_a_failure_at_its_line() -> None:
+    data = big_ndjson(20)
+    cut = data.index(b"\n", len(data) // 2) + 1  # after a whole line
+    items, _stats = outcomes(io.BufferedReader(FailingReader(data, cut)))
+    *events, last = items
+    assert events == [f"u{n}" for n in range(data[:cut].count(b"\n"))]
+    assert last == ("F", len(events) + 1, None)
+    (failure,) = failures(io.BufferedReader(FailingReader(data, cut)))
+    assert "Input/output error" in failure.message
+
+
+def test_an_iterable_that_raises_while_reading() -> None:
+    def lines() -> Iterator[str]:
+        yield line(pki(1))
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    assert outcomes(lines())[0] == ["u1", ("F", 2, None)]
+
+
+@pytest.mark.parametrize("on_error", ["raise", "collect", "skip"])
+def test_nothing_but_value_errors_leave_the_stream(on_error: Any) -> None:
+    packed = gzip.compress(big_ndjson(30))
+    hostile: list[Any] = [
+        packed[: len(packed) // 2],
+        b"\x1f\x8b\x08junk",
+        b"[" * 5000,
+        b"\xff\xfe\x00\xd8",
+        b'[{"a": "\xff"}]',
+        "/nonexistent/dir/x.ndjson",
+        [b"\xff", 1, None, {"uuid": 1}],
+    ]
+    for source in hostile:
+        try:
+            list(iter_events(source, on_error=on_error))
+        except ValueError:
+            assert on_error == "raise"
+
+
+# -- size and time stay bounded ---------------------------------------------------------------
+
+
+def peak_memory(source: Any, **options: Any) -> tuple[int, StreamStats]:
+    tracemalloc.start()
+    try:
+        stream = iter_events(source, on_error="collect", **options)
+        for _ in stream:
+            pass
+        return tracemalloc.get_traced_memory()[1], stream.stats
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_gzip_bomb_is_one_failure_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.gz"
+    inflated = 64 * 1024 * 1024
+    with gzip.open(path, "wb", compresslevel=9) as handle:
+        zeros = b"\0" * (1 << 20)
+        for _ in range(inflated >> 20):
+            handle.write(zeros)
+        handle.write(b"\n" + line(pki(1)).encode() + b"\n")
+    assert path.stat().st_size < inflated // 500
+    peak, stats = peak_memory(path, max_record_bytes=1 << 20)
+    assert stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
+    assert peak < 8 * 1024 * 1024, peak
+
+
+def test_an_oversize_record_is_one_failure_and_the_stream_goes_on(tmp_path: Path) -> None:
+    huge = pki(2) | {"displayMessage": "x" * 300_000}
+    pretty_huge = json.dumps(pki(3) | {"target": [{"id": str(n)} for n in range(20_000)]}, indent=1)
+    text = "\n".join([line(pki(1)), line(huge), pretty_huge, line(pki(4))]) + "\n"
+    path = tmp_path / "big.json"
+    path.write_text(text)
+    items, _stats = outcomes(path, max_record_bytes=100_000)
+    assert items == ["u1", ("F", 2, None), ("F", 3, None), "u4"]
+    assert all("max_record_bytes" in f.message for f in failures(path, max_record_bytes=100_000))
+    page = json.dumps([pki(5), huge, pki(6)])
+    assert outcomes(page.encode(), max_record_bytes=100_000)[0] == ["u5", ("F", 1, 1), "u6"]
+
+
+def test_a_one_line_array_is_streamed_element_by_element(tmp_path: Path) -> None:
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps([pki(n) for n in range(3000)]))
+    assert path.stat().st_size > 3_000_000
+    peak, stats = peak_memory(path)
+    assert stats.parsed == 3000
+    assert peak < 1_500_000, peak
+
+
+def test_a_long_line_of_junk_is_not_held(tmp_path: Path) -> None:
+    path = tmp_path / "junk.ndjson"
+    path.write_bytes(b"x" * 8_000_000 + b"\n" + line(pki(1)).encode())
+    peak, stats = peak_memory(path, max_record_bytes=1 << 20)
+    assert stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
+    assert peak < 4 * 1024 * 1024, peak
+
+
+def test_multi_line_documents_are_read_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[int] = []
+    real = framing._json_error
+
+    def counting(text: bytes, final: bool) -> Any:
+        checked.append(len(text))
+        return real(text, final)
+
+    monkeypatch.setattr(framing, "_json_error", counting)
+    element = pki(1) | {"target": [{"id": str(n), "type": "Device"} for n in range(20_000)]}
+    text = ("[\n" + json.dumps(element, indent=2) + "\n]\n").encode()
+    assert len(text) > 1_000_000
+    items, _ = outcomes(text)
+    assert items == ["u1"]
+    assert sum(checked) <= 3 * len(text), (sum(checked), len(text))
+    checked.clear()
+    cut = text[: text.index(b"\n", len(text) // 2) + 1]  # a truncated export
+    items, _stats = outcomes(cut)
+    assert items == [("F", 1, 0)]
+    assert sum(checked) <= 4 * len(cut), (sum(checked), len(cut))
