@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import main
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.testing import make_wire_event, wire_events
 
 from .support import pki_fixture
 
@@ -420,3 +422,25 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert err.decode().strip() == "okta-pki-events: interrupted"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=60),
+            st.text(max_size=60).map(str.encode),
+            wire_events().map(lambda raw: json.dumps(raw).encode()),
+        ),
+        max_size=6,
+    )
+)
+def test_any_input_gets_an_answer_never_a_traceback(tmp_path: Path, lines: list[bytes]) -> None:
+    path = tmp_path / "any.ndjson"
+    path.write_bytes(b"\n".join(lines))
+    for command in ("validate", "summary", "lifecycle"):
+        result = cli(command, path)
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert isinstance(result.exception, (SystemExit, type(None))), result.exception
