@@ -370,6 +370,27 @@ def test_lone_surrogate_in_event_type_prints(tmp_path: Path) -> None:
     assert "hex escape" in cli("validate", path).stdout
 
 
+def test_text_from_the_data_is_never_markup(tmp_path: Path) -> None:
+    odd = "pki.[/bold] :smile: [red]x"
+    path = write(
+        tmp_path / "m.ndjson",
+        {"uuid": "x", "published": "2024-08-13T15:58:20Z", "eventType": odd},
+        make_wire_event("pki.cert.issue", certificate_id="[/c1]"),
+        make_wire_event("pki.cert.revoke", certificate_id="[/c1]"),
+        make_wire_event("pki.cert.issue", certificate_id="[/c1]"),
+    )
+    runs: list[list[str | Path]] = [
+        ["summary", path],
+        ["lifecycle", path],
+        ["lifecycle", path, "--certificate", "[/c1]"],
+    ]
+    for args in runs:
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+    assert odd in cli("summary", path).stdout
+    assert "Certificate [/c1]: revoked" in cli("lifecycle", path, "--certificate", "[/c1]").stdout
+
+
 # -- the process: entry point, signals, pipes --------------------------------------------------
 
 

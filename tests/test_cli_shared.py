@@ -218,6 +218,13 @@ def test_progress_never_glues_itself_to_a_line(
     assert pieces[-1].startswith("300 records: 297 valid, 3 invalid")
 
 
+def test_a_file_name_is_shown_as_it_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "[bold] export.ndjson"
+    path.write_bytes(_broken_lines(tmp_path).read_bytes())
+    pieces = _on_a_terminal(monkeypatch, ["validate", str(path)])
+    assert any(p.startswith("[bold] export.ndjson ") for p in pieces)
+
+
 def test_a_stream_gets_a_spinner_not_a_bar(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     data = _broken_lines(tmp_path).read_bytes()
     pieces = _on_a_terminal(monkeypatch, ["validate", "-"], stdin=data)

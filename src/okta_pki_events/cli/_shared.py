@@ -358,11 +358,14 @@ def out_console() -> Console:
     """The console of the human output (standard output), as wide as the user's terminal."""
     from rich.console import Console
 
+    # Okta's data is text, never markup or emoji codes: "[/bold]" in an eventType is printed
     return Console(
         file=sys.stdout,
         soft_wrap=True,
         width=None if _isatty(sys.stdout) else terminal_width(),
         highlight=False,
+        markup=False,
+        emoji=False,
     )
 
 
@@ -402,9 +405,9 @@ class _Display:
         from rich.console import Console
 
         if _isatty(sys.stdout):
-            return Console(file=sys.stdout, highlight=False)
+            return Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         if _isatty(sys.stderr):
-            return Console(file=sys.stderr, highlight=False)
+            return Console(file=sys.stderr, highlight=False, markup=False, emoji=False)
         return None
 
     def start(self, name: str, size: int | None) -> None:
@@ -416,13 +419,14 @@ class _Display:
 
         if self.console is None:
             self.console = self._terminal_console()
-        records = rp.TextColumn("{task.fields[records]}")
+        records = rp.TextColumn("{task.fields[records]}", markup=False)
+        label = rp.TextColumn("{task.description}", markup=False)
         columns: list[Any]
         if size is None:
-            columns = [rp.SpinnerColumn(), rp.TextColumn("{task.description}"), records]
+            columns = [rp.SpinnerColumn(), label, records]
             columns.append(rp.TimeElapsedColumn())
         else:
-            columns = [rp.TextColumn("{task.description}"), rp.BarColumn(), rp.DownloadColumn()]
+            columns = [label, rp.BarColumn(), rp.DownloadColumn()]
             columns += [rp.TransferSpeedColumn(), rp.TimeRemainingColumn(), records]
         self.progress = rp.Progress(*columns, console=self.console, transient=True)
         self.progress.start()
