@@ -84,7 +84,9 @@ class StateFile:
         """Hold the lock (non-blocking): a second puller on this state fails at once."""
         handle = self.lock_path.open("a+")
         try:
-            if fcntl is not None:
+            if fcntl is None:  # pragma: no cover - Windows
+                log.warning("no flock on this platform: %s is not locked", self.path)
+            else:
                 try:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
