@@ -18,6 +18,9 @@ from okta_pki_events.pull import (
     PrivateKeyJwtAuth,
     PullAuthError,
     PullConfig,
+    PullError,
+    PullRateLimitError,
+    PullUnavailableError,
     apull_pages,
     load_private_key,
     pull_pages,
@@ -235,3 +238,22 @@ def test_a_token_is_renewed_a_minute_before_it_expires(
         assert tokens_then == 2
         assert tokens == [400, 200, 200]
         assert [r.status for r in okta.log_requests()] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "code"),
+    [(503, PullUnavailableError, 6), (429, PullRateLimitError, 4), (401, PullAuthError, 3)],
+)
+def test_a_failing_token_endpoint_is_not_always_an_auth_error(
+    okta: FakeOkta,
+    rsa_key: rsa.RSAPrivateKey,
+    tmp_path: Path,
+    status: int,
+    error: type[PullError],
+    code: int,
+) -> None:
+    okta.fail_next(status=status, code="E0000009", summary="boom", token_endpoint=True)
+    auth = PrivateKeyJwtAuth(okta.url, CLIENT, load_private_key(_pem(rsa_key, tmp_path / "k")))
+    with pytest.raises(error, match="boom") as info:
+        _uuids(okta, auth)
+    assert info.value.exit_code == code

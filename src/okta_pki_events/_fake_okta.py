@@ -158,6 +158,7 @@ class FakeOkta:
     _events: list[_Stored] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _failures: list[_Failure] = field(default_factory=list, init=False)
+    _token_failures: list[_Failure] = field(default_factory=list, init=False)
     _window_start: float = field(default=0.0, init=False)
     _window_count: int = field(default=0, init=False)
     _clients: dict[str, _Client] = field(default_factory=dict, init=False)
@@ -226,16 +227,17 @@ class FakeOkta:
         code: str = "E0000009",
         summary: str = "Internal Server Error",
         concurrency: bool = False,
+        token_endpoint: bool = False,
     ) -> None:
         """Answer the next ``count`` log requests with an error (500 E0000009 by default).
 
         ``status=429, concurrency=True`` is Okta's concurrent-limit answer
-        (``X-Rate-Limit-Limit: 0``, ``Remaining: 0``).
+        (``X-Rate-Limit-Limit: 0``, ``Remaining: 0``). With ``token_endpoint``, the token
+        endpoint's next answers fail instead.
         """
         with self._lock:
-            self._failures.extend(
-                _Failure(status, code, summary, concurrency) for _ in range(count)
-            )
+            queue = self._token_failures if token_endpoint else self._failures
+            queue.extend(_Failure(status, code, summary, concurrency) for _ in range(count))
 
     def add_client(
         self,
@@ -525,9 +527,10 @@ class FakeOkta:
             "scope": " ".join(sorted(scopes)),
         }
 
-    def _next_failure(self) -> _Failure | None:
+    def _next_failure(self, *, token_endpoint: bool = False) -> _Failure | None:
         with self._lock:
-            return self._failures.pop(0) if self._failures else None
+            queue = self._token_failures if token_endpoint else self._failures
+            return queue.pop(0) if queue else None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -629,6 +632,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         form = {k: v[-1] for k, v in parse_qs(body).items()}
         headers = {k.lower(): v for k, v in self.headers.items()}
+        failure = self.okta._next_failure(token_endpoint=True)
+        if failure is not None:
+            self._answer(
+                failure.status, {"errorCode": failure.code, "errorSummary": failure.summary}
+            )
+            return
         try:
             self._answer(200, self.okta._issue_token(form, headers))
         except _OAuthError as exc:

@@ -19,7 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from ._core import PullAuthError, normalize_org
+from ._core import (
+    PullAuthError,
+    PullError,
+    PullRateLimitError,
+    PullUnavailableError,
+    normalize_org,
+)
 
 __all__ = [
     "LOGS_SCOPE",
@@ -300,7 +306,7 @@ class PrivateKeyJwtAuth(httpx.Auth):
             raise PullAuthError(f"asked for a DPoP-bound token, got token_type {kind!r}")
         return _Token(value, "DPoP" if self.dpop else "Bearer", self.clock() + lifetime)
 
-    def _token_error(self, response: httpx.Response) -> PullAuthError:
+    def _token_error(self, response: httpx.Response) -> PullError:
         try:
             data = json.loads(response.content[:65536])
         except ValueError:
@@ -313,11 +319,19 @@ class PrivateKeyJwtAuth(httpx.Auth):
         hint = ""
         if error == "invalid_dpop_proof" and not self.dpop:
             hint = " (the app requires DPoP: leave dpop on)"
-        return PullAuthError(
-            f"the token endpoint refused the service app: HTTP {response.status_code}"
-            + (f" {detail}" if detail else "")
-            + hint,
-            status=response.status_code,
+        status = response.status_code
+        # Not the credentials' fault: a busy or broken token endpoint (exit 4 or 6, not 3).
+        kind: type[PullError] = (
+            PullRateLimitError
+            if status == 429
+            else PullUnavailableError
+            if status >= 500
+            else PullAuthError
+        )
+        verb = "refused the service app" if kind is PullAuthError else "failed"
+        return kind(
+            f"the token endpoint {verb}: HTTP {status}" + (f" {detail}" if detail else "") + hint,
+            status=status,
             error_code=str(error) if error else None,
             summary=str(description) if description else None,
         )
