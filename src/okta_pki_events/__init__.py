@@ -33,7 +33,6 @@ from ._stream import (
 )
 from .classification import (
     CLASSIFICATIONS,
-    Action,
     Classification,
     classify,
     is_ca_event,
@@ -86,7 +85,6 @@ __all__ = [
     *_models_all,
     "CA_EVENT_TYPES",
     "CLASSIFICATIONS",
-    "Action",
     "Classification",
     "EventSummary",
     "EventValidationError",

@@ -1,9 +1,11 @@
-"""What a PKI event means: one table (``CLASSIFICATIONS``) and the type guards.
+"""What a PKI event means: ``classify`` and the type guards, read from the catalogue.
 
 ``classify`` answers what the event is about (a certificate or a certificate authority), the
-action, its lifecycle effect and whether it needs attention. How ECS and OCSF file an event
-type is the export side's to say (``okta_pki_events.export``: ``ecs_categorization``,
-``OCSF_ACTIVITIES``).
+action, its lifecycle effect and whether it needs attention: the catalogue entry's columns
+(``CatalogEntry.subject``, ``action``, ``lifecycle_effect``, ``attention``) and the one
+outcome rule (``outcome_status``: anything but success needs attention). How ECS and OCSF
+file an event type is the export side's to say (``okta_pki_events.export``:
+``ecs_categorization``, ``OCSF_ACTIVITIES``).
 """
 
 from __future__ import annotations
@@ -11,30 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from typing_extensions import TypeIs
 
-from .models.catalog import Subject
+from .models.catalog import CATALOG, Action, Subject
 from .models.events import (
     EVENT_MODELS,
+    KNOWN_MODELS,
     PKI_PREFIX,
     BasePkiEvent,
     CaEvent,
     CertificateEvent,
     LifecycleEvent,
-    PkiCaAddEvent,
-    PkiCaDeleteEvent,
-    PkiCaExpirationWarnEvent,
-    PkiCaRenewEvent,
-    PkiCaScopeMappingUpdateEvent,
-    PkiCertLifecycleActivateEvent,
-    PkiCertLifecycleDeleteEvent,
-    PkiCertLifecycleHoldEvent,
-    PkiCertLifecycleRevokeEvent,
-    PkiCertLifecycleSuspendEvent,
 )
-from .models.log_event import SUCCESS_RESULTS, LogEvent
+from .models.log_event import LogEvent
+from .models.outcome import outcome_status
 
 __all__ = [
     "CLASSIFICATIONS",
@@ -48,22 +42,6 @@ __all__ = [
     "is_pki_event_type",
 ]
 
-Action = Literal[
-    "issue",
-    "bind",
-    "renew",
-    "hold",
-    "suspend",
-    "activate",
-    "revoke",
-    "delete",
-    "add",
-    "expiration_warning",
-    "crl_download_failure",
-    "scope_mapping_update",
-]
-"""What a PKI event does."""
-
 
 class _Row(NamedTuple):
     subject: Subject
@@ -72,41 +50,11 @@ class _Row(NamedTuple):
     attention: str | None
 
 
-# The classification table: one row per canonical PKI event type.
 CLASSIFICATIONS: Mapping[str, _Row] = MappingProxyType(
-    {
-        "pki.ca.add": _Row("certificate_authority", "add", "CA added", None),
-        "pki.ca.delete": _Row("certificate_authority", "delete", "CA deleted", None),
-        "pki.ca.expiration.warn": _Row(
-            "certificate_authority",
-            "expiration_warning",
-            "none (a CA nears the FastPass enforcement deadline)",
-            "a third-party CA certificate expires soon: rotate it",
-        ),
-        "pki.ca.renew": _Row("certificate_authority", "renew", "CA certificates renewed", None),
-        "pki.ca.scope.mapping.update": _Row(
-            "certificate_authority", "scope_mapping_update", "CA scopes changed", None
-        ),
-        "pki.cert.bind": _Row("certificate", "bind", "ISSUED -> ACTIVE", None),
-        "pki.cert.crl_download_failure": _Row(
-            "certificate",
-            "crl_download_failure",
-            "none (concerns the CRL, not a certificate)",
-            "the CRL could not be downloaded: check the CRL endpoint",
-        ),
-        "pki.cert.issue": _Row("certificate", "issue", "-> ISSUED", None),
-        "pki.cert.lifecycle.activate": _Row("certificate", "activate", "-> ACTIVE", None),
-        "pki.cert.lifecycle.delete": _Row("certificate", "delete", "-> DELETED", None),
-        "pki.cert.lifecycle.hold": _Row("certificate", "hold", "-> ON_HOLD", None),
-        "pki.cert.lifecycle.revoke": _Row(
-            "certificate", "revoke", "-> REVOKED", "a certificate was revoked"
-        ),
-        "pki.cert.lifecycle.suspend": _Row("certificate", "suspend", "-> SUSPENDED", None),
-        "pki.cert.renew": _Row("certificate", "renew", "unchanged (renewal counted)", None),
-        "pki.cert.revoke": _Row("certificate", "revoke", "-> REVOKED", "a certificate was revoked"),
-    }
+    {t: _Row(e.subject, e.action, e.lifecycle_effect, e.attention) for t, e in CATALOG.items()}
 )
-"""The classification of each canonical PKI event type (the CRL alias maps to its type)."""
+"""The classification of each canonical PKI event type (the CRL alias maps to its type):
+a view of the catalogue entries' classification columns."""
 
 _FAILED_ATTENTION = "the action failed (outcome {result})"
 
@@ -136,9 +84,10 @@ class Classification:
 def classify(event_or_event_type: LogEvent | str) -> Classification:
     """Classify an event, or an event type without an event.
 
-    Given an event, the outcome counts too: a failed outcome needs attention. An unknown
-    ``pki.*`` type gets a classification that says so (``known=False``); so does a non-PKI
-    type (``is_pki=False``). Never raises.
+    Given an event, the outcome counts too: an outcome that is not a success
+    (``outcome_status`` is ``failure`` or ``unknown``) needs attention. An unknown ``pki.*``
+    type gets a classification that says so (``known=False``); so does a non-PKI type
+    (``is_pki=False``). Never raises.
     """
     if isinstance(event_or_event_type, str):
         event_type, result = event_or_event_type, None
@@ -147,7 +96,7 @@ def classify(event_or_event_type: LogEvent | str) -> Classification:
         outcome = event_or_event_type.outcome
         result = outcome.result if outcome is not None else None
     model = EVENT_MODELS.get(event_type)
-    failed = result is not None and result not in SUCCESS_RESULTS
+    failed = outcome_status(result) not in (None, "success")
     failure_reason = _FAILED_ATTENTION.format(result=result) if failed else None
     if model is None:
         is_pki = event_type.startswith(PKI_PREFIX)
@@ -166,15 +115,15 @@ def classify(event_or_event_type: LogEvent | str) -> Classification:
             needs_attention=failed,
             attention_reason=failure_reason,
         )
-    row = CLASSIFICATIONS[model.catalog.event_type]
-    reason = row.attention or failure_reason
+    entry = model.catalog
+    reason = entry.attention or failure_reason
     return Classification(
         event_type=event_type,
         known=True,
         is_pki=True,
-        subject=row.subject,
-        action=row.action,
-        lifecycle_effect=row.lifecycle_effect,
+        subject=entry.subject,
+        action=entry.action,
+        lifecycle_effect=entry.lifecycle_effect,
         needs_attention=reason is not None,
         attention_reason=reason,
     )
@@ -190,23 +139,10 @@ def is_pki_event(event: LogEvent) -> TypeIs[BasePkiEvent]:
     return isinstance(event, BasePkiEvent)
 
 
-_CERT_MODELS: tuple[type[BasePkiEvent], ...] = tuple(
-    {m for m in EVENT_MODELS.values() if m.catalog.subject == "certificate"}
-)
-_CA_MODELS: tuple[type[BasePkiEvent], ...] = (
-    PkiCaAddEvent,
-    PkiCaDeleteEvent,
-    PkiCaExpirationWarnEvent,
-    PkiCaRenewEvent,
-    PkiCaScopeMappingUpdateEvent,
-)
-_LIFECYCLE_MODELS: tuple[type[BasePkiEvent], ...] = (
-    PkiCertLifecycleActivateEvent,
-    PkiCertLifecycleDeleteEvent,
-    PkiCertLifecycleHoldEvent,
-    PkiCertLifecycleRevokeEvent,
-    PkiCertLifecycleSuspendEvent,
-)
+# The type guards' model tuples, derived from the catalogue entries of the models.
+_CERT_MODELS = tuple(m for m in KNOWN_MODELS if m.catalog.subject == "certificate")
+_CA_MODELS = tuple(m for m in KNOWN_MODELS if m.catalog.subject == "certificate_authority")
+_LIFECYCLE_MODELS = tuple(m for m in KNOWN_MODELS if m.catalog.is_lifecycle)
 
 
 def is_certificate_event(event: LogEvent) -> TypeIs[CertificateEvent]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ._base import OktaDatetime, OktaModel
 from ._timestamp import PUBLISHED_PATTERN, WireDatetime, format_okta_datetime, wire_text
 from .authentication import AuthenticationContext, Issuer
-from .catalog import CATALOG, CATALOG_BY_ANY_TYPE, CatalogEntry, Subject
+from .catalog import CATALOG, CATALOG_BY_ANY_TYPE, LIFECYCLE_PREFIX, Action, CatalogEntry, Subject
 from .client import Client, GeographicalContext, Geolocation, IpAddress, Request, UserAgent
 from .debug import DebugContext, Transaction
 from .details import (
@@ -17,7 +17,7 @@ from .details import (
     epoch_millis_to_datetime,
 )
 from .device import Device
-from .entities import Actor, ChangeDetails, Target
+from .entities import Actor, ChangeDetails, Target, TargetKind, target_kind
 from .events import (
     EVENT_MODELS,
     EVENT_TYPES,
@@ -50,11 +50,18 @@ from .events import (
     model_for,
 )
 from .log_event import SUCCESS_RESULTS, LogEvent
-from .outcome import Outcome
+from .outcome import FAILURE_RESULTS, Outcome, OutcomeStatus, outcome_status
 from .security import BotProtection, IpDetails, Risk, SecurityContext, UserBehavior
 
 __all__ = [
     "CATALOG",
+    "FAILURE_RESULTS",
+    "LIFECYCLE_PREFIX",
+    "Action",
+    "OutcomeStatus",
+    "TargetKind",
+    "outcome_status",
+    "target_kind",
     "CRL_STATUS_KEYS",
     "CRL_URL_KEYS",
     "PUBLISHED_PATTERN",

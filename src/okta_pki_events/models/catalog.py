@@ -13,15 +13,42 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["CATALOG", "CATALOG_BY_ANY_TYPE", "CatalogEntry", "Subject"]
+__all__ = [
+    "CATALOG",
+    "CATALOG_BY_ANY_TYPE",
+    "LIFECYCLE_PREFIX",
+    "Action",
+    "CatalogEntry",
+    "Subject",
+]
 
 Subject = Literal["certificate", "certificate_authority"]
 """What a PKI event is about: a (device) certificate, or a certificate authority."""
 
+Action = Literal[
+    "issue",
+    "bind",
+    "renew",
+    "hold",
+    "suspend",
+    "activate",
+    "revoke",
+    "delete",
+    "add",
+    "expiration_warning",
+    "crl_download_failure",
+    "scope_mapping_update",
+]
+"""What a PKI event does."""
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class CatalogEntry:
-    """Okta's catalogue entry for one PKI event type."""
+    """Okta's catalogue entry for one PKI event type, and how the library classifies it.
+
+    The one home of every per-type fact: the models, the registries (``EVENT_MODELS``), the
+    type guards and ``classify`` are derived from these entries.
+    """
 
     event_type: str
     """The canonical ``eventType``."""
@@ -31,16 +58,31 @@ class CatalogEntry:
     """Okta's catalogue description, verbatim."""
     subject: Subject
     """Whether the event is about a certificate or a certificate authority."""
-    oie_only: bool
+    action: Action
+    """What the event does."""
+    lifecycle_effect: str
+    """Its effect on the certificate or CA lifecycle, in words (the machine is ``TRANSITIONS``)."""
+    attention: str | None = None
+    """Why every event of this type needs attention; None when only a failed outcome does."""
+    oie_only: bool = True
     """True when the event is only generated on Okta Identity Engine orgs."""
-    legacy_event_type: str | None
+    legacy_event_type: str | None = None
     """The older event type (``legacyEventType``), where there is one."""
-    introduced_in: str | None
+    introduced_in: str | None = None
     """The Okta release that introduced the type, where Okta states it."""
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
     """Other spellings of the type that Okta uses (parsed by the same model)."""
-    source: Literal["okta-catalog", "okta-facts"]
+    source: Literal["okta-catalog", "okta-facts"] = "okta-catalog"
     """Where the description comes from: Okta's catalogue text, or its release notes."""
+
+    @property
+    def is_lifecycle(self) -> bool:
+        """True for the ``pki.cert.lifecycle.*`` types (``LifecycleEvent``)."""
+        return self.event_type.startswith(LIFECYCLE_PREFIX)
+
+
+LIFECYCLE_PREFIX = "pki.cert.lifecycle."
+"""The prefix of the certificate lifecycle event types."""
 
 
 _ENTRIES = (
@@ -56,11 +98,8 @@ _ENTRIES = (
             "certificate authority will appear in the Admin Console."
         ),
         subject="certificate_authority",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="add",
+        lifecycle_effect="CA added",
     ),
     CatalogEntry(
         event_type="pki.ca.delete",
@@ -71,11 +110,8 @@ _ENTRIES = (
             "party certificate authority is no longer available to the org."
         ),
         subject="certificate_authority",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="delete",
+        lifecycle_effect="CA deleted",
     ),
     CatalogEntry(
         event_type="pki.ca.expiration.warn",
@@ -89,11 +125,10 @@ _ENTRIES = (
             "interval (EXPIRING_6_MONTHS, EXPIRING_3_MONTHS, EXPIRING_1_MONTH)."
         ),
         subject="certificate_authority",
-        oie_only=True,
-        legacy_event_type=None,
+        action="expiration_warning",
+        lifecycle_effect="none (a CA nears the FastPass enforcement deadline)",
+        attention="a third-party CA certificate expires soon: rotate it",
         introduced_in="2026.05.0",
-        aliases=(),
-        source="okta-catalog",
     ),
     CatalogEntry(
         event_type="pki.ca.renew",
@@ -109,11 +144,9 @@ _ENTRIES = (
             "replacements."
         ),
         subject="certificate_authority",
-        oie_only=True,
-        legacy_event_type=None,
+        action="renew",
+        lifecycle_effect="CA certificates renewed",
         introduced_in="2024.05.1",
-        aliases=(),
-        source="okta-catalog",
     ),
     CatalogEntry(
         event_type="pki.ca.scope.mapping.update",
@@ -124,10 +157,9 @@ _ENTRIES = (
             "changeDetails carry the CA ids and scope before (from) and after (to) the change."
         ),
         subject="certificate_authority",
-        oie_only=True,
-        legacy_event_type=None,
+        action="scope_mapping_update",
+        lifecycle_effect="CA scopes changed",
         introduced_in="2026.07.0",
-        aliases=(),
         source="okta-facts",
     ),
     CatalogEntry(
@@ -139,11 +171,8 @@ _ENTRIES = (
             "Admin Console as managed device."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="bind",
+        lifecycle_effect="ISSUED -> ACTIVE",
     ),
     CatalogEntry(
         event_type="pki.cert.crl_download_failure",
@@ -158,22 +187,20 @@ _ENTRIES = (
             "of the CRL that is having an issue along with a corresponding HTTP error code."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
+        action="crl_download_failure",
+        lifecycle_effect="none (concerns the CRL, not a certificate)",
+        attention="the CRL could not be downloaded: check the CRL endpoint",
         aliases=("pki.cert.lifecycle.crl_download_failure",),
-        source="okta-catalog",
     ),
     CatalogEntry(
         event_type="pki.cert.issue",
         summary="A Device Trust certificate was issued.",
         description=("Device Trust certificate issuance."),
         subject="certificate",
+        action="issue",
+        lifecycle_effect="-> ISSUED",
         oie_only=False,
         legacy_event_type="core.user_auth.pki.cert.issue",
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
     ),
     CatalogEntry(
         event_type="pki.cert.lifecycle.activate",
@@ -190,11 +217,8 @@ _ENTRIES = (
             "certificate it can then be used to issue client certificates in SCEP."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="activate",
+        lifecycle_effect="-> ACTIVE",
     ),
     CatalogEntry(
         event_type="pki.cert.lifecycle.delete",
@@ -205,11 +229,8 @@ _ENTRIES = (
             "the certificate no longer appears in the Admin Console."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="delete",
+        lifecycle_effect="-> DELETED",
     ),
     CatalogEntry(
         event_type="pki.cert.lifecycle.hold",
@@ -220,11 +241,8 @@ _ENTRIES = (
             "activated after it is removed from CRL."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="hold",
+        lifecycle_effect="-> ON_HOLD",
     ),
     CatalogEntry(
         event_type="pki.cert.lifecycle.revoke",
@@ -235,11 +253,9 @@ _ENTRIES = (
             "activated."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="revoke",
+        lifecycle_effect="-> REVOKED",
+        attention="a certificate was revoked",
     ),
     CatalogEntry(
         event_type="pki.cert.lifecycle.suspend",
@@ -250,33 +266,29 @@ _ENTRIES = (
             "triggered, the certificate can not be used to send the management hint."
         ),
         subject="certificate",
-        oie_only=True,
-        legacy_event_type=None,
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
+        action="suspend",
+        lifecycle_effect="-> SUSPENDED",
     ),
     CatalogEntry(
         event_type="pki.cert.renew",
         summary="A Device Trust certificate was renewed.",
         description=("Triggered when a Device Trust certificate is renewed."),
         subject="certificate",
+        action="renew",
+        lifecycle_effect="unchanged (renewal counted)",
         oie_only=False,
         legacy_event_type="core.user_auth.pki.cert.renew",
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
     ),
     CatalogEntry(
         event_type="pki.cert.revoke",
         summary="A Device Trust certificate was revoked.",
         description=("Device Trust certificate revocation."),
         subject="certificate",
+        action="revoke",
+        lifecycle_effect="-> REVOKED",
+        attention="a certificate was revoked",
         oie_only=False,
         legacy_event_type="core.user_auth.pki.cert.revoke",
-        introduced_in=None,
-        aliases=(),
-        source="okta-catalog",
     ),
 )
 

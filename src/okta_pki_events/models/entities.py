@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from ._base import JsonObject, OktaModel
 
-__all__ = ["Actor", "ChangeDetails", "Target"]
+__all__ = ["Actor", "ChangeDetails", "Target", "TargetKind", "target_kind"]
+
+TargetKind = Literal["certificate", "device", "certificate_authority"]
+"""What a PKI event's target is, read from its free-text ``type``."""
+
+
+def target_kind(target_type: str | None) -> TargetKind | None:
+    """The one target-kind rule: what a target of this ``type`` is, ignoring case.
+
+    A type naming an authority is a certificate authority (``CertificateAuthority``,
+    ``CertificateAuthorityScopeMapping``); else one naming a certificate is a certificate
+    (``Certificate``, ``DeviceCertificate``); else one naming a device is a device; else None.
+    The kinds exclude each other. Used by ``LogEvent.certificate_target``, ``device_target``
+    and ``ca_targets``; the lifecycle (certificate and device keys) and the exports should
+    call this function (or those accessors) rather than restate the rule.
+
+    >>> target_kind("DeviceCertificate"), target_kind("Device"), target_kind("User")
+    ('certificate', 'device', None)
+    """
+    kind = (target_type or "").casefold()
+    if "authority" in kind:
+        return "certificate_authority"
+    if "certificate" in kind:
+        return "certificate"
+    if "device" in kind:
+        return "device"
+    return None
 
 
 class Actor(OktaModel):
@@ -58,3 +86,8 @@ class Target(OktaModel):
     change_details: ChangeDetails | None = Field(
         None, description="The target's attributes before and after the change, where recorded."
     )
+
+    @property
+    def kind(self) -> TargetKind | None:
+        """``target_kind(self.type)``: certificate, device, certificate authority, or None."""
+        return target_kind(self.type)

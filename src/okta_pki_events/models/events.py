@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union, get_args
 
-from pydantic import Field, GetCoreSchemaHandler, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
 from pydantic_core import PydanticCustomError, core_schema
 
-from .catalog import CATALOG, CatalogEntry
+from .catalog import CATALOG_BY_ANY_TYPE, CatalogEntry
 from .details import (
     CRL_URL_KEYS,
     CaDetails,
@@ -63,9 +63,19 @@ PKI_PREFIX = "pki."
 _LIVE_STATUSES = frozenset({"VALID", "PENDING"})
 
 
-def _event_type_field(event_type: str) -> Any:
-    entry = CATALOG[event_type]
-    return Field(description=f"Type of the event: ``{event_type}``. {entry.summary}")
+def _event_type_field() -> Any:
+    """The ``event_type`` field of a catalogued type's model (its ``Literal`` is the type)."""
+    return Field(description="Type of the event: its Literal value (see the model's catalog).")
+
+
+def _describe_event_type(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """JSON Schema: ``eventType`` described from the model's catalogue entry."""
+    entry: CatalogEntry | None = getattr(model, "catalog", None)
+    properties = schema.get("properties", {})
+    if entry is not None and "eventType" in properties:
+        properties["eventType"]["description"] = (
+            f"Type of the event: ``{entry.event_type}``. {entry.summary}"
+        )
 
 
 class BasePkiEvent(LogEvent):
@@ -81,11 +91,28 @@ class BasePkiEvent(LogEvent):
 class BaseKnownPkiEvent(BasePkiEvent):
     """Base of the models of the PKI event types in Okta's catalogue.
 
-    ``catalog`` is the type's catalogue entry, available on the class without an instance.
+    ``catalog`` is the type's catalogue entry, available on the class without an instance;
+    it is looked up from the first value of the model's ``event_type`` ``Literal``, which is
+    the one place a model states its type.
     """
+
+    model_config = ConfigDict(json_schema_extra=_describe_event_type)
 
     catalog: ClassVar[CatalogEntry]
     """Okta's catalogue entry for this event type."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Attach the catalogue entry named by the ``event_type`` ``Literal``.
+
+        A subclass whose ``event_type`` is not such a ``Literal`` (a user's extension, the
+        lazy classes) keeps the entry it inherits.
+        """
+        super().__pydantic_init_subclass__(**kwargs)
+        names = get_args(cls.model_fields["event_type"].annotation)
+        entry = CATALOG_BY_ANY_TYPE.get(names[0]) if names else None
+        if entry is not None:
+            cls.catalog = entry
 
 
 class PkiCaAddEvent(BaseKnownPkiEvent):
@@ -94,8 +121,7 @@ class PkiCaAddEvent(BaseKnownPkiEvent):
     An admin created an Okta CA (root or intermediate) or uploaded a third-party chain.
     """
 
-    catalog = CATALOG["pki.ca.add"]
-    event_type: Literal["pki.ca.add"] = _event_type_field("pki.ca.add")
+    event_type: Literal["pki.ca.add"] = _event_type_field()
 
 
 class PkiCaDeleteEvent(BaseKnownPkiEvent):
@@ -104,8 +130,7 @@ class PkiCaDeleteEvent(BaseKnownPkiEvent):
     An admin deleted a third-party certificate chain.
     """
 
-    catalog = CATALOG["pki.ca.delete"]
-    event_type: Literal["pki.ca.delete"] = _event_type_field("pki.ca.delete")
+    event_type: Literal["pki.ca.delete"] = _event_type_field()
 
 
 class PkiCaExpirationWarnEvent(BaseKnownPkiEvent):
@@ -114,8 +139,7 @@ class PkiCaExpirationWarnEvent(BaseKnownPkiEvent):
     A third-party CA nears the FastPass enforcement deadline (6, 3 or 1 months).
     """
 
-    catalog = CATALOG["pki.ca.expiration.warn"]
-    event_type: Literal["pki.ca.expiration.warn"] = _event_type_field("pki.ca.expiration.warn")
+    event_type: Literal["pki.ca.expiration.warn"] = _event_type_field()
 
     @property
     def urgency(self) -> ExpirationUrgency | None:
@@ -130,8 +154,7 @@ class PkiCaRenewEvent(BaseKnownPkiEvent):
     replacements.
     """
 
-    catalog = CATALOG["pki.ca.renew"]
-    event_type: Literal["pki.ca.renew"] = _event_type_field("pki.ca.renew")
+    event_type: Literal["pki.ca.renew"] = _event_type_field()
 
     @property
     def new_certificates(self) -> list[Target]:
@@ -165,10 +188,7 @@ class PkiCaScopeMappingUpdateEvent(BaseKnownPkiEvent):
     Which CAs serve which scope changed.
     """
 
-    catalog = CATALOG["pki.ca.scope.mapping.update"]
-    event_type: Literal["pki.ca.scope.mapping.update"] = _event_type_field(
-        "pki.ca.scope.mapping.update"
-    )
+    event_type: Literal["pki.ca.scope.mapping.update"] = _event_type_field()
 
     @property
     def scope_before(self) -> ScopeMapping | None:
@@ -195,8 +215,7 @@ class PkiCertBindEvent(BaseKnownPkiEvent):
     A certificate was bound to a device (the device shows as managed).
     """
 
-    catalog = CATALOG["pki.cert.bind"]
-    event_type: Literal["pki.cert.bind"] = _event_type_field("pki.cert.bind")
+    event_type: Literal["pki.cert.bind"] = _event_type_field()
 
 
 class PkiCertCrlDownloadFailureEvent(BaseKnownPkiEvent):
@@ -208,10 +227,9 @@ class PkiCertCrlDownloadFailureEvent(BaseKnownPkiEvent):
     description uses; ``event_type`` keeps the spelling that arrived.
     """
 
-    catalog = CATALOG["pki.cert.crl_download_failure"]
     event_type: Literal[
         "pki.cert.crl_download_failure", "pki.cert.lifecycle.crl_download_failure"
-    ] = _event_type_field("pki.cert.crl_download_failure")
+    ] = _event_type_field()
 
     @property
     def crl_url(self) -> str | None:
@@ -232,8 +250,7 @@ class PkiCertIssueEvent(BaseKnownPkiEvent):
     A Device Trust certificate was issued.
     """
 
-    catalog = CATALOG["pki.cert.issue"]
-    event_type: Literal["pki.cert.issue"] = _event_type_field("pki.cert.issue")
+    event_type: Literal["pki.cert.issue"] = _event_type_field()
 
 
 class PkiCertLifecycleActivateEvent(BaseKnownPkiEvent):
@@ -243,10 +260,7 @@ class PkiCertLifecycleActivateEvent(BaseKnownPkiEvent):
     activated.
     """
 
-    catalog = CATALOG["pki.cert.lifecycle.activate"]
-    event_type: Literal["pki.cert.lifecycle.activate"] = _event_type_field(
-        "pki.cert.lifecycle.activate"
-    )
+    event_type: Literal["pki.cert.lifecycle.activate"] = _event_type_field()
 
 
 class PkiCertLifecycleDeleteEvent(BaseKnownPkiEvent):
@@ -255,10 +269,7 @@ class PkiCertLifecycleDeleteEvent(BaseKnownPkiEvent):
     A certificate was deleted because an admin deleted the bound device.
     """
 
-    catalog = CATALOG["pki.cert.lifecycle.delete"]
-    event_type: Literal["pki.cert.lifecycle.delete"] = _event_type_field(
-        "pki.cert.lifecycle.delete"
-    )
+    event_type: Literal["pki.cert.lifecycle.delete"] = _event_type_field()
 
 
 class PkiCertLifecycleHoldEvent(BaseKnownPkiEvent):
@@ -267,8 +278,7 @@ class PkiCertLifecycleHoldEvent(BaseKnownPkiEvent):
     A certificate was put on hold (listed on the CRL); it can be activated again.
     """
 
-    catalog = CATALOG["pki.cert.lifecycle.hold"]
-    event_type: Literal["pki.cert.lifecycle.hold"] = _event_type_field("pki.cert.lifecycle.hold")
+    event_type: Literal["pki.cert.lifecycle.hold"] = _event_type_field()
 
 
 class PkiCertLifecycleRevokeEvent(BaseKnownPkiEvent):
@@ -277,10 +287,7 @@ class PkiCertLifecycleRevokeEvent(BaseKnownPkiEvent):
     A certificate was revoked (listed on the CRL); it can never be activated again.
     """
 
-    catalog = CATALOG["pki.cert.lifecycle.revoke"]
-    event_type: Literal["pki.cert.lifecycle.revoke"] = _event_type_field(
-        "pki.cert.lifecycle.revoke"
-    )
+    event_type: Literal["pki.cert.lifecycle.revoke"] = _event_type_field()
 
 
 class PkiCertLifecycleSuspendEvent(BaseKnownPkiEvent):
@@ -289,10 +296,7 @@ class PkiCertLifecycleSuspendEvent(BaseKnownPkiEvent):
     A certificate was suspended because an admin deactivated the bound device.
     """
 
-    catalog = CATALOG["pki.cert.lifecycle.suspend"]
-    event_type: Literal["pki.cert.lifecycle.suspend"] = _event_type_field(
-        "pki.cert.lifecycle.suspend"
-    )
+    event_type: Literal["pki.cert.lifecycle.suspend"] = _event_type_field()
 
 
 class PkiCertRenewEvent(BaseKnownPkiEvent):
@@ -301,8 +305,7 @@ class PkiCertRenewEvent(BaseKnownPkiEvent):
     A Device Trust certificate was renewed.
     """
 
-    catalog = CATALOG["pki.cert.renew"]
-    event_type: Literal["pki.cert.renew"] = _event_type_field("pki.cert.renew")
+    event_type: Literal["pki.cert.renew"] = _event_type_field()
 
 
 class PkiCertRevokeEvent(BaseKnownPkiEvent):
@@ -311,8 +314,7 @@ class PkiCertRevokeEvent(BaseKnownPkiEvent):
     A Device Trust certificate was revoked.
     """
 
-    catalog = CATALOG["pki.cert.revoke"]
-    event_type: Literal["pki.cert.revoke"] = _event_type_field("pki.cert.revoke")
+    event_type: Literal["pki.cert.revoke"] = _event_type_field()
 
 
 class UnknownPkiEvent(BasePkiEvent):

@@ -13,15 +13,12 @@ from .authentication import AuthenticationContext
 from .client import Client, Request
 from .debug import DebugContext, Transaction
 from .device import Device
-from .entities import Actor, Target
-from .outcome import Outcome
+from .entities import Actor, Target, target_kind
+from .outcome import SUCCESS_RESULTS, Outcome, OutcomeStatus, outcome_status
 from .security import SecurityContext
 from .vocabulary import OpenSeverity
 
 __all__ = ["SUCCESS_RESULTS", "LogEvent"]
-
-SUCCESS_RESULTS = frozenset({"SUCCESS", "ALLOW"})
-"""The ``outcome.result`` values that mean the action happened."""
 
 
 class LogEvent(OktaModel):
@@ -76,31 +73,35 @@ class LogEvent(OktaModel):
 
     @property
     def certificate_target(self) -> Target | None:
-        """The first target whose type names a certificate but not an authority, if any."""
+        """The first target whose kind is a certificate (``target_kind``), if any."""
         for target in self.target or ():
-            kind = (target.type or "").casefold()
-            if "certificate" in kind and "authority" not in kind:
+            if target_kind(target.type) == "certificate":
                 return target
         return None
 
     @property
     def device_target(self) -> Target | None:
-        """The first target whose type names a device, if any."""
+        """The first target whose kind is a device (``target_kind``), if any."""
         for target in self.target or ():
-            if "device" in (target.type or "").casefold():
+            if target_kind(target.type) == "device":
                 return target
         return None
 
     @property
     def ca_targets(self) -> list[Target]:
-        """The targets whose type names a certificate authority."""
-        return [t for t in self.target or () if "authority" in (t.type or "").casefold()]
+        """The targets whose kind is a certificate authority (``target_kind``)."""
+        return [t for t in self.target or () if target_kind(t.type) == "certificate_authority"]
+
+    @property
+    def outcome_status(self) -> OutcomeStatus | None:
+        """``outcome_status`` of ``outcome.result``: success, failure, unknown, or None."""
+        return outcome_status(self.outcome.result if self.outcome is not None else None)
 
     @property
     def is_success(self) -> bool | None:
         """True for a SUCCESS or ALLOW outcome, False for another, None when there is none."""
-        result = self.outcome.result if self.outcome is not None else None
-        return None if result is None else result in SUCCESS_RESULTS
+        status = self.outcome_status
+        return None if status is None else status == "success"
 
     def __hash__(self) -> int:
         """Hash by identity: ``uuid``, ``eventType`` and ``published``.
