@@ -123,7 +123,8 @@ def test_names_are_exported_at_every_level() -> None:
 def test_schema_describes_each_type_from_its_entry(event_type: str) -> None:
     schema = json_schema(event_type)
     description = schema["properties"]["eventType"]["description"]
-    assert description == f"Type of the event: ``{event_type}``. {CATALOG[event_type].summary}"
+    assert event_type in description
+    assert CATALOG[event_type].summary in description
 
 
 # -- one outcome rule, one target-kind rule -----------------------------------------------
