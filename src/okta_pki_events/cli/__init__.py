@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "schema": "schema",
     "catalog": "catalog",
     "pull": "pull",
+    "export": "export",
 }
 """Command name -> module of this package that defines it (a click command of that name)."""
 

@@ -1,0 +1,208 @@
+"""``okta-pki-events export``: events to NDJSON, ECS, OCSF, CSV or Parquet, streaming.
+
+The conversions are the library's (``okta_pki_events.export``); this module formats one
+event per line (``format_line``, ``csv_row``) and writes them (``write_text``,
+``write_parquet_file``). Memory stays bounded: lines are written as events are read, and
+Parquet one row group at a time. A file is written under a temporary name and renamed when
+complete, so a failure leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import IO, Any
+
+import click
+
+from ..export import record_columns, to_ecs, to_ocsf, to_records
+from ..models import format_okta_datetime
+from ..models.log_event import LogEvent
+from ._shared import (
+    EventFilter,
+    NothingValidError,
+    Reading,
+    fail,
+    files_argument,
+    filter_options,
+    max_errors_option,
+    plural,
+    read_events,
+)
+
+__all__ = ["FORMATS", "csv_header", "csv_row", "export", "format_line", "write_text"]
+
+FORMATS = ("ndjson", "ecs", "ocsf", "csv", "parquet")
+"""The output formats."""
+
+_LINE_FORMATS: dict[str, Callable[[LogEvent], Any]] = {"ecs": to_ecs, "ocsf": to_ocsf}
+
+
+def format_line(event: LogEvent, output_format: str) -> str:
+    """One event as one JSON line (no newline): as it arrived, as ECS, or as OCSF."""
+    if output_format == "ndjson":
+        line: str = event.model_dump_json(by_alias=True, exclude_unset=True)
+        return line
+    document = _LINE_FORMATS[output_format](event)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_header() -> list[str]:
+    """The CSV header: the columns of ``to_records`` (``record_columns()``)."""
+    return list(record_columns())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return format_okta_datetime(value.astimezone(timezone.utc))
+    return str(value)
+
+
+def csv_row(event: LogEvent) -> list[str]:
+    """One event's CSV cells, in ``csv_header()`` order (empty for a missing value)."""
+    record = to_records([event])[0]
+    return [_cell(record[name]) for name in record_columns()]
+
+
+@contextlib.contextmanager
+def _output(path: str, *, binary: bool) -> Iterator[Any]:
+    """A file (``-``: standard output) renamed into place once complete, else removed."""
+    if path == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    partial = f"{path}.partial"
+    try:
+        handle: IO[Any] = (
+            open(partial, "wb")  # noqa: SIM115 - closed below, then renamed
+            if binary
+            else open(partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        )
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")
+    try:
+        with handle:
+            yield handle
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+
+
+def write_text(events: Iterable[LogEvent], output_format: str, out: IO[str]) -> int:
+    """Write events as NDJSON, ECS, OCSF (one JSON document a line) or CSV; return how many."""
+    count = 0
+    if output_format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(csv_header())
+        for event in events:
+            writer.writerow(csv_row(event))
+            count += 1
+        return count
+    for event in events:
+        out.write(format_line(event, output_format))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def _events(reading: Reading) -> Iterator[LogEvent]:
+    """The events of a reading, typed (it yields events when not asked for records)."""
+    yield from reading
+
+
+@click.command()
+@files_argument
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="ndjson: the events as they arrived; ecs: Elastic's okta.system documents; ocsf: OCSF "
+    "1.8.0 events; csv: the flat records; parquet: the Arrow schema (needs the 'arrow' extra).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    metavar="FILE|-",
+    help="Where to write ('-': standard output; not for parquet).",
+)
+@click.option(
+    "--all-types",
+    is_flag=True,
+    help="Export every record the parser accepts, not only the pki.* ones.",
+)
+@max_errors_option
+@filter_options
+def export(
+    files: tuple[str, ...],
+    output_format: str,
+    output: str,
+    all_types: bool,
+    max_errors: int | None,
+    event_filter: EventFilter,
+) -> None:
+    """Export the events of FILE... (or '-') to NDJSON, ECS, OCSF, CSV or Parquet.
+
+    Events are written as they are read. Invalid records are counted and left out (run
+    validate for details). Exits 1 when nothing valid was read or --max-errors stopped the
+    reading; the output file is then not written.
+    """
+    if output_format == "parquet" and output == "-":
+        fail("--format parquet needs --output FILE (Parquet cannot be streamed to a pipe)")
+    if output != "-" and os.path.isdir(output):
+        fail(f"cannot write {output}: it is a directory")
+    reading = read_events(
+        files, event_filter=event_filter, only_pki=not all_types, max_errors=max_errors
+    )
+    count = 0
+    try:
+        if output_format == "parquet":
+            count = _parquet(reading, output)
+        else:
+            with _output(output, binary=False) as out:
+                count = write_text(_events(reading), output_format, out)
+                _check(reading, max_errors)
+    except ImportError as exc:
+        fail(str(exc))
+    reading.echo(
+        f"{plural(count, 'event')} written to {'standard output' if output == '-' else output} "
+        f"({output_format}); {plural(reading.stats.failed, 'invalid record')} left out"
+        + (f", {plural(reading.filtered, 'event')} filtered" if reading.filtered else ""),
+        err=True,
+    )
+
+
+def _check(reading: Reading, max_errors: int | None) -> None:
+    """Stop (exit 1, no output file) when nothing valid was read or the reading stopped."""
+    if reading.stopped:
+        raise NothingValidError(
+            f"stopped after {plural(reading.stats.failed, 'invalid record')} "
+            f"(--max-errors {max_errors}): nothing written (run validate for details)"
+        )
+    reading.require_valid()
+
+
+def _parquet(reading: Reading, output: str) -> int:
+    from ..export import write_parquet
+
+    events = _events(reading)
+    partial = f"{output}.parquet-partial"
+    try:
+        count = write_parquet(events, partial)
+        _check(reading, reading.max_errors)
+        os.replace(partial, output)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+    return count
