@@ -62,6 +62,7 @@ examples: $(VENV)/.dev-installed
 
 bench: $(VENV)/.bench-installed
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.exports
 
 clean:
 	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache .hypothesis

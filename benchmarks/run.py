@@ -1,6 +1,6 @@
 """Benchmarks: okta-pki-events against the fastest Python parsers, measured in the same run.
 
-    make bench                    # everything (about 5 minutes; writes benchmarks/data/)
+    make bench                    # everything (about 9 minutes; writes benchmarks/data/)
     python benchmarks/run.py --quick
 
 Every figure is the best of several interleaved repetitions (this machine's timings are

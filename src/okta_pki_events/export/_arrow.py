@@ -10,15 +10,17 @@ batch whatever the number of events.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 from collections.abc import Iterable, Iterator
-from datetime import timezone
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import is_lazy
 from ..models.log_event import LogEvent
-from ._columns import RAW_COLUMN, Column, event_columns, row_of
+from ._columns import RAW_COLUMN, Column, event_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -119,24 +121,87 @@ def _raw(event: LogEvent) -> str:
     return raw
 
 
-def _rows(events: Iterable[LogEvent]) -> Iterator[dict[str, Any]]:
-    for event in events:
-        if not isinstance(event, LogEvent):
-            raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
-        wire = event.model_dump(mode="json", by_alias=True)
-        row = row_of(wire, event.published.astimezone(timezone.utc))
-        row[RAW_COLUMN] = _raw(event)
-        yield row
+_Plan = dict[str, Any]
+
+
+def _plan_of(column: Column) -> Any:
+    """What a column needs before Arrow's JSON reader takes it, or None."""
+    if column.kind == "json":
+        return "json"
+    if column.kind == "string" and column.numbers_as_text:
+        return "text"
+    if column.kind == "struct":
+        return _plan(column.fields)
+    if column.kind == "list" and column.item is not None:
+        inner = _plan_of(column.item)
+        return ("list", inner) if inner is not None else None
+    return None
+
+
+def _plan(columns: Iterable[Column]) -> _Plan | None:
+    plan = {c.name: p for c in columns if (p := _plan_of(c)) is not None}
+    return plan or None
+
+
+@cache
+def _event_plan() -> _Plan:
+    return _plan(event_columns()) or {}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fix(value: Any, plan: Any) -> Any:
+    if plan == "json":
+        return _dumps(value)
+    if plan == "text":
+        return value if isinstance(value, str) else _dumps(value)
+    if isinstance(plan, dict):
+        if isinstance(value, dict):
+            _patch(value, plan)
+        return value
+    if isinstance(value, list):  # ("list", item plan)
+        return [None if item is None else _fix(item, plan[1]) for item in value]
+    return value
+
+
+def _patch(data: dict[str, Any], plan: _Plan) -> None:
+    """Free-form objects to JSON text, numbers of text columns to text: in place."""
+    for key, rule in plan.items():
+        value = data.get(key)
+        if value is not None:
+            data[key] = _fix(value, rule)
+
+
+def _line(event: LogEvent) -> bytes:
+    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``."""
+    if not isinstance(event, LogEvent):
+        raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
+    raw = _raw(event)
+    data = json.loads(raw)
+    _patch(data, _event_plan())
+    data[RAW_COLUMN] = raw
+    return _dumps(data).encode()
 
 
 def _batches(events: Iterable[LogEvent], batch_size: int) -> Iterator[pyarrow.RecordBatch]:
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     pa = _pyarrow()
+    import pyarrow.json as pa_json
+
     schema = arrow_schema()
-    rows = _rows(events)
-    while chunk := list(islice(rows, batch_size)):
-        yield pa.RecordBatch.from_pylist(chunk, schema=schema)
+    parse_options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    lines = map(_line, events)
+    while chunk := list(islice(lines, batch_size)):
+        block = b"\n".join(chunk)
+        read_options = pa_json.ReadOptions(block_size=len(block) + 1)
+        table = pa_json.read_json(
+            io.BytesIO(block), read_options=read_options, parse_options=parse_options
+        )
+        columns = [table.column(name) for name in schema.names]
+        yield from pa.Table.from_arrays(columns, schema=schema).to_batches(max_chunksize=batch_size)
 
 
 def to_arrow(events: Iterable[LogEvent], *, batch_size: int = BATCH_SIZE) -> pyarrow.Table:

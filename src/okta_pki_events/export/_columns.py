@@ -50,6 +50,8 @@ class Column:
     """The item of a list."""
     required: bool = False
     """Whether every event has it (``uuid``, ``published``, ``eventType``)."""
+    numbers_as_text: bool = False
+    """A string column whose values may arrive as JSON numbers (written as their text)."""
 
 
 def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -67,7 +69,15 @@ def _column(name: str, node: Mapping[str, Any], defs: Mapping[str, Any], require
     if len(options) == 1 and options[0] is not node:
         # A nullable single type: describe it with the outer description.
         inner = _column(name, options[0], defs, required)
-        return Column(inner.name, inner.kind, description, inner.fields, inner.item, required)
+        return Column(
+            inner.name,
+            inner.kind,
+            description,
+            inner.fields,
+            inner.item,
+            required,
+            inner.numbers_as_text,
+        )
     types = {o.get("type") for o in options}
     if types == {"object"} and len(options) == 1 and options[0].get("properties"):
         props = options[0]["properties"]
@@ -77,7 +87,9 @@ def _column(name: str, node: Mapping[str, Any], defs: Mapping[str, Any], require
     if types == {"array"} and len(options) == 1:
         item = _column("item", options[0].get("items", {}), defs, False)
         return Column(name, "list", description, item=item, required=required)
-    return Column(name, _leaf(options, types), description, required=required)
+    kind = _leaf(options, types)
+    numbers = kind == "string" and bool(types & {"integer", "number"})
+    return Column(name, kind, description, required=required, numbers_as_text=numbers)
 
 
 def _leaf(options: list[Mapping[str, Any]], types: set[Any]) -> Kind:
