@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, timezone
 
 import click
 
 from ..lifecycle import LifecycleReport, LifecycleTracker
-from ..models._base import format_okta_datetime
 from ._shared import (
     EventFilter,
     NothingValidError,
@@ -94,12 +94,16 @@ def lifecycle(
             if shown == len(report.anomalies)
             else f"First {shown:,} of {len(report.anomalies):,} anomalies"
         )
+        listed = report.anomalies[:limit]
         table = Table(title=title, title_justify="left")
-        for column in ("published", "kind", "key", "event", "state before"):
-            table.add_column(column, no_wrap=True, min_width=len(column))
-        for anomaly in report.anomalies[:limit]:
+        # the key is what --certificate takes: it is never cut, the event type may be
+        widest_key = max(len(a.key) for a in listed)
+        for column in ("published (UTC)", "kind", "key", "event", "state before"):
+            width = widest_key if column == "key" else len(column)
+            table.add_column(column, no_wrap=True, min_width=width)
+        for anomaly in listed:
             table.add_row(
-                format_okta_datetime(anomaly.event.published),
+                _short_time(anomaly.event.published),
                 anomaly.kind.value,
                 anomaly.key,
                 anomaly.event.event_type,
@@ -125,6 +129,11 @@ def lifecycle(
     )
 
 
+def _short_time(moment: datetime) -> str:
+    """A time for a table, to the second in UTC (the JSON output keeps it exact)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _print_timeline(report: LifecycleReport, key: str) -> None:
     from rich.table import Table
 
@@ -135,11 +144,11 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
         f"{'' if history.complete else ' (issued before the input)'}",
         title_justify="left",
     )
-    for column in ("published", "event", "outcome", "applied", "state"):
-        table.add_column(column)
+    for column in ("published (UTC)", "event", "outcome", "applied", "state"):
+        table.add_column(column, no_wrap=True)
     for entry in history.timeline:
         table.add_row(
-            format_okta_datetime(entry.published),
+            _short_time(entry.published),
             entry.event_type,
             entry.outcome or "",
             "yes" if entry.applied else "no",
