@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import COMMANDS, main
 from okta_pki_events.cli._shared import EventFilter, event_type_pattern, parse_when
-from okta_pki_events.testing import make_unknown_event, make_wire_event
+from okta_pki_events.testing import make_event_hook_delivery, make_unknown_event, make_wire_event
 
 T0 = datetime(2024, 8, 13, 12, 0, tzinfo=timezone.utc)
 
@@ -107,7 +107,7 @@ def test_bad_filter_values_are_usage_errors(mixed: Path, args: list[str], messag
 @pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
 def test_every_reading_command_takes_the_filters(command: str, mixed: Path) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
-    for option in ("--type", "--since", "--until", "--outcome"):
+    for option in ("--type", "--since", "--until", "--outcome", "--max-errors", "--format"):
         assert option in result.output
 
 
@@ -245,3 +245,30 @@ def test_nothing_is_drawn_off_a_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(_broken_lines(tmp_path))])
     assert "\x1b" not in result.output
     assert "kB" not in result.output
+
+
+# -- framing options ---------------------------------------------------------------------------
+
+
+def test_format_and_envelope_are_passed_to_the_reader(tmp_path: Path) -> None:
+    hook = make_event_hook_delivery([make_wire_event("pki.cert.issue", uuid="h1")])
+    path = tmp_path / "hooks.ndjson"
+    path.write_text(json.dumps(hook) + "\n")
+    ok = CliRunner().invoke(main, ["validate", "--envelope", "event_hook", str(path)])
+    assert ok.exit_code == 0, ok.output
+    # told that records are bare events, the delivery is one invalid record
+    bare = CliRunner().invoke(main, ["validate", "--envelope", "none", "--json", str(path)])
+    assert bare.exit_code == 1
+    assert json.loads(bare.stdout)["stats"]["failed"] == 1
+    pretty = tmp_path / "page.json"
+    pretty.write_text(json.dumps([make_wire_event("pki.cert.issue")], indent=2))
+    as_lines = CliRunner().invoke(main, ["summary", "--format", "ndjson", str(pretty)])
+    assert as_lines.exit_code == 1  # each line alone is no record
+    assert CliRunner().invoke(main, ["summary", "--format", "json", str(pretty)]).exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--format", "--envelope"])
+def test_framing_values_are_checked(option: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["summary", option, "xml", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "xml" in result.output

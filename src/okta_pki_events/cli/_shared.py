@@ -22,7 +22,16 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .._stream import EventStream, ParseFailure, StreamStats, iter_events, iter_records
+from .._stream import (
+    EnvelopeOption,
+    EventStream,
+    Format,
+    ParseFailure,
+    StreamStats,
+    iter_events,
+    iter_records,
+)
+from ..envelopes import ENVELOPE_NAMES
 from ..models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, BaseKnownPkiEvent
 from ..models.log_event import LogEvent
 from ..models.vocabulary import KNOWN_OUTCOME_RESULTS
@@ -36,10 +45,12 @@ __all__ = [
     "CliError",
     "counter_table",
     "EventFilter",
+    "ReadAs",
     "Reading",
     "fail",
     "files_argument",
     "filter_options",
+    "input_options",
     "json_option",
     "max_errors_option",
     "NothingValidError",
@@ -144,6 +155,57 @@ files_argument = click.argument(
     metavar="FILE...|-",
     type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True),
 )
+
+
+_ENVELOPES: dict[str, EnvelopeOption] = {
+    "auto": "auto",
+    "none": None,
+    **{name: name for name in ENVELOPE_NAMES},
+}
+
+
+def input_options(command: F) -> F:
+    """Add ``--format`` and ``--envelope`` (how the input is framed); pass ``read_as``."""
+    options = [
+        click.option(
+            "--format",
+            "input_format",
+            type=click.Choice(["auto", "ndjson", "json"]),
+            default="auto",
+            show_default=True,
+            help="How the input is cut into records: one per line (ndjson), JSON values "
+            "(json: a document, an array read element by element), or decided line by line.",
+        ),
+        click.option(
+            "--envelope",
+            type=click.Choice(["auto", "none", *ENVELOPE_NAMES]),
+            default="auto",
+            show_default=True,
+            help="What the records are delivered in: none (bare events), one envelope for "
+            "every record, or told record by record.",
+        ),
+    ]
+
+    def wrapper(*args: Any, input_format: Format, envelope: str, **kwargs: Any) -> Any:
+        kwargs["read_as"] = ReadAs(input_format, _ENVELOPES[envelope])
+        return command(*args, **kwargs)
+
+    wrapped = functools.update_wrapper(wrapper, command)
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ReadAs:
+    """How to frame the inputs (``input_options`` gives it): ``iter_events``' two choices."""
+
+    format: Format = "auto"
+    """``auto``, ``ndjson`` or ``json``."""
+    envelope: EnvelopeOption = "auto"
+    """``auto``, None (bare events) or an envelope's name."""
+
+
 max_errors_option = click.option(
     "--max-errors",
     type=click.IntRange(min=1),
@@ -504,6 +566,7 @@ class Reading:
         failures: bool,
         records: bool,
         max_errors: int | None,
+        read_as: ReadAs,
     ) -> None:
         """Prepare to read ``files`` (``-`` is standard input); nothing is read yet."""
         self.names = files
@@ -512,6 +575,7 @@ class Reading:
         self.failures = failures
         self.records = records
         self.max_errors = max_errors
+        self.read_as = read_as
         self.stats = StreamStats()
         self.files: dict[str, StreamStats] = {}
         self.filtered = 0
@@ -581,7 +645,11 @@ class Reading:
                 label = "<stdin>" if name == "-" else name
                 source, label, size = self._open(name)
                 stream: EventStream[Any] = (iter_records if records else iter_events)(
-                    source, on_error="collect", only_pki=self.only_pki
+                    source,
+                    on_error="collect",
+                    only_pki=self.only_pki,
+                    format=self.read_as.format,
+                    envelope=self.read_as.envelope,
                 )
                 tell = source.tell if size is not None else None
                 display.start(label, size)
@@ -627,6 +695,7 @@ def read_events(
     failures: bool = False,
     records: bool = False,
     max_errors: int | None = None,
+    read_as: ReadAs | None = None,
 ) -> Reading:
     """Read the events of ``files``: see ``Reading``.
 
@@ -637,6 +706,7 @@ def read_events(
         failures: yield each ``ParseFailure`` too (else they are only counted).
         records: yield ``Record``s (event, line, index, source) instead of bare events.
         max_errors: stop after this many invalid records (``Reading.stopped`` then says so).
+        read_as: the framing (format, envelope) of the inputs; default: both ``auto``.
 
     """
     return Reading(
@@ -646,4 +716,5 @@ def read_events(
         failures=failures,
         records=records,
         max_errors=max_errors,
+        read_as=read_as or ReadAs(),
     )

@@ -12,10 +12,12 @@ from ..lifecycle import LifecycleReport, LifecycleTracker
 from ._shared import (
     EventFilter,
     NothingValidError,
+    ReadAs,
     counter_table,
     fail,
     files_argument,
     filter_options,
+    input_options,
     json_option,
     max_errors_option,
     out_console,
@@ -38,6 +40,7 @@ __all__ = ["lifecycle"]
     show_default=True,
     help="Anomalies to list (human output; 0 for none).",
 )
+@input_options
 @max_errors_option
 @filter_options
 @json_option
@@ -45,6 +48,7 @@ def lifecycle(
     files: tuple[str, ...],
     certificate: str | None,
     limit: int,
+    read_as: ReadAs,
     max_errors: int | None,
     event_filter: EventFilter,
     as_json: bool,
@@ -54,7 +58,7 @@ def lifecycle(
     Exits 1 when nothing valid was read or --max-errors stopped the reading.
     """
     tracker = LifecycleTracker()
-    reading = read_events(files, event_filter=event_filter, max_errors=max_errors)
+    reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     for event in reading:
         tracker.feed(event)
     if reading.stopped:

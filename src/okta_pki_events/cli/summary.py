@@ -16,10 +16,12 @@ from ..summary import EventSummary, summarize
 from ._shared import (
     EventFilter,
     NothingValidError,
+    ReadAs,
     Reading,
     counter_table,
     files_argument,
     filter_options,
+    input_options,
     json_option,
     max_errors_option,
     out_console,
@@ -77,18 +79,23 @@ def print_summary(summary: EventSummary, reading: Reading, console: Console) -> 
 
 @click.command()
 @files_argument
+@input_options
 @max_errors_option
 @filter_options
 @json_option
 def summary(
-    files: tuple[str, ...], max_errors: int | None, event_filter: EventFilter, as_json: bool
+    files: tuple[str, ...],
+    read_as: ReadAs,
+    max_errors: int | None,
+    event_filter: EventFilter,
+    as_json: bool,
 ) -> None:
     """Count the PKI events per type, outcome and severity, and give their time range.
 
     Exits 1 when nothing valid was read (an empty input, only invalid records) or when
     --max-errors stopped the reading.
     """
-    reading = read_events(files, event_filter=event_filter, max_errors=max_errors)
+    reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     result = summarize(reading)
     if as_json:
         data: dict[str, Any] = result.to_dict() | {

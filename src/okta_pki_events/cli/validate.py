@@ -16,9 +16,11 @@ from ..validation import validate as check_event
 from ._shared import (
     NOTHING_VALID,
     EventFilter,
+    ReadAs,
     Reading,
     files_argument,
     filter_options,
+    input_options,
     json_option,
     max_errors_option,
     plural,
@@ -132,6 +134,7 @@ class _JsonWriter:
     help="Also run the semantic rules (the library's validate()) on every parsed event: "
     "an issue of severity error makes the run fail; warnings and notes are reported.",
 )
+@input_options
 @max_errors_option
 @filter_options
 @json_option
@@ -140,6 +143,7 @@ def validate(
     only_pki: bool,
     rules: bool,
     max_errors: int | None,
+    read_as: ReadAs,
     event_filter: EventFilter,
     as_json: bool,
 ) -> None:
@@ -155,6 +159,7 @@ def validate(
         failures=True,
         records=rules,
         max_errors=max_errors,
+        read_as=read_as,
     )
     writer = _JsonWriter(reading) if as_json else None
     found = {"error": 0, "warning": 0, "info": 0}
