@@ -64,6 +64,7 @@ __all__ = [
     "conflict",
     "fold",
     "fold_certificate",
+    "fold_certificates",
     "history_of",
     "state_from_text",
     "state_to_text",
@@ -397,11 +398,12 @@ def _order(record: Record) -> tuple[int, str]:
     return record.published, record.uuid
 
 
-def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleReport:
-    """The report of everything delivered (exact mode)."""
-    winners, losers = _contested(data)
+def fold_certificates(
+    data: Deliveries, winners: Mapping[bytes, Record]
+) -> tuple[dict[str, bytes], list[LifecycleAnomaly], int]:
+    """Each certificate's compact state, in key order; their anomalies; the records kept."""
     strings = data.strings
-    anomalies: list[LifecycleAnomaly] = [conflict(record) for record in losers]
+    anomalies: list[LifecycleAnomaly] = []
     kept = 0
     states: dict[str, bytes] = {}
     certs = data.certs
@@ -410,6 +412,16 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
         if items:
             kept += len(items)
             states[key] = fold_certificate(key, items, strings, anomalies)
+    return states, anomalies, kept
+
+
+def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleReport:
+    """The report of everything delivered (exact mode)."""
+    winners, losers = _contested(data)
+    strings = data.strings
+    certs = data.certs
+    states, anomalies, kept = fold_certificates(data, winners)
+    anomalies[:0] = [conflict(record) for record in losers]
     unique: dict[str, Record] = {}
     for record in data.others:
         winner = winners.get(uuid_id(record.uuid, strings))

@@ -20,7 +20,7 @@ from ._store import Strings
 if TYPE_CHECKING:
     from ._tracker import _Window
 
-__all__ = ["MAGIC", "VERSION", "dump", "load"]
+__all__ = ["MAGIC", "VERSION", "anomaly_from_json", "anomaly_json", "dump", "load"]
 
 MAGIC = b"OKPELC\r\n"
 VERSION = 1
@@ -41,7 +41,7 @@ def _record(data: Any) -> Record:
     return Record(*values)
 
 
-def _anomaly_json(item: LifecycleAnomaly) -> list[Any]:
+def anomaly_json(item: LifecycleAnomaly) -> list[Any]:
     event = item.event
     return [
         item.kind.value,
@@ -54,7 +54,7 @@ def _anomaly_json(item: LifecycleAnomaly) -> list[Any]:
     ]
 
 
-def _anomaly(data: list[Any]) -> LifecycleAnomaly:
+def anomaly_from_json(data: list[Any]) -> LifecycleAnomaly:
     kind, subject, key, state, message, micros, *rest = data
     event = TimelineEntry(datetime_of(micros), *rest)
     return LifecycleAnomaly(AnomalyKind(kind), subject, key, event, state, message)
@@ -93,7 +93,7 @@ def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
             "late": window.late,
             "duplicates": window.duplicates,
             "delivered": window.delivered,
-            "anomalies": [_anomaly_json(a) for a in window.anomalies],
+            "anomalies": [anomaly_json(a) for a in window.anomalies],
         }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
@@ -150,7 +150,7 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
             window.late = int(saved["late"])
             window.duplicates = int(saved["duplicates"])
             window.delivered = int(saved["delivered"])
-            window.anomalies = [_anomaly(a) for a in saved["anomalies"]]
+            window.anomalies = [anomaly_from_json(a) for a in saved["anomalies"]]
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
         data.recount()

@@ -14,24 +14,35 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, NamedTuple, Union
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .._stream import ParseFailure, RecordError, iter_records, open_lines
 from ..models._timestamp import ExactTimestamp
+from ..models.events import BasePkiEvent
 from ..models.vocabulary import OpenOutcomeResult
 from ._machine import TYPE_CODE
-from ._records import CERT, Record, micros_of, target_flags
+from ._records import CERT, Record, micros_of, record_of, target_flags
 from ._report import LifecycleReport
 from ._tracker import LifecycleTracker
 
-__all__ = ["LINE_SUFFIXES", "SourceLike", "expand_sources", "lifecycles_from"]
+__all__ = [
+    "LINE_SUFFIXES",
+    "Item",
+    "Skipped",
+    "SourceLike",
+    "expand_sources",
+    "feed_items",
+    "items_of_lines",
+    "items_of_path",
+    "lifecycles_from",
+]
 
 SourceLike = Union[str, "PathLike[str]", Iterable[Union[str, "PathLike[str]"]]]
 """A path, a directory, a glob pattern, or an iterable of them."""
@@ -92,72 +103,110 @@ def expand_sources(source: SourceLike) -> list[Path]:
     return out
 
 
-class _Run:
-    """One call of ``lifecycles_from``: the tracker, the failures and the policy."""
+class Skipped(NamedTuple):
+    """An event the lifecycle does not apply: non-PKI (``pki`` False) or of an unknown type."""
 
-    def __init__(self, tracker: LifecycleTracker, on_error: str) -> None:
-        self.tracker = tracker
-        self.on_error = on_error
-        self.failures: list[ParseFailure] = []
+    event_type: str
+    """Its type."""
+    pki: bool
+    """Whether it is a ``pki.*`` event (of a type this library does not know)."""
 
-    def fail(self, failure: ParseFailure) -> None:
-        if self.on_error == "raise":
-            raise RecordError(failure)
-        if self.on_error == "collect":
-            self.failures.append(failure)
 
-    def full(self, source: object, name: str, line: int | None = None) -> None:
-        """Read ``source`` as ``iter_records`` does; feed its events, report its failures."""
-        for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[call-overload]
-            if isinstance(item, ParseFailure):
-                where = item.line if line is None else line
-                self.fail(dataclasses.replace(item, line=where, source=name))
+Item = Union[Record, ParseFailure, Skipped]
+"""What reading gives for each record: a record for the fold, a failure, or a skip."""
+
+
+def _items_of_events(source: object, name: str, line: int | None) -> Iterator[Item]:
+    """Read ``source`` as ``iter_records`` does: records of its events, its failures."""
+    for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[call-overload]
+        if isinstance(item, ParseFailure):
+            yield dataclasses.replace(item, line=item.line if line is None else line, source=name)
+            continue
+        event = item.event
+        record = record_of(event)
+        if record is not None:
+            yield record
+        else:
+            yield Skipped(event.event_type, isinstance(event, BasePkiEvent))
+
+
+def items_of_lines(lines: Iterable[tuple[int, bytes | str]], name: str) -> Iterator[Item]:
+    """The items of numbered lines, each a bare event or anything ``iter_records`` reads.
+
+    Certificate events take the minimal validator; every other line the full parser.
+    """
+    validate = _FOLD_FIELDS.validate_json
+    flags_of = target_flags
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            fields = validate(line)
+        except ValidationError:
+            yield from _items_of_events([line], name, number)  # an envelope, an array, a failure
+            continue
+        event_type = fields["eventType"]
+        if event_type not in TYPE_CODE:
+            if event_type.startswith("pki."):
+                yield from _items_of_events([line], name, number)  # CA, CRL failure, unknown
             else:
-                self.tracker.feed(item.event)
+                yield Skipped(event_type, False)
+            continue
+        outcome = fields.get("outcome")
+        actor = fields.get("actor")
+        cert_id = device_id = None
+        seen_cert = seen_device = False
+        for target in fields.get("target") or ():
+            is_cert, is_device, _ = flags_of(target.get("type"))
+            if is_cert and not seen_cert:
+                seen_cert, cert_id = True, target.get("id")
+            if is_device and not seen_device:
+                seen_device, device_id = True, target.get("id")
+        yield Record(
+            CERT,
+            micros_of(fields["published"]),
+            fields["uuid"],
+            event_type,
+            outcome.get("result") if outcome else None,
+            cert_id,
+            device_id,
+            (actor.get("alternateId") or actor.get("id")) if actor else None,
+        )
 
-    def lines(self, path: Path) -> None:
-        name = str(path)
-        tracker, feed_record = self.tracker, self.tracker.feed_record
-        validate = _FOLD_FIELDS.validate_json
-        flags_of = target_flags
-        with open_lines(path) as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    fields = validate(line)
-                except ValidationError:
-                    self.full([line], name, number)  # an envelope, an array, or a failure
-                    continue
-                event_type = fields["eventType"]
-                if event_type not in TYPE_CODE:
-                    if event_type.startswith("pki."):
-                        self.full([line], name, number)  # CA events, CRL failures, unknown
-                    else:
-                        tracker._data.ignored += 1
-                    continue
-                outcome = fields.get("outcome")
-                actor = fields.get("actor")
-                cert_id = device_id = None
-                seen_cert = seen_device = False
-                for target in fields.get("target") or ():
-                    is_cert, is_device, _ = flags_of(target.get("type"))
-                    if is_cert and not seen_cert:
-                        seen_cert, cert_id = True, target.get("id")
-                    if is_device and not seen_device:
-                        seen_device, device_id = True, target.get("id")
-                feed_record(
-                    Record(
-                        CERT,
-                        micros_of(fields["published"]),
-                        fields["uuid"],
-                        event_type,
-                        outcome.get("result") if outcome else None,
-                        cert_id,
-                        device_id,
-                        (actor.get("alternateId") or actor.get("id")) if actor else None,
-                    )
-                )
+
+def items_of_path(path: Path) -> Iterator[Item]:
+    """The items of one file: line by line for NDJSON, else as ``iter_records`` reads it."""
+    name = str(path)
+    if not path.name.endswith(LINE_SUFFIXES):
+        yield from _items_of_events(path, name, None)
+        return
+    with open_lines(path) as handle:
+        yield from items_of_lines(enumerate(handle, 1), name)
+
+
+def feed_items(
+    tracker: LifecycleTracker, items: Iterable[Item], on_error: str
+) -> list[ParseFailure]:
+    """Feed items to a tracker; the failures per ``on_error`` (raise, collect or skip)."""
+    failures: list[ParseFailure] = []
+    feed_record = tracker.feed_record
+    data = tracker._data
+    for item in items:
+        if type(item) is Record:
+            feed_record(item)
+        elif isinstance(item, Skipped):
+            if item.pki:
+                data.unknown[item.event_type] = data.unknown.get(item.event_type, 0) + 1
+            else:
+                data.ignored += 1
+        elif isinstance(item, ParseFailure):
+            if on_error == "raise":
+                raise RecordError(item)
+            if on_error == "collect":
+                failures.append(item)
+        else:
+            feed_record(item)
+    return failures
 
 
 def lifecycles_from(
@@ -187,11 +236,8 @@ def lifecycles_from(
     """
     if on_error not in ("raise", "collect", "skip"):
         raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
-    run = _Run(LifecycleTracker(window=window, strict=strict), on_error)
+    tracker = LifecycleTracker(window=window, strict=strict)
+    failures: list[ParseFailure] = []
     for path in expand_sources(source):
-        if path.name.endswith(LINE_SUFFIXES):
-            run.lines(path)
-        else:
-            run.full(path, str(path))
-    report = run.tracker.report()
-    return dataclasses.replace(report, failures=tuple(run.failures))
+        failures += feed_items(tracker, items_of_path(path), on_error)
+    return dataclasses.replace(tracker.report(), failures=tuple(failures))
