@@ -1,6 +1,6 @@
 """The lifecycle on Spark (extra ``spark``): the fold where years of events already are.
 
->>> # report = spark_lifecycles(spark.read.text("s3://logs/okta/*.ndjson.gz"))  # doctest: +SKIP
+    report = spark_lifecycles(spark.read.text("s3://logs/okta/*.ndjson.gz"))
 
 Input: a DataFrame with one column of JSON text per event (``value`` from
 ``spark.read.text``, or ``_raw`` of the library's Parquet export). Stage 0 extracts item rows
