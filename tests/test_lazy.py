@@ -250,7 +250,11 @@ def test_lazy_then_filled_equals_eager(raw: dict[str, Any]) -> None:
     assert lazy.model_dump(mode="json", by_alias=True, exclude_unset=True) == raw
 
 
-ALIASES = ["eventType", *(field.alias for field in LogEvent.model_fields.values())]
+# Wire names, and Python names (unknown keys on the wire: kept, never read as the field).
+ALIASES = [
+    *(field.alias for field in LogEvent.model_fields.values()),
+    *LogEvent.model_fields,
+]
 EAGER_ALIASES = {LogEvent.model_fields[name].alias for name in EAGER_FIELDS}
 
 
@@ -279,3 +283,17 @@ def test_lazy_accepts_exactly_what_eager_accepts(raw: dict[str, Any], key: str, 
         with pytest.raises(ValidationError) as info:
             lazy.model_extra  # noqa: B018
         assert _errors(info.value) == expected
+
+
+def test_wire_names_only_as_the_eager_parse() -> None:
+    raw = _revoke()
+    raw["event_type"] = raw.pop("eventType")
+    with pytest.raises(ValidationError) as lazy:
+        parse_event(json.dumps(raw), lazy=True)
+    with pytest.raises(ValidationError) as eager:
+        parse_event(json.dumps(raw))
+    assert _errors(lazy.value) == _errors(eager.value)
+    event = parse_event(json.dumps(_revoke(display_message="x", actor=None)), lazy=True)
+    assert event.actor is None
+    assert event.model_extra == {"display_message": "x"}
+    assert event.display_message == _revoke()["displayMessage"]

@@ -27,7 +27,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import SchemaValidator, core_schema
 
-from .models.events import EVENT_MODELS, PKI_PREFIX, UnknownPkiEvent
+from .models.events import EVENT_MODELS, UnknownPkiEvent, model_for
 from .models.log_event import LogEvent
 
 __all__ = ["EAGER_FIELDS", "is_lazy", "parse_lazy"]
@@ -154,7 +154,7 @@ def _fill(event: _LazyEvent) -> bool:
     if raw is None:
         return False
     model = _state().model_of[type(event)]
-    full = model.__pydantic_validator__.validate_json(raw)
+    full = model.__pydantic_validator__.validate_json(raw, by_alias=True, by_name=False)
     # Keep the objects already handed out, in the model's field order. A reader racing this
     # finds a field missing for a moment, and fills in again through ``__getattr__``.
     own = _DICT.__get__(event)
@@ -184,8 +184,6 @@ class _State:
         self.by_type: dict[str, type[_LazyEvent]] = {
             name: self.lazy_of[model] for name, model in EVENT_MODELS.items()
         }
-        self.unknown_pki = self.lazy_of[UnknownPkiEvent]
-        self.generic = self.lazy_of[LogEvent]
 
     def _add(self, model: type[LogEvent]) -> None:
         bases: tuple[type[BaseModel], ...] = (
@@ -263,11 +261,9 @@ def parse_lazy(data: str | bytes | bytearray) -> LogEvent:
     """
     raw = bytes(data) if isinstance(data, bytearray) else data
     state = _STATE or _state()
-    fields = state.validator.validate_json(raw)
+    fields = state.validator.validate_json(raw, by_alias=True, by_name=False)
     event_type: str = fields["event_type"]
-    lazy = state.by_type.get(event_type)
-    if lazy is None:
-        lazy = state.unknown_pki if event_type.startswith(PKI_PREFIX) else state.generic
+    lazy = state.by_type.get(event_type) or state.lazy_of[model_for(event_type)]
     event = _new(lazy)
     _DICT.__set__(event, fields)
     _RAW.__set__(event, raw)
