@@ -40,8 +40,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy checks everything; pyright checks the typing tests (tests/typing, [tool.pyright]).
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict src tests scripts
+	$(BIN)/pyright
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest -q

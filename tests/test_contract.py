@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from okta_pki_events import (
     LogEvent,
+    NonPkiEvent,
     PkiCertCrlDownloadFailureEvent,
     PkiCertIssueEvent,
     PkiCertRevokeEvent,
@@ -100,7 +101,7 @@ def test_unknown_pki_type_parses_to_the_fallback() -> None:
 def test_non_pki_type_parses_generically_or_raises() -> None:
     raw = minimal("user.session.start")
     event = parse_event(raw)
-    assert type(event) is LogEvent
+    assert type(event) is NonPkiEvent
     with pytest.raises(UnknownEventTypeError, match=r"user\.session\.start") as info:
         parse_event(raw, on_unknown="raise")
     assert info.value.event_type == "user.session.start"

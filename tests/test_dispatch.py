@@ -20,6 +20,7 @@ from okta_pki_events import (
     EVENT_MODELS,
     BasePkiEvent,
     LogEvent,
+    NonPkiEvent,
     PkiCertIssueEvent,
     PkiEvent,
     UnknownPkiEvent,
@@ -64,8 +65,10 @@ def test_model_for_is_the_registry() -> None:
         "pki.cert.crl_download_failure"
     )
     assert model_for("pki.cert.future") is UnknownPkiEvent
-    for other in ("user.session.start", None, 7, "", "PKI.cert.issue"):
-        assert model_for(other) is LogEvent
+    for other in ("user.session.start", "", "PKI.cert.issue"):
+        assert model_for(other) is NonPkiEvent
+    for missing in (None, 7):
+        assert model_for(missing) is LogEvent
 
 
 # -- the annotation gives what parse_event gives ------------------------------------------
@@ -135,7 +138,7 @@ def test_errors_are_at_the_fields_own_path_everywhere(
 
 def test_a_non_pki_event_is_refused_by_the_annotation_only() -> None:
     raw = minimal("user.session.start")
-    assert type(parse_event(raw)) is LogEvent
+    assert type(parse_event(raw)) is NonPkiEvent
     with pytest.raises(ValidationError) as info:
         Holder.model_validate({"event": raw})
     assert [(e["loc"], e["type"]) for e in info.value.errors()] == [(("event",), "not_pki_event")]

@@ -15,7 +15,7 @@ from okta_pki_events import (
     EVENT_MODELS,
     EVENT_TYPES,
     EventType,
-    LogEvent,
+    NonPkiEvent,
     PkiCertCrlDownloadFailureEvent,
     UnknownPkiEvent,
     parse_event,
@@ -87,7 +87,7 @@ def test_fixture_parses_to_its_class_and_round_trips(event_type: str) -> None:
 def test_real_samples_parse_as_log_events_and_round_trip(name: str) -> None:
     raw = sample_event(name)
     event = parse_event(json.dumps(raw))
-    assert type(event) is LogEvent
+    assert type(event) is NonPkiEvent
     assert event.event_type == raw["eventType"]
     assert dump(event) == raw
     assert json.loads(event.model_dump_json(exclude_unset=True)) == raw

@@ -16,7 +16,7 @@ from okta_pki_events import (
     BasePkiEvent,
     EventBridgeEvent,
     EventHookDelivery,
-    LogEvent,
+    NonPkiEvent,
     ParseFailure,
     PkiCertIssueEvent,
     Record,
@@ -170,7 +170,7 @@ def test_iterables_of_bytes_dicts_and_text_files() -> None:
     as_dicts = [pki(2), NON_PKI]
     stream = iter_events(as_dicts, only_pki=False)
     kinds = [type(e) for e in stream]
-    assert kinds == [PkiCertIssueEvent, LogEvent]
+    assert kinds == [PkiCertIssueEvent, NonPkiEvent]
     text = io.StringIO(line(pki(3)) + "\n" + line(pki(4)) + "\n")
     assert [e.uuid for e in iter_events(text)] == ["u3", "u4"]
     binary = io.BytesIO(gzip.compress((line(pki(5)) + "\n").encode()))

@@ -27,7 +27,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import SchemaValidator, core_schema
 
-from .models.events import EVENT_MODELS, UnknownPkiEvent, model_for
+from .models.events import EVENT_MODELS, NonPkiEvent, UnknownPkiEvent, model_for
 from .models.log_event import LogEvent
 
 __all__ = ["EAGER_FIELDS", "is_lazy", "parse_lazy"]
@@ -177,7 +177,7 @@ class _State:
         self.validator = _sparse_validator()
         self.model_of: dict[type[_LazyEvent], type[LogEvent]] = {}
         self.lazy_of: dict[type[LogEvent], type[_LazyEvent]] = {}
-        models: list[type[LogEvent]] = [*EVENT_MODELS.values(), UnknownPkiEvent, LogEvent]
+        models: list[type[LogEvent]] = [*EVENT_MODELS.values(), UnknownPkiEvent, NonPkiEvent]
         for model in models:
             if model not in self.lazy_of:
                 self._add(model)
@@ -186,9 +186,7 @@ class _State:
         }
 
     def _add(self, model: type[LogEvent]) -> None:
-        bases: tuple[type[BaseModel], ...] = (
-            (_LazyEvent,) if model is LogEvent else (_LazyEvent, model)
-        )
+        bases = (_LazyEvent, model)
         name = f"Lazy{model.__name__}"
         namespace = {
             "__module__": __name__,

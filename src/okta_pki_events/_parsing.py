@@ -16,7 +16,7 @@ wire names only (Okta's camelCase keys; a ``event_type`` key is an unknown key, 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeAlias, TypeVar, overload
+from typing import Any, Literal, TypeAlias, TypeVar, Union, cast, overload
 
 from pydantic import ValidationError
 from pydantic_core import (
@@ -32,6 +32,7 @@ from .models.events import (
     PKI_PREFIX,
     BaseKnownPkiEvent,
     KnownPkiEvent,
+    NonPkiEvent,
     PkiEvent,
     model_for,
 )
@@ -53,6 +54,7 @@ OnUnknown: TypeAlias = Literal["generic", "raise"]
 """What to do with an event that is not of a catalogued PKI type."""
 
 M = TypeVar("M", bound=LogEvent)
+_Parsed: TypeAlias = Union[PkiEvent, NonPkiEvent]
 
 # The catalogued types' models keyed by eventType (aliases included), for JSON text.
 _KNOWN = SchemaValidator(
@@ -215,10 +217,10 @@ def parse_event(
 @overload
 def parse_event(
     data: RawEvent, *, on_unknown: Literal["generic"] = "generic", lazy: bool = False
-) -> PkiEvent | LogEvent: ...
+) -> PkiEvent | NonPkiEvent: ...
 def parse_event(
     data: RawEvent, *, on_unknown: OnUnknown = "generic", lazy: bool = False
-) -> PkiEvent | LogEvent:
+) -> PkiEvent | NonPkiEvent:
     """Parse one Okta System Log event into its most precise model.
 
     The model is looked up from ``eventType`` (``model_for``) and the event validated once,
@@ -228,7 +230,7 @@ def parse_event(
     Args:
         data: the event as JSON text (``str`` or ``bytes``) or an already-decoded mapping.
         on_unknown: ``"generic"`` (the default) returns ``UnknownPkiEvent`` for a ``pki.*``
-            type this library does not know and a plain ``LogEvent`` for any other type;
+            type this library does not know and ``NonPkiEvent`` for any other type;
             ``"raise"`` raises ``UnknownEventTypeError`` for both.
         lazy: validate only ``uuid``, ``published``, ``eventType``, ``actor``, ``outcome``
             and ``target`` now, keep the text, and validate the rest on first use (see
@@ -238,7 +240,8 @@ def parse_event(
 
     Returns:
         The model of the event's PKI type (``PkiCertRevokeEvent``, ...), ``UnknownPkiEvent``
-        or ``LogEvent``.
+        or ``NonPkiEvent``; typed as the union ``PkiEvent | NonPkiEvent`` (with
+        ``on_unknown="raise"``, the catalogued models only: ``KnownPkiEvent``).
 
     Raises:
         pydantic.ValidationError: the input is not valid JSON, not an object, misses a
@@ -261,16 +264,18 @@ def parse_event(
             raise  # pragma: no cover - the eager parse above raised for the same input
         if on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
             raise UnknownEventTypeError(event.event_type)
-        return event
+        return cast("_Parsed", event)
     event = _dispatch(data)
     if on_unknown == "raise" and event.event_type not in EVENT_MODELS:
         raise UnknownEventTypeError(event.event_type)
-    return event
+    # model_for gives a PKI model or NonPkiEvent for any string eventType, and LogEvent
+    # (whose validation fails) for none.
+    return cast("_Parsed", event)
 
 
 def parse_json_of_type(
     data: str | bytes, event_type: str, on_unknown: OnUnknown = "generic"
-) -> LogEvent:
+) -> PkiEvent | NonPkiEvent:
     """Parse JSON text whose ``eventType`` is already known (read by a cheap probe).
 
     Validates straight against ``model_for(event_type)``; otherwise as ``parse_event``.
@@ -278,7 +283,7 @@ def parse_json_of_type(
     event = _validate(model_for(event_type), data)
     if on_unknown == "raise" and event.event_type not in EVENT_MODELS:
         raise UnknownEventTypeError(event.event_type)
-    return event
+    return cast("_Parsed", event)
 
 
 def parse_event_as(model: type[M], data: RawEvent) -> M:

@@ -26,6 +26,8 @@ from .models.events import (
     CaEvent,
     CertificateEvent,
     LifecycleEvent,
+    PkiEvent,
+    UnknownPkiEvent,
 )
 from .models.log_event import LogEvent
 from .models.outcome import outcome_status
@@ -134,9 +136,16 @@ def is_pki_event_type(event_type: str) -> bool:
     return event_type.startswith(PKI_PREFIX)
 
 
-def is_pki_event(event: LogEvent) -> TypeIs[BasePkiEvent]:
-    """Whether the event is a PKI event (a catalogued model or ``UnknownPkiEvent``)."""
-    return isinstance(event, BasePkiEvent)
+_PKI_MODELS: tuple[type[BasePkiEvent], ...] = (*KNOWN_MODELS, UnknownPkiEvent)
+
+
+def is_pki_event(event: LogEvent) -> TypeIs[PkiEvent]:
+    """Whether the event is a PKI event (a catalogued model or ``UnknownPkiEvent``).
+
+    Narrows to the ``PkiEvent`` union (then ``event.event_type == "pki.cert.revoke"`` or a
+    ``match`` narrows further); the other branch keeps what is not a PKI event.
+    """
+    return isinstance(event, _PKI_MODELS)
 
 
 # The type guards' model tuples, derived from the catalogue entries of the models.

@@ -36,6 +36,7 @@ __all__ = [
     "EventType",
     "KnownPkiEvent",
     "LifecycleEvent",
+    "NonPkiEvent",
     "PkiEvent",
     "UnknownPkiEvent",
     "model_for",
@@ -331,6 +332,23 @@ class UnknownPkiEvent(BasePkiEvent):
         return value
 
 
+class NonPkiEvent(LogEvent):
+    """An event of any type that is not a PKI one (``user.session.start``, ...).
+
+    What ``parse_event`` returns for the System Log's other events: every field of
+    ``LogEvent``, everything kept. A class of its own (``LogEvent`` is the base of every
+    model), so that type checkers keep the result of ``parse_event`` as the union
+    ``PkiEvent | NonPkiEvent`` instead of folding it into ``LogEvent``.
+    """
+
+    @field_validator("event_type")
+    @classmethod
+    def _must_not_be_pki(cls, value: str) -> str:
+        if value.startswith(PKI_PREFIX):
+            raise ValueError(f"a NonPkiEvent's eventType does not start with {PKI_PREFIX!r}")
+        return value
+
+
 EventType: TypeAlias = Literal[
     "pki.ca.add",
     "pki.ca.delete",
@@ -422,16 +440,16 @@ def model_for(event_type: object) -> type[LogEvent]:
     """The registry lookup: the model that reads an event of type ``event_type``.
 
     The catalogued type's model (the misspelt CRL alias included), ``UnknownPkiEvent`` for
-    another ``pki.*`` type, ``LogEvent`` for anything else (a non-PKI type, a missing or
-    non-string ``eventType``). Public in the package: ``parse_event``, ``parse_json_of_type``
-    and the ``PkiEvent`` annotation all dispatch through it.
+    another ``pki.*`` type, ``NonPkiEvent`` for any other type, ``LogEvent`` for a missing or
+    non-string ``eventType`` (whose validation then fails, naming ``eventType``). Public in
+    the package: ``parse_event``, ``parse_json_of_type`` and the ``PkiEvent`` annotation all
+    dispatch through it.
     """
     if isinstance(event_type, str):
         model = EVENT_MODELS.get(event_type)
         if model is not None:
             return model
-        if event_type.startswith(PKI_PREFIX):
-            return UnknownPkiEvent
+        return UnknownPkiEvent if event_type.startswith(PKI_PREFIX) else NonPkiEvent
     return LogEvent
 
 
@@ -445,7 +463,7 @@ def _dispatch(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> 
         return value
     event_type = value.get("eventType") if isinstance(value, Mapping) else None
     model = model_for(event_type)
-    if model is LogEvent:
+    if not issubclass(model, BasePkiEvent):
         raise PydanticCustomError(
             "not_pki_event", "Not a PKI event: eventType is missing, not a string or not pki.*"
         )

@@ -1,0 +1,1 @@
+"""Static typing checks: type-checked by mypy --strict and by pyright (``make typecheck``)."""
