@@ -37,7 +37,7 @@ BARE = {"uuid": "u0", "published": "2024-08-13T15:58:20.353Z", "eventType": "use
 
 
 def _events() -> list[LogEvent]:
-    events = [parse_event(pki_fixture(t)) for t in EVENT_TYPES]
+    events: list[LogEvent] = [parse_event(pki_fixture(t)) for t in EVENT_TYPES]
     events += [parse_event(sample_event(n)) for n in sample_names() if n != IMPOSSIBLE_DATE_SAMPLE]
     events.append(parse_event(BARE))
     return events
