@@ -156,8 +156,16 @@ def test_unknown_keys_are_kept_in_the_raw_column() -> None:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(wire_events(unknown_types=True), min_size=1, max_size=5))
-def test_the_schema_accepts_every_event_the_parser_accepts(raws: list[dict[str, Any]]) -> None:
+@given(
+    st.lists(wire_events(unknown_types=True), min_size=1, max_size=5),
+    st.lists(st.text(min_size=1, max_size=12), max_size=5),
+)
+def test_the_schema_accepts_every_event_the_parser_accepts(
+    raws: list[dict[str, Any]], other_types: list[str]
+) -> None:
+    """PKI events of every type and of unknown pki.* types, and other events (any type)."""
+    for raw, event_type in zip(raws, other_types, strict=False):
+        raw["eventType"] = event_type  # a few become non-PKI events (or odd pki.* ones)
     events = [parse_event(raw) for raw in raws]
     table = to_arrow(events, batch_size=2)
     assert table.schema == arrow_schema()
@@ -284,3 +292,11 @@ def test_raw_column_of_a_lazy_event_is_its_text_exactly() -> None:
     row = to_arrow([event]).to_pylist()[0]
     assert row[RAW_COLUMN] == text
     assert row["target"][0]["id"] == "crt1aBcDeFgHiJk0g4"
+
+
+def test_an_unknown_key_named_like_the_raw_column_stays_in_it() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw[RAW_COLUMN] = {"user": "data"}
+    row = to_arrow([parse_event(raw)]).to_pylist()[0]
+    assert json.loads(row[RAW_COLUMN])[RAW_COLUMN] == {"user": "data"}
+    assert row["uuid"] == raw["uuid"]

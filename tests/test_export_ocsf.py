@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from okta_pki_events import EVENT_TYPES, LogEvent, parse_event
@@ -85,6 +86,14 @@ def test_every_real_sample_is_valid_ocsf(name: str) -> None:
 @given(wire_events(unknown_types=True))
 def test_every_generated_event_is_valid_ocsf(raw: dict[str, Any]) -> None:
     _assert_valid(to_ocsf(parse_event(raw)))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(wire_events(), st.text(min_size=1, max_size=20).filter(lambda t: not t.startswith("pki.")))
+def test_every_generated_non_pki_event_is_valid_ocsf(raw: dict[str, Any], event_type: str) -> None:
+    doc = to_ocsf(parse_event({**raw, "eventType": event_type}))
+    _assert_valid(doc)
+    assert (doc["activity_id"], doc["activity_name"]) == (99, event_type)
 
 
 def test_a_bare_event_is_valid_ocsf() -> None:

@@ -174,15 +174,15 @@ def _patch(data: dict[str, Any], plan: _Plan) -> None:
             data[key] = _fix(value, rule)
 
 
-def _line(event: LogEvent) -> bytes:
-    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``."""
+def _line(event: LogEvent) -> tuple[bytes, str]:
+    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``, and its raw JSON."""
     if not isinstance(event, LogEvent):
         raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
     raw = _raw(event)
     data = json.loads(raw)
+    data.pop(RAW_COLUMN, None)  # an unknown key of that name stays in the raw column only
     _patch(data, _event_plan())
-    data[RAW_COLUMN] = raw
-    return _dumps(data).encode()
+    return _dumps(data).encode(), raw
 
 
 def _batches(events: Iterable[LogEvent], batch_size: int) -> Iterator[pyarrow.RecordBatch]:
@@ -192,15 +192,17 @@ def _batches(events: Iterable[LogEvent], batch_size: int) -> Iterator[pyarrow.Re
     import pyarrow.json as pa_json
 
     schema = arrow_schema()
-    parse_options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    typed = pa.schema(list(schema)[:-1])  # every column but the raw one
+    parse_options = pa_json.ParseOptions(explicit_schema=typed, unexpected_field_behavior="ignore")
     lines = map(_line, events)
     while chunk := list(islice(lines, batch_size)):
-        block = b"\n".join(chunk)
+        block = b"\n".join(line for line, _ in chunk)
         read_options = pa_json.ReadOptions(block_size=len(block) + 1)
         table = pa_json.read_json(
             io.BytesIO(block), read_options=read_options, parse_options=parse_options
         )
-        columns = [table.column(name) for name in schema.names]
+        columns = [table.column(name) for name in typed.names]
+        columns.append(pa.chunked_array([pa.array([raw for _, raw in chunk], pa.string())]))
         yield from pa.Table.from_arrays(columns, schema=schema).to_batches(max_chunksize=batch_size)
 
 
