@@ -107,8 +107,14 @@ def test_bad_filter_values_are_usage_errors(mixed: Path, args: list[str], messag
 @pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
 def test_every_reading_command_takes_the_filters(command: str, mixed: Path) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
-    for option in ("--type", "--since", "--until", "--outcome", "--max-errors", "--format"):
+    for option in ("--type", "--since", "--until", "--outcome", "--max-errors", "--input-format"):
         assert option in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle", "catalog", "schema"])
+def test_every_reporting_command_takes_json(command: str) -> None:
+    """What docs/cli.md promises."""
+    assert "--json" in CliRunner().invoke(main, [command, "--help"]).output
 
 
 def test_parse_when() -> None:
@@ -262,12 +268,12 @@ def test_format_and_envelope_are_passed_to_the_reader(tmp_path: Path) -> None:
     assert json.loads(bare.stdout)["stats"]["failed"] == 1
     pretty = tmp_path / "page.json"
     pretty.write_text(json.dumps([make_wire_event("pki.cert.issue")], indent=2))
-    as_lines = CliRunner().invoke(main, ["summary", "--format", "ndjson", str(pretty)])
+    as_lines = CliRunner().invoke(main, ["summary", "--input-format", "ndjson", str(pretty)])
     assert as_lines.exit_code == 1  # each line alone is no record
-    assert CliRunner().invoke(main, ["summary", "--format", "json", str(pretty)]).exit_code == 0
+    assert CliRunner().invoke(main, ["summary", "--input-format", "json", str(pretty)]).exit_code == 0
 
 
-@pytest.mark.parametrize("option", ["--format", "--envelope"])
+@pytest.mark.parametrize("option", ["--input-format", "--envelope"])
 def test_framing_values_are_checked(option: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["summary", option, "xml", str(tmp_path)])
     assert result.exit_code == 2

@@ -165,10 +165,13 @@ _ENVELOPES: dict[str, EnvelopeOption] = {
 
 
 def input_options(command: F) -> F:
-    """Add ``--format`` and ``--envelope`` (how the input is framed); pass ``read_as``."""
+    """Add ``--input-format`` and ``--envelope`` (how the input is framed); pass ``read_as``.
+
+    (``--input-format``, not ``--format``: ``export --format`` names what it writes.)
+    """
     options = [
         click.option(
-            "--format",
+            "--input-format",
             "input_format",
             type=click.Choice(["auto", "ndjson", "json"]),
             default="auto",
