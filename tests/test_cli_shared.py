@@ -270,7 +270,8 @@ def test_format_and_envelope_are_passed_to_the_reader(tmp_path: Path) -> None:
     pretty.write_text(json.dumps([make_wire_event("pki.cert.issue")], indent=2))
     as_lines = CliRunner().invoke(main, ["summary", "--input-format", "ndjson", str(pretty)])
     assert as_lines.exit_code == 1  # each line alone is no record
-    assert CliRunner().invoke(main, ["summary", "--input-format", "json", str(pretty)]).exit_code == 0
+    as_json = CliRunner().invoke(main, ["summary", "--input-format", "json", str(pretty)])
+    assert as_json.exit_code == 0
 
 
 @pytest.mark.parametrize("option", ["--input-format", "--envelope"])
