@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -241,3 +242,47 @@ def test_progress_and_check_formatting(okta: FakeOkta, tmp_path: Path) -> None:
     assert lines[1].startswith("5 events in 2 pages")
     assert lines[1].endswith("caught up")
     assert format_check(page, "x").splitlines()[2] == "PKI events in the last 7 days: yes"
+
+
+def test_progress_goes_to_stderr_on_a_terminal(okta: FakeOkta, tmp_path: Path) -> None:
+    import pty
+
+    state, out = _files(tmp_path)
+    leader, follower = pty.openpty()
+    command = [
+        sys.executable,
+        "-m",
+        "okta_pki_events",
+        "pull",
+        "--org",
+        okta.url,
+        "--token-env",
+        TOKEN_ENV,
+        "--state",
+        str(state),
+        "--output",
+        str(out),
+        "--limit",
+        "2",
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            env={**os.environ, TOKEN_ENV: okta.token},
+            stderr=follower,
+            stdout=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+        os.close(follower)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the terminal has no writer left
+            while chunk := os.read(leader, 4096):
+                shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode()
+    assert "2 events in 1 pages" in text
+    assert "5 events in 3 pages" in text
+    assert "caught up" in text
