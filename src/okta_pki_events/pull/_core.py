@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Union
 from urllib.parse import quote, urlencode, urlsplit
 
-from .._stream import ParseFailure, iter_records
+from .._stream import ParseFailure, describe_error, iter_records
 from ..envelopes import Headers, RateLimit, next_link
 from ..models._base import format_okta_datetime
 from ..models.events import PkiEvent
@@ -254,11 +254,16 @@ class Page:
             line + b"\n" for index, line in enumerate(self.records) if index not in skip
         )
 
+    def describe(self, failure: ParseFailure) -> str:
+        """Where a bad record is and why: ``record N of the page URL: field.path: problem``."""
+        problems = "; ".join(describe_error(failure.error))
+        return f"record {failure.index or 0} of the page {self.url}: {problems}"
+
     def dead_letters(self) -> bytes:
         """The bad records as NDJSON: ``{"error": ..., "record": <as sent>}`` per line."""
         out = []
         for failure in self.failures:
-            error = json.dumps(failure.message.replace("<input>", "page", 1))
+            error = json.dumps(self.describe(failure))
             raw = self.records[failure.index or 0]
             out.append(b'{"error":' + error.encode() + b',"record":' + raw + b"}\n")
         return b"".join(out)
@@ -360,7 +365,9 @@ def _parse_page(
 ) -> Page:
     events: list[Event] = []
     failures: list[ParseFailure] = []
-    stream = iter_records(body, on_error="collect", only_pki=False)
+    stream = iter_records(
+        body, format="json", envelope="api_page", on_error="collect", only_pki=False
+    )
     for item in stream:
         if isinstance(item, ParseFailure):
             failures.append(item)

@@ -331,7 +331,7 @@ def pull_to_file(
                 if dead is not None:
                     dead.write(page.dead_letters())
                 for failure in page.failures:
-                    log.warning("a record Okta sent does not parse: %s", failure.message)
+                    log.warning("a record Okta sent does not parse: %s", page.describe(failure))
                 _step("written")
                 out.sync()
                 if dead is not None:
