@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from . import models as _models
+    from ._gc import gc_paused
     from ._parsing import (
         OnUnknown,
         RawEvent,
@@ -108,6 +109,7 @@ if TYPE_CHECKING:
 
     __all__ = [
         "__version__",
+        "gc_paused",
         "OnUnknown",
         "RawEvent",
         "UnknownEventTypeError",
@@ -177,6 +179,8 @@ if TYPE_CHECKING:
 # Each public name outside ``models`` and the module that defines it; the names of
 # ``okta_pki_events.models`` (its ``__all__``) are looked up there.
 _LAZY: dict[str, str] = {
+    # ._gc
+    "gc_paused": "_gc",
     # ._parsing
     "OnUnknown": "_parsing",
     "RawEvent": "_parsing",
