@@ -26,6 +26,19 @@ $(VENV)/.bench-installed: pyproject.toml | $(PY)
 
 DEMO_DATA := examples/pki-events.ndjson
 
+# Mermaid for the docs site, bundled so that diagrams render offline: the pinned release's
+# mermaid.min.js from npm, checked against its SHA-256.
+MERMAID_VERSION := 11.17.2
+MERMAID_SHA256 := 581ed7d74bd9048d0e3a91363927d72ef22942d7722546b27f7cc29e35390eb8
+MERMAID_JS := docs/assets/javascripts/mermaid.min.js
+
+$(MERMAID_JS):
+	@mkdir -p $(@D)
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null \
+	  && tar -xzf mermaid-$(MERMAID_VERSION).tgz package/dist/mermaid.min.js) \
+	  && echo "$(MERMAID_SHA256)  $$tmp/package/dist/mermaid.min.js" | sha256sum -c --quiet \
+	  && mv $$tmp/package/dist/mermaid.min.js $@; status=$$?; rm -rf $$tmp; exit $$status
+
 # The example data holds a few broken lines on purpose: validate reports them and exits 1.
 demo: $(VENV)/.cli-installed
 	@echo "== okta-pki-events validate $(DEMO_DATA)"
@@ -45,13 +58,13 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict src tests scripts
 	$(BIN)/pyright
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed $(MERMAID_JS)
 	$(BIN)/pytest -q
 
-docs-build: $(VENV)/.dev-installed
+docs-build: $(VENV)/.dev-installed $(MERMAID_JS)
 	$(BIN)/mkdocs build --strict --site-dir site
 
-docs: $(VENV)/.dev-installed
+docs: $(VENV)/.dev-installed $(MERMAID_JS)
 	$(BIN)/mkdocs serve
 
 test: lint typecheck unit docs-build

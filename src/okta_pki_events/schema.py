@@ -32,7 +32,7 @@ from .models.events import (
     UnknownPkiEvent,
 )
 
-__all__ = ["CALENDAR_DATE_PATTERN", "SCHEMA_DIALECT", "SCHEMA_ID", "json_schema", "plain_text"]
+__all__ = ["CALENDAR_DATE_PATTERN", "SCHEMA_DIALECT", "SCHEMA_ID", "json_schema"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect of every exported schema."""
