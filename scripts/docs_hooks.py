@@ -319,7 +319,7 @@ def reference_plan() -> dict[str, tuple[str, list[str]]]:
     for module_name in _public_modules():
         importlib.import_module(module_name)
     placed: dict[int, str] = {}
-    entries: dict[str, list[tuple[int, str, int, str]]] = {}
+    entries: dict[str, list[tuple[int, bool, int, str, int, str]]] = {}
     titles: dict[str, str] = {}
     order = {p: i for i, (p, _, _) in enumerate(REFERENCE_PAGES)}
     for public in _public_modules():
@@ -346,7 +346,14 @@ def reference_plan() -> dict[str, tuple[str, list[str]]]:
             else:
                 kind = kinds.index("class" if isinstance(obj, type) else "function")
             entries.setdefault(page, []).append(
-                (kind, rank, defining, _source_position(defining, name), f"{public}.{name}")
+                (
+                    kind,
+                    public != PACKAGE,  # what the package exports first
+                    rank,
+                    defining,
+                    _source_position(defining, name),
+                    f"{public}.{name}",
+                )
             )
     plan: dict[str, tuple[str, list[str]]] = {}
     for page in sorted(entries, key=lambda p: order.get(p, len(order))):
