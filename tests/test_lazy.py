@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +16,13 @@ from pydantic import TypeAdapter, ValidationError
 from okta_pki_events import (
     LogEvent,
     NonPkiEvent,
+    ParseFailure,
     PkiCertRevokeEvent,
     PkiEvent,
     UnknownEventTypeError,
     UnknownPkiEvent,
+    iter_events,
+    iter_records,
     parse_event,
 )
 from okta_pki_events._lazy import EAGER_FIELDS, is_lazy
@@ -298,3 +302,53 @@ def test_wire_names_only_as_the_eager_parse() -> None:
     assert event.actor is None
     assert event.model_extra == {"display_message": "x"}
     assert event.display_message == _revoke()["displayMessage"]
+
+
+def _hook_delivery(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "eventType": "com.okta.event_hook",
+        "eventTypeVersion": "1.0",
+        "cloudEventsVersion": "0.1",
+        "source": "https://example.okta.com/api/v1/eventHooks/who",
+        "eventId": "d1",
+        "eventTime": "2026-03-14T09:26:53.535Z",
+        "contentType": "application/json",
+        "data": {"events": rows},
+    }
+
+
+def test_iter_events_lazy_reads_what_the_eager_stream_reads(tmp_path: Path) -> None:
+    rows = [pki_fixture(t) for t in pki_fixture_types()]
+    lines = [json.dumps(row) for row in rows]
+    path = tmp_path / "events.ndjson"
+    path.write_text("\n".join([*lines[:3], '{"uuid": "cut', *lines[3:], ""]) + "\r\n")
+    lazy = iter_events(path, lazy=True, on_error="collect")
+    eager = iter_events(path, on_error="collect")
+    lazy_items, eager_items = list(lazy), list(eager)
+    assert lazy.stats == eager.stats
+    assert lazy.stats.failed == 1
+    assert len(lazy_items) == len(eager_items) == len(rows) + 1
+    for got, expected in zip(lazy_items, eager_items, strict=True):
+        if isinstance(expected, ParseFailure):
+            assert isinstance(got, ParseFailure)
+            assert got.message == expected.message
+            continue
+        assert not isinstance(got, ParseFailure)
+        assert is_lazy(got)
+        assert got == expected
+    texts = [e.model_dump_json() for e in lazy_items if not isinstance(e, ParseFailure)]
+    assert texts == lines
+
+
+def test_iter_records_lazy_and_decoded_events(tmp_path: Path) -> None:
+    rows = [pki_fixture("pki.cert.revoke"), pki_fixture("pki.cert.issue")]
+    path = tmp_path / "events.ndjson"
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    records = list(iter_records(path, lazy=True))
+    assert [is_lazy(r.event) for r in records] == [True, True]
+    assert [r.line for r in records] == [1, 2]
+    # Events that arrive decoded have no text of their own: parsed eagerly, equal all the same.
+    for source in (rows, [_hook_delivery(rows)]):
+        events = list(iter_events(source, lazy=True))
+        assert [is_lazy(e) for e in events] == [False, False]
+        assert events == [parse_event(row) for row in rows]

@@ -16,8 +16,7 @@ from pydantic_core import from_json
 
 from .._parsing import OnUnknown, parse_event
 from ..envelopes import ENVELOPE_NAMES, EnvelopeKeys, EnvelopeName, detect_envelope, open_envelope
-from ..models.events import PKI_PREFIX, BasePkiEvent, PkiEvent
-from ..models.log_event import LogEvent
+from ..models.events import PKI_PREFIX, BasePkiEvent, NonPkiEvent, PkiEvent
 from .framing import Broken, Format, Framed, Framer
 from .results import ParseFailure, Record, RecordError, StreamStats
 from .sources import Source, chunks, source_name, utf8
@@ -74,6 +73,7 @@ class _Reader:
         on_unknown: OnUnknown,
         max_record_bytes: int,
         records: bool,
+        lazy: bool = False,
     ) -> None:
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {_FORMATS}, not {format!r}")
@@ -93,6 +93,7 @@ class _Reader:
         self.on_unknown = on_unknown
         self.max_record_bytes = max_record_bytes
         self.records = records
+        self.lazy = lazy
         self.name = source_name(source)
         self.stats = StreamStats()
 
@@ -184,11 +185,12 @@ class _Reader:
 
     def _parse(self, unwrapped: Iterator[_Unwrapped]) -> Iterator[Any]:
         """Events -> outcomes: a parsed event or record, a failure, or skipped."""
-        only_pki, on_unknown, records, name = (
+        only_pki, on_unknown, records, name, lazy = (
             self.only_pki,
             self.on_unknown,
             self.records,
             self.name,
+            self.lazy,
         )
         for item in unwrapped:
             if isinstance(item, Broken):
@@ -215,7 +217,7 @@ class _Reader:
                     yield _SKIPPED
                     continue
             try:
-                event = parse_event(payload, on_unknown=on_unknown)
+                event = parse_event(payload, on_unknown=on_unknown, lazy=lazy)
             except ValueError as exc:
                 yield self._failure(line, index, exc, payload)
                 continue
@@ -289,7 +291,7 @@ class EventStream(Iterator[T], Generic[T]):
 RecordStream = EventStream
 """The iterator ``iter_records`` returns: records with their envelope and position."""
 
-_Any = Union[PkiEvent, LogEvent]
+_Any = Union[PkiEvent, NonPkiEvent]
 _MAX = DEFAULT_MAX_RECORD_BYTES
 
 
@@ -303,6 +305,7 @@ def iter_events(
     only_pki: Literal[True] = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[PkiEvent | ParseFailure]: ...
 @overload
 def iter_events(
@@ -314,6 +317,7 @@ def iter_events(
     only_pki: bool,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[_Any | ParseFailure]: ...
 @overload
 def iter_events(
@@ -325,6 +329,7 @@ def iter_events(
     only_pki: Literal[True] = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[PkiEvent]: ...
 @overload
 def iter_events(
@@ -336,6 +341,7 @@ def iter_events(
     only_pki: bool,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[_Any]: ...
 @overload
 def iter_events(
@@ -347,6 +353,7 @@ def iter_events(
     only_pki: bool = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[_Any | ParseFailure]: ...
 def iter_events(
     source: Source,
@@ -357,6 +364,7 @@ def iter_events(
     only_pki: bool = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> EventStream[Any]:
     """Parse every event of a file, stream or iterable, lazily.
 
@@ -386,6 +394,12 @@ def iter_events(
             (or, without ``only_pki``, a non-PKI type) a failure.
         max_record_bytes: a record longer than this (16 MiB by default) is one failure,
             found without holding it in memory, and the stream goes on.
+        lazy: parse each event with ``parse_event(..., lazy=True)``: six fields validated
+            now, the record's text kept (without its line ending) and the rest validated on
+            first read; ``model_dump_json()`` returns the record's text. An event that
+            reaches the parse already decoded (a mapping of an iterable, the events of an
+            event-hook delivery or of an EventBridge event) has no text of its own and is
+            parsed eagerly.
 
     The returned iterator's ``.stats`` counts ``read``, ``parsed``, ``failed`` and
     ``skipped`` records (``parsed + failed + skipped == read``), final once exhausted.
@@ -403,6 +417,7 @@ def iter_events(
             only_pki=only_pki,
             on_unknown=on_unknown,
             max_record_bytes=max_record_bytes,
+            lazy=lazy,
             records=False,
         )
     )
@@ -418,6 +433,7 @@ def iter_records(
     only_pki: Literal[True] = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Record[PkiEvent] | ParseFailure]: ...
 @overload
 def iter_records(
@@ -429,6 +445,7 @@ def iter_records(
     only_pki: bool,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Record[_Any] | ParseFailure]: ...
 @overload
 def iter_records(
@@ -440,6 +457,7 @@ def iter_records(
     only_pki: Literal[True] = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Record[PkiEvent]]: ...
 @overload
 def iter_records(
@@ -451,6 +469,7 @@ def iter_records(
     only_pki: bool,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Record[_Any]]: ...
 @overload
 def iter_records(
@@ -462,6 +481,7 @@ def iter_records(
     only_pki: bool = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Record[_Any] | ParseFailure]: ...
 def iter_records(
     source: Source,
@@ -472,6 +492,7 @@ def iter_records(
     only_pki: bool = True,
     on_unknown: OnUnknown = "generic",
     max_record_bytes: int = _MAX,
+    lazy: bool = False,
 ) -> RecordStream[Any]:
     """Like ``iter_events``, but yield ``Record``s: the event, its envelope and its position.
 
@@ -487,6 +508,7 @@ def iter_records(
             only_pki=only_pki,
             on_unknown=on_unknown,
             max_record_bytes=max_record_bytes,
+            lazy=lazy,
             records=True,
         )
     )
