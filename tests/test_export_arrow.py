@@ -236,7 +236,11 @@ def test_parquet_with_duckdb(parquet: tuple[Path, list[LogEvent]]) -> None:
             "SELECT uuid, published, eventType, target[1].id, client.geographicalContext.city "
             f"FROM read_parquet('{path}')"
         ).fetchall()
+        result = con.execute(f"SELECT * FROM read_parquet('{path}')")
+        names = [column[0] for column in result.description]
+        whole = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     assert rows == _expected_rows(events)
+    assert whole == to_arrow(events).to_pylist()  # every column of every row
 
 
 def test_parquet_with_polars(parquet: tuple[Path, list[LogEvent]]) -> None:
@@ -251,6 +255,7 @@ def test_parquet_with_polars(parquet: tuple[Path, list[LogEvent]]) -> None:
         pl.col("client").struct.field("geographicalContext").struct.field("city"),
     ).rows()
     assert got == _expected_rows(events)
+    assert frame.to_dicts() == to_arrow(events).to_pylist()  # every column of every row
 
 
 def test_parquet_with_spark(parquet: tuple[Path, list[LogEvent]], spark: SparkSession) -> None:
@@ -268,6 +273,13 @@ def test_parquet_with_spark(parquet: tuple[Path, list[LogEvent]], spark: SparkSe
         ).collect()
     ]
     assert got == _expected_rows(events)
+    whole = [_utc(r.asDict(recursive=True)) for r in frame.collect()]
+    assert whole == to_arrow(events).to_pylist()  # every column of every row
+
+
+def _utc(row: dict[str, Any]) -> dict[str, Any]:
+    """Spark returns timestamps as naive datetimes of the session's zone (UTC here)."""
+    return {**row, "published": row["published"].replace(tzinfo=timezone.utc)}
 
 
 def test_spark_reads_the_raw_column_back_into_events(
