@@ -63,6 +63,8 @@ _KNOWN = SchemaValidator(
         discriminator="eventType",
     )
 )
+_KNOWN_JSON = _KNOWN.validate_json
+_TEXT = (str, bytes, bytearray)
 # Reads only the top-level eventType of JSON text (any JSON type), for the registry lookup.
 _EVENT_TYPE = SchemaValidator(
     core_schema.typed_dict_schema(
@@ -193,14 +195,11 @@ def _event_type_of(data: RawEvent) -> object:
 
 
 def _dispatch(data: RawEvent) -> LogEvent:
-    """Registry lookup on ``eventType`` and one validation of the model found."""
-    if isinstance(data, (str, bytes, bytearray)):
-        try:
-            event: LogEvent = _KNOWN.validate_json(data, by_alias=True, by_name=False)
-        except ValidationError:
-            pass  # not catalogued, or broken: the registry path below says which and where
-        else:
-            return event
+    """The registry path: ``model_for(eventType)`` and one validation of the model found.
+
+    Taken by mappings, and by JSON text that the catalogued types' validator did not accept
+    (a type it does not know, or a broken field): its errors name the field's own path.
+    """
     try:
         return _validate(model_for(_event_type_of(data)), data)
     except ValidationError as exc:
@@ -255,21 +254,33 @@ def parse_event(
     Both are ``ValueError``s; no input raises anything else.
 
     """
-    if lazy and isinstance(data, (str, bytes, bytearray)):
+    if isinstance(data, _TEXT):
+        if lazy:
+            return _parse_lazy(data, on_unknown)
         try:
-            event = (_LAZY or _load_lazy())(data)
+            # The catalogued types, looked up on eventType and validated in one pass (Rust).
+            event: LogEvent = _KNOWN_JSON(data, by_alias=True, by_name=False)
         except ValidationError:
-            # Report what the eager parse reports: the model's own title and field paths.
-            parse_event(data, on_unknown=on_unknown)
-            raise  # pragma: no cover - the eager parse above raised for the same input
-        if on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
-            raise UnknownEventTypeError(event.event_type)
-        return cast("_Parsed", event)
-    event = _dispatch(data)
+            event = _dispatch(data)
+    else:
+        event = _dispatch(data)
     if on_unknown == "raise" and event.event_type not in EVENT_MODELS:
         raise UnknownEventTypeError(event.event_type)
     # model_for gives a PKI model or NonPkiEvent for any string eventType, and LogEvent
     # (whose validation fails) for none.
+    return event  # type: ignore[return-value]
+
+
+def _parse_lazy(data: str | bytes | bytearray, on_unknown: OnUnknown) -> _Parsed:
+    """``parse_event(data, lazy=True)`` for JSON text."""
+    try:
+        event = (_LAZY or _load_lazy())(data)
+    except ValidationError:
+        # Report what the eager parse reports: the model's own title and field paths.
+        parse_event(data, on_unknown=on_unknown)
+        raise  # pragma: no cover - the eager parse above raised for the same input
+    if on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
+        raise UnknownEventTypeError(event.event_type)
     return cast("_Parsed", event)
 
 
