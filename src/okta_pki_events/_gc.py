@@ -47,3 +47,6 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+gc_paused.__module__ = "okta_pki_events"  # the path users import it from

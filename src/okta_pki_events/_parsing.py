@@ -305,3 +305,8 @@ def parse_event_as(model: type[M], data: RawEvent) -> M:
     (a ``ValueError``) for bad input.
     """
     return _validate(model, data)
+
+
+# Under the path users import them from (as httpx does): okta_pki_events.UnknownEventTypeError.
+for _obj in (parse_event, parse_event_as, UnknownEventTypeError):
+    _obj.__module__ = "okta_pki_events"

@@ -44,3 +44,18 @@ __all__ = [
     "iter_records",
     "open_lines",
 ]
+
+# What the package exports, under the path users import it from (as httpx does): a traceback
+# says okta_pki_events.RecordError, not okta_pki_events._stream.results.RecordError. Not the
+# generic Record, whose type hints name its TypeVar (typing.get_type_hints must keep working).
+for _obj in (
+    EventStream,
+    RecordStream,
+    iter_events,
+    iter_records,
+    ParseFailure,
+    RecordError,
+    SourceError,
+    StreamStats,
+):
+    _obj.__module__ = "okta_pki_events"

@@ -131,3 +131,7 @@ __all__ = [
     "format_okta_datetime",
     "model_for",
 ]
+
+# Defined in private modules: under the path users import them from (as httpx does).
+for _obj in (OktaModel, WireDatetime, format_okta_datetime, wire_text):
+    _obj.__module__ = "okta_pki_events"
