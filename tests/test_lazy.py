@@ -352,3 +352,60 @@ def test_iter_records_lazy_and_decoded_events(tmp_path: Path) -> None:
         events = list(iter_events(source, lazy=True))
         assert [is_lazy(e) for e in events] == [False, False]
         assert events == [parse_event(row) for row in rows]
+
+
+def _outcomes(source: Any, **options: Any) -> tuple[list[Any], Any]:
+    stream = iter_events(source, on_error="collect", **options)
+    items = [i.message if isinstance(i, ParseFailure) else i for i in stream]
+    return items, stream.stats
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"only_pki": False},
+        {"on_unknown": "raise"},
+        {"on_unknown": "raise", "only_pki": False},
+        {"format": "ndjson"},
+        {"envelope": None},
+        {"format": "json"},
+    ],
+)
+def test_a_lazy_stream_has_the_outcomes_of_the_eager_stream(
+    tmp_path: Path, options: dict[str, Any]
+) -> None:
+    revoke = _revoke()
+    escaped = json.dumps(_revoke(uuid="esc")).replace(
+        '"pki.cert.revoke"', '"\\u0070ki.cert.revoke"'
+    )
+    lines = [
+        json.dumps(revoke),
+        escaped,  # a PKI event the hint misses: probed, then parsed
+        json.dumps(_revoke(uuid="fut", eventType="pki.cert.future")),
+        json.dumps(_revoke(uuid="o1", eventType="user.session.start", displayMessage='"pki.x')),
+        json.dumps(_revoke(uuid="o2", eventType="user.session.start", actor={"id": 1})),
+        json.dumps(_revoke(uuid="bad", actor={"id": 1})),  # a PKI event with a bad eager field
+        json.dumps(_hook_delivery([_revoke(uuid="in-hook")])),
+        '{"uuid": "cut", "eventType": "pki.cert.revoke"',
+    ]
+    path = tmp_path / "mixed.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    lazy, lazy_stats = _outcomes(path, lazy=True, **options)
+    eager, eager_stats = _outcomes(path, **options)
+    assert lazy_stats == eager_stats
+    assert lazy == eager
+    assert lazy_stats.read >= len(lines)
+
+
+def test_a_bad_deferred_field_is_parsed_by_a_lazy_stream_and_raises_on_read() -> None:
+    lines = [json.dumps(_revoke(uuid="deferred", securityContext={"isProxy": "yes"}))]
+    eager = iter_events(lines, on_error="collect")
+    assert [type(i) for i in eager] == [ParseFailure]
+    lazy = iter_events(lines, on_error="collect", lazy=True)
+    (event,) = list(lazy)
+    assert lazy.stats.parsed == 1
+    assert not isinstance(event, ParseFailure)
+    assert event.uuid == "deferred"
+    with pytest.raises(ValidationError, match=r"securityContext\.isProxy"):
+        event.security_context  # noqa: B018

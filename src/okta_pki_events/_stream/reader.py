@@ -14,9 +14,11 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from .._parsing import OnUnknown, parse_event
+from .._lazy import parse_lazy
+from .._parsing import OnUnknown, UnknownEventTypeError, parse_event
 from ..envelopes import ENVELOPE_NAMES, EnvelopeKeys, EnvelopeName, detect_envelope, open_envelope
-from ..models.events import PKI_PREFIX, BasePkiEvent, NonPkiEvent, PkiEvent
+from ..models.events import PKI_PREFIX, BaseKnownPkiEvent, BasePkiEvent, NonPkiEvent, PkiEvent
+from ..models.log_event import LogEvent
 from .framing import Broken, Format, Framed, Framer
 from .results import ParseFailure, Record, RecordError, StreamStats
 from .sources import Source, chunks, source_name, utf8
@@ -46,6 +48,26 @@ T = TypeVar("T")
 # and reads only the keys that tell an event from an envelope (jiter skips the others).
 _PROBE = TypeAdapter(EnvelopeKeys).validator.validate_json
 _FORMATS = ("auto", "ndjson", "json")
+# A PKI event's text holds its eventType's value, and so these bytes (unless escaped).
+_PKI_HINT = b'"' + PKI_PREFIX.encode()
+
+
+def _lazy_probe(text: bytes) -> Any:
+    """The probe with ``lazy=True`` and envelopes told by their keys: one JSON pass per event.
+
+    A record whose text names a ``pki.*`` value is parsed lazily at once, which checks its
+    JSON as the probe does, and is an event by its ``uuid`` and ``eventType``; any other
+    record, or one the lazy parse refuses, is probed. The hint only orders the two: the
+    outcome is the probe's either way.
+    """
+    if _PKI_HINT in text:
+        try:
+            return parse_lazy(text)
+        except ValidationError:
+            pass
+    return _PROBE(text)
+
+
 _RAW_LIMIT = 100_000
 
 # An unwrapped record: (line, index, envelope, payload as JSON text or decoded, its keys)
@@ -94,12 +116,15 @@ class _Reader:
         self.max_record_bytes = max_record_bytes
         self.records = records
         self.lazy = lazy
+        # With lazy=True and envelopes told by their keys (or none), a PKI event is parsed
+        # once, at the probe: no second pass over its JSON.
+        self.probe = _lazy_probe if lazy and envelope in ("auto", None) else _PROBE
         self.name = source_name(source)
         self.stats = StreamStats()
 
     def __iter__(self) -> Iterator[Any]:
         text = utf8(chunks(self.source))
-        framed = Framer(text, self.format, self.max_record_bytes, _PROBE).records()
+        framed = Framer(text, self.format, self.max_record_bytes, self.probe).records()
         return self._account(self._parse(self._unwrap(framed)))
 
     # -- envelopes -----------------------------------------------------------------------
@@ -120,9 +145,12 @@ class _Reader:
                 continue
             if keys is None:
                 try:
-                    keys = _PROBE(text)
+                    keys = self.probe(text)
                 except ValidationError as exc:
                     keys = exc
+            if isinstance(keys, LogEvent):  # parsed by the lazy probe: an event
+                yield (line, index, None, text, keys)
+                continue
             if type(keys) is dict:
                 if mode == "auto" and (
                     ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
@@ -185,18 +213,33 @@ class _Reader:
 
     def _parse(self, unwrapped: Iterator[_Unwrapped]) -> Iterator[Any]:
         """Events -> outcomes: a parsed event or record, a failure, or skipped."""
-        only_pki, on_unknown, records, name, lazy = (
+        only_pki, on_unknown, records, name, lazy, probe = (
             self.only_pki,
             self.on_unknown,
             self.records,
             self.name,
             self.lazy,
+            self.probe,
         )
         for item in unwrapped:
             if isinstance(item, Broken):
                 yield self._failure(item.line, item.index, item.error, item.raw)
                 continue
             line, index, envelope, payload, keys = item
+            if keys is None and probe is _lazy_probe and isinstance(payload, bytes):
+                try:
+                    keys = probe(payload)
+                except ValidationError as exc:
+                    keys = exc
+            if isinstance(keys, LogEvent):  # parsed by the lazy probe
+                if only_pki and not isinstance(keys, BasePkiEvent):
+                    yield _SKIPPED
+                elif on_unknown == "raise" and not isinstance(keys, BaseKnownPkiEvent):
+                    error = UnknownEventTypeError(keys.event_type)
+                    yield self._failure(line, index, error, payload)
+                else:
+                    yield Record(keys, envelope, line, index, name) if records else keys
+                continue
             if type(keys) is ValidationError:
                 yield self._failure(line, index, keys, payload)
                 continue
