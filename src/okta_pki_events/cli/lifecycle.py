@@ -1,21 +1,30 @@
-"""``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline."""
+"""``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline.
+
+Paths, directories and glob patterns are read by ``lifecycles_from`` (the fold's fields,
+without full models); standard input, ``--format``/``--envelope`` and ``--max-errors`` take
+the full reader.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections import Counter
 from datetime import datetime, timezone
+from typing import Any
 
 import click
 
-from ..lifecycle import LifecycleReport, LifecycleTracker
+from .._stream import StreamStats
+from ..lifecycle import CertState, LifecycleReport, LifecycleTracker, Record
+from ..lifecycle._records import micros_of
+from ..lifecycle._sources import expand_sources, lifecycles_from
 from ._shared import (
     EventFilter,
     NothingValidError,
     ReadAs,
     counter_table,
     fail,
-    files_argument,
     filter_options,
     input_options,
     json_option,
@@ -23,42 +32,82 @@ from ._shared import (
     out_console,
     plural,
     read_events,
+    stats_dict,
 )
 
 __all__ = ["lifecycle"]
 
+_STATES = [s.value for s in CertState] + ["unknown"]
 
-@click.command()
-@files_argument
-@click.option(
-    "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Anomalies to list (human output; 0 for none).",
-)
-@input_options
-@max_errors_option
-@filter_options
-@json_option
-def lifecycle(
-    files: tuple[str, ...],
-    certificate: str | None,
-    limit: int,
-    read_as: ReadAs,
-    max_errors: int | None,
-    event_filter: EventFilter,
-    as_json: bool,
-) -> None:
-    """Rebuild certificate and CA lifecycles: states, anomalies, one certificate's timeline.
 
-    Exits 1 when nothing valid was read or --max-errors stopped the reading.
-    """
+def _record_filter(event_filter: EventFilter) -> Any:
+    """``EventFilter``'s conditions on a lifecycle record (type, time range, outcome)."""
+    since = micros_of(event_filter.since) if event_filter.since else None
+    until = micros_of(event_filter.until) if event_filter.until else None
+
+    def keep(record: Record) -> bool:
+        if event_filter.types and not any(
+            fnmatch.fnmatchcase(record.event_type, t) for t in event_filter.types
+        ):
+            return False
+        if since is not None and record.published < since:
+            return False
+        if until is not None and record.published >= until:
+            return False
+        return not event_filter.outcomes or record.outcome in event_filter.outcomes
+
+    return keep
+
+
+class _Filtered:
+    """Counts what the record filter leaves out."""
+
+    def __init__(self, event_filter: EventFilter) -> None:
+        self.count = 0
+        self._keep = _record_filter(event_filter)
+
+    def __call__(self, record: Record) -> bool:
+        kept: bool = self._keep(record)
+        self.count += not kept
+        return kept
+
+
+def _fast_report(
+    files: tuple[str, ...], event_filter: EventFilter
+) -> tuple[LifecycleReport, dict[str, int]]:
+    try:
+        paths = expand_sources(files)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    stats = StreamStats()
+    filtered = _Filtered(event_filter)
+    report = lifecycles_from(
+        paths,
+        on_error="collect",
+        keep=filtered if event_filter.active else None,
+        stats=stats,
+    )
+    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} inputs"
+    if stats.read == 0:
+        raise NothingValidError(f"no records in {where}")
+    if stats.parsed == 0 and stats.skipped == 0:
+        raise NothingValidError(
+            f"no valid records in {where}: {plural(stats.failed, 'record')} read, none valid"
+            " (run validate for details)"
+        )
+    return report, stats_dict(stats) | {"filtered": filtered.count}
+
+
+def _full_report(
+    files: tuple[str, ...], event_filter: EventFilter, max_errors: int | None, read_as: ReadAs
+) -> tuple[LifecycleReport, dict[str, int]]:
+    names = tuple(
+        name if name == "-" else str(path)
+        for name in files
+        for path in ([name] if name == "-" else expand_sources(name))
+    )
     tracker = LifecycleTracker()
-    reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
+    reading = read_events(names, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     for event in reading:
         tracker.feed(event)
     if reading.stopped:
@@ -67,7 +116,59 @@ def lifecycle(
             f"(--max-errors {max_errors}): no report (run validate for details)"
         )
     reading.require_valid()
-    report, total = tracker.report(), reading.stats
+    return tracker.report(), reading.counts()
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="PATH...|-")
+@click.option(
+    "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
+)
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(_STATES),
+    help="List the certificates in this state (repeatable).",
+)
+@click.option("--anomalies-only", is_flag=True, help="Show only the anomalies.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Anomalies (and listed certificates) to show, in text and in --json; 0 for none.",
+)
+@input_options
+@max_errors_option
+@filter_options
+@json_option
+def lifecycle(
+    files: tuple[str, ...],
+    certificate: str | None,
+    states: tuple[str, ...],
+    anomalies_only: bool,
+    limit: int,
+    read_as: ReadAs,
+    max_errors: int | None,
+    event_filter: EventFilter,
+    as_json: bool,
+) -> None:
+    """Rebuild certificate and CA lifecycles: states, anomalies, one certificate's timeline.
+
+    PATH is a file, a directory (its JSON files, recursively), a glob pattern, or - for
+    standard input. --json is bounded: counts, at most --limit anomalies and listed
+    certificates, no timelines (but --certificate's). Exits 1 when nothing valid was read or
+    --max-errors stopped the reading.
+    """
+    fast = "-" not in files and read_as == ReadAs() and max_errors is None
+    if fast:
+        report, counts = _fast_report(files, event_filter)
+    else:
+        try:
+            report, counts = _full_report(files, event_filter, max_errors, read_as)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
     if certificate is not None:
         history = report.certificates.get(certificate)
         if history is None:
@@ -77,20 +178,92 @@ def lifecycle(
             return
         _print_timeline(report, certificate)
         return
+    listed = _listed(report, states, limit)
     if as_json:
-        click.echo(json.dumps(report.to_dict() | {"stats": reading.counts()}, indent=2))
+        click.echo(
+            json.dumps(_bounded_json(report, counts, listed, limit, anomalies_only), indent=2)
+        )
         return
+    _print_report(report, counts, listed, states, limit, anomalies_only)
+
+
+def _listed(report: LifecycleReport, states: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """The rows of the certificates in ``states`` (at most ``limit``)."""
+    if not states:
+        return []
+    wanted = {None if s == "unknown" else CertState(s) for s in states}
+    keys = [k for state in wanted for k in report.certificates_in(state)]
+    chosen = set(sorted(keys)[:limit])
+    return [row for row in report.to_table() if row["certificate"] in chosen]
+
+
+def _bounded_json(
+    report: LifecycleReport,
+    counts: dict[str, int],
+    listed: list[dict[str, Any]],
+    limit: int,
+    anomalies_only: bool,
+) -> dict[str, Any]:
+    full = report.to_dict(timelines=False)
+    anomalies = full["anomalies"][:limit]
+    if anomalies_only:
+        return {"anomalies": anomalies, "anomalies_total": len(report.anomalies)}
+    data = {key: full[key] for key in ("state_counts", "duplicates", "ignored", "unknown_types")}
+    data |= {
+        "certificates_total": len(report.certificates),
+        "authorities": full["authorities"],
+        "scope_mappings": full["scope_mappings"],
+        "anomalies": anomalies,
+        "anomalies_total": len(report.anomalies),
+        "crl_failures": full["crl_failures"][:limit],
+        "crl_failures_total": len(report.crl_failures),
+        "unkeyed_total": len(report.unkeyed),
+        "stats": counts,
+    }
+    if listed:
+        data["certificates"] = listed
+    return data
+
+
+def _print_report(
+    report: LifecycleReport,
+    counts: dict[str, int],
+    listed: list[dict[str, Any]],
+    states: tuple[str, ...],
+    limit: int,
+    anomalies_only: bool,
+) -> None:
     from rich.table import Table
 
     out = out_console()
-    empty = reading.nothing_kept()
-    if empty:
-        out.print(empty)
-    out.print(counter_table("Certificates per state", report.state_counts, "state"))
-    cas = Counter(h.state.value for h in report.authorities.values())
-    out.print(counter_table("Certificate authorities", dict(cas), "state"))
-    kinds = Counter(a.kind.value for a in report.anomalies)
-    out.print(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
+    if not anomalies_only:
+        if counts["parsed"] - counts["filtered"] <= 0:
+            out.print(
+                f"no PKI events ({plural(counts['skipped'], 'other record')})"
+                if counts["parsed"] == 0
+                else f"no events match the filters ({plural(counts['parsed'], 'PKI event')} read)"
+            )
+        out.print(counter_table("Certificates per state", report.state_counts, "state"))
+        cas = Counter(h.state.value for h in report.authorities.values())
+        out.print(counter_table("Certificate authorities", dict(cas), "state"))
+        kinds = Counter(a.kind.value for a in report.anomalies)
+        out.print(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
+    if states:
+        table = Table(
+            title=f"Certificates {', '.join(states)} (first {len(listed):,})", title_justify="left"
+        )
+        for column in ("certificate", "state", "device", "last event (UTC)", "events", "anomalies"):
+            table.add_column(column, no_wrap=True)
+        for row in listed:
+            table.add_row(
+                row["certificate"],
+                row["state"] or "unknown",
+                row["device_id"] or "-",
+                row["last_event_at"],
+                f"{row['events']:,}",
+                f"{row['anomalies']:,}",
+            )
+        out.print(table)
     if report.anomalies and limit:
         shown = min(limit, len(report.anomalies))
         title = (
@@ -98,14 +271,14 @@ def lifecycle(
             if shown == len(report.anomalies)
             else f"First {shown:,} of {len(report.anomalies):,} anomalies"
         )
-        listed = report.anomalies[:limit]
+        listed_anomalies = report.anomalies[:limit]
         table = Table(title=title, title_justify="left")
         # the key is what --certificate takes: it is never cut, the event type may be
-        widest_key = max(len(a.key) for a in listed)
+        widest_key = max(len(a.key) for a in listed_anomalies)
         for column in ("published (UTC)", "kind", "key", "event", "state before"):
             width = widest_key if column == "key" else len(column)
             table.add_column(column, no_wrap=True, min_width=width)
-        for anomaly in listed:
+        for anomaly in listed_anomalies:
             table.add_row(
                 _short_time(anomaly.event.published),
                 anomaly.kind.value,
@@ -114,7 +287,9 @@ def lifecycle(
                 anomaly.state or "new",
             )
         out.print(table)
-    incomplete = sum(1 for h in report.certificates.values() if not h.complete)
+    if anomalies_only:
+        return
+    incomplete = sum(1 for _, s in report.summaries() if not s.complete)
     unknown = sum(report.unknown_types.values())
     out.print(
         f"{plural(len(report.certificates), 'certificate')} ({incomplete:,} issued before the "
@@ -123,10 +298,10 @@ def lifecycle(
         f"{plural(report.duplicates, 'duplicate')} skipped, "
         f"{plural(len(report.unkeyed), 'event')} without a certificate, "
         f"{plural(unknown, 'event')} of a PKI type this library does not know; "
-        f"{plural(total.failed, 'invalid record')} ignored"
+        f"{plural(counts['failed'], 'invalid record')} ignored"
         + (
-            f"; {plural(reading.filtered, 'event')} left out by the filters"
-            if reading.filtered
+            f"; {plural(counts['filtered'], 'event')} left out by the filters"
+            if counts["filtered"]
             else ""
         ),
         soft_wrap=True,
@@ -148,13 +323,14 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
         f"{'' if history.complete else ' (issued before the input)'}",
         title_justify="left",
     )
-    for column in ("published (UTC)", "event", "outcome", "applied", "state"):
+    for column in ("published (UTC)", "event", "outcome", "actor", "applied", "state"):
         table.add_column(column, no_wrap=True)
     for entry in history.timeline:
         table.add_row(
             _short_time(entry.published),
             entry.event_type,
             entry.outcome or "",
+            entry.actor or "-",
             "yes" if entry.applied else "no",
             f"{entry.state_before or 'new'} -> {entry.state_after or 'new'}",
         )

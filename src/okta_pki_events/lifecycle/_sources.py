@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Annotated, Literal, NamedTuple, Union
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream import ParseFailure, RecordError, iter_records, open_lines
+from .._stream import ParseFailure, RecordError, StreamStats, iter_records, open_lines
 from ..models._timestamp import ExactTimestamp
 from ..models.events import BasePkiEvent
 from ..models.vocabulary import OpenOutcomeResult
@@ -209,12 +209,30 @@ def feed_items(
     return failures
 
 
+def _counted(
+    items: Iterable[Item], stats: StreamStats, keep: Callable[[Record], bool] | None
+) -> Iterator[Item]:
+    for item in items:
+        stats.read += 1
+        if isinstance(item, ParseFailure):
+            stats.failed += 1
+        elif isinstance(item, Skipped) and not item.pki:
+            stats.skipped += 1
+        else:
+            stats.parsed += 1
+            if keep is not None and isinstance(item, Record) and not keep(item):
+                continue
+        yield item
+
+
 def lifecycles_from(
     source: SourceLike,
     *,
     window: timedelta | None = None,
     strict: bool = False,
     on_error: Literal["raise", "collect", "skip"] = "raise",
+    keep: Callable[[Record], bool] | None = None,
+    stats: StreamStats | None = None,
 ) -> LifecycleReport:
     """The lifecycle report of files, read without building full event models.
 
@@ -227,6 +245,9 @@ def lifecycles_from(
         on_error: ``"raise"`` (default) raises ``RecordError`` naming the file, the line and
             the field path; ``"collect"`` lists the failures in ``report.failures``;
             ``"skip"`` drops them.
+        keep: apply only the records for which it is true (a filter by type, time, ...).
+        stats: counts the records as ``iter_events`` does: ``read``, ``parsed`` (PKI),
+            ``failed`` and ``skipped`` (non-PKI).
 
     The report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``).
@@ -238,6 +259,7 @@ def lifecycles_from(
         raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
     tracker = LifecycleTracker(window=window, strict=strict)
     failures: list[ParseFailure] = []
+    counts = stats if stats is not None else StreamStats()
     for path in expand_sources(source):
-        failures += feed_items(tracker, items_of_path(path), on_error)
+        failures += feed_items(tracker, _counted(items_of_path(path), counts, keep), on_error)
     return dataclasses.replace(tracker.report(), failures=tuple(failures))

@@ -1,0 +1,112 @@
+"""The ``lifecycle`` command: states, anomalies only, time range, actors, bounded JSON, paths."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from okta_pki_events.testing import make_wire_event
+
+from .test_cli import cli, write
+
+
+def _day(tmp_path: Path) -> Path:
+    rows = []
+    for c in range(30):
+        rows.append(
+            make_wire_event(
+                "pki.cert.issue",
+                certificate_id=f"c{c:02d}",
+                uuid=f"i{c}",
+                published=f"2026-01-01T00:{c:02d}:00.000Z",
+            )
+        )
+        if c % 3 == 0:
+            rows.append(
+                make_wire_event(
+                    "pki.cert.lifecycle.revoke",
+                    certificate_id=f"c{c:02d}",
+                    uuid=f"r{c}",
+                    published=f"2026-01-02T00:{c:02d}:00.000Z",
+                )
+            )
+            rows.append(  # activate after revoke: an anomaly
+                make_wire_event(
+                    "pki.cert.lifecycle.activate",
+                    certificate_id=f"c{c:02d}",
+                    uuid=f"a{c}",
+                    published=f"2026-01-03T00:{c:02d}:00.000Z",
+                    actor={"id": "00u1", "type": "User", "alternateId": "admin@example.com"},
+                )
+            )
+    return write(tmp_path / "day.ndjson", *rows)
+
+
+def test_state_lists_the_certificates_in_it(tmp_path: Path) -> None:
+    path = _day(tmp_path)
+    result = cli("lifecycle", path, "--state", "revoked", "--limit", "50")
+    assert result.exit_code == 0, result.output
+    assert "Certificates revoked (first 10)" in result.stdout
+    assert "c03" in result.stdout
+    assert "c01 " not in result.stdout
+    data = json.loads(cli("lifecycle", path, "--state", "revoked", "--json", "--limit", "4").stdout)
+    assert [row["certificate"] for row in data["certificates"]] == ["c00", "c03", "c06", "c09"]
+    assert {row["state"] for row in data["certificates"]} == {"revoked"}
+
+
+def test_json_is_bounded(tmp_path: Path) -> None:
+    data = json.loads(cli("lifecycle", _day(tmp_path), "--json", "--limit", "3").stdout)
+    assert len(data["anomalies"]) == 3
+    assert data["anomalies_total"] == 10
+    assert data["certificates_total"] == 30
+    assert "certificates" not in data  # none listed without --state
+    assert "timeline" not in json.dumps(data)
+    assert data["state_counts"] == {"issued": 20, "revoked": 10}
+    assert data["stats"]["read"] == 50
+
+
+def test_anomalies_only(tmp_path: Path) -> None:
+    path = _day(tmp_path)
+    text = cli("lifecycle", path, "--anomalies-only").stdout
+    assert "First 10 of 10" not in text
+    assert "All 10 anomalies" in text
+    assert "Certificates per state" not in text
+    data = json.loads(cli("lifecycle", path, "--anomalies-only", "--json").stdout)
+    assert set(data) == {"anomalies", "anomalies_total"}
+    assert data["anomalies_total"] == 10
+
+
+def test_since_and_until_bound_the_events(tmp_path: Path) -> None:
+    path = _day(tmp_path)
+    data = json.loads(cli("lifecycle", path, "--json", "--until", "2026-01-02T12:00:00Z").stdout)
+    assert data["anomalies_total"] == 0
+    assert data["state_counts"] == {"issued": 20, "revoked": 10}
+    assert data["stats"]["filtered"] == 10
+    later = json.loads(cli("lifecycle", path, "--json", "--since", "2026-01-02T00:00:00Z").stdout)
+    assert later["state_counts"] == {"revoked": 10}  # first seen through the revoke
+
+
+def test_the_timeline_shows_the_actor(tmp_path: Path) -> None:
+    out = cli("lifecycle", _day(tmp_path), "--certificate", "c03").stdout
+    assert "admin@example.com" in out
+    assert "actor" in out
+    data = json.loads(cli("lifecycle", _day(tmp_path), "--certificate", "c03", "--json").stdout)
+    assert data["timeline"][-1]["actor"] == "admin@example.com"
+
+
+def test_many_files_directories_and_globs(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1", uuid="u1"))
+    packed = folder / "b.ndjson.gz"
+    line = json.dumps(make_wire_event("pki.cert.issue", certificate_id="c2", uuid="u2"))
+    packed.write_bytes(gzip.compress((line + "\n").encode()))
+    for args in ([folder], [str(folder / "*.ndjson*")], [folder / "a.ndjson", packed]):
+        data = json.loads(cli("lifecycle", *args, "--json").stdout)
+        assert data["certificates_total"] == 2, args
+    missing = cli("lifecycle", str(tmp_path / "nothing-*.ndjson"))
+    assert missing.exit_code == 2
+    assert "no file matches" in missing.stderr
+    stdin = cli("lifecycle", "-", "--json", stdin=line + "\n")
+    assert json.loads(stdin.stdout)["certificates_total"] == 1
