@@ -142,3 +142,19 @@ def test_any_valid_events_give_the_reference_report(
         path = _write(Path(tmp) / "events.ndjson", rows)
         report = lifecycles_from(path, on_error="collect")
         assert dataclasses.replace(report, failures=()) == _reference(path)
+
+
+def test_a_truncated_gzip_is_a_failure_at_its_line_after_the_records_before(
+    tmp_path: Path,
+) -> None:
+    rows = [_wire("pki.cert.issue", f"c{i}", i % 60, f"u{i}") for i in range(300)]
+    packed = gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode())
+    path = tmp_path / "cut.ndjson.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    report = lifecycles_from(path, on_error="collect")
+    (failure,) = report.failures
+    assert "gzip" in failure.message
+    assert len(report.certificates) > 10
+    assert failure.line == len(report.certificates) + 1
+    with pytest.raises(RecordError, match="cut.ndjson.gz"):
+        lifecycles_from(path)

@@ -23,7 +23,14 @@ from typing import Annotated, Literal, NamedTuple, Union
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream import ParseFailure, RecordError, StreamStats, iter_records, open_lines
+from .._stream import (
+    ParseFailure,
+    RecordError,
+    SourceError,
+    StreamStats,
+    iter_records,
+    open_lines,
+)
 from ..models._timestamp import ExactTimestamp
 from ..models.events import BasePkiEvent
 from ..models.vocabulary import OpenOutcomeResult
@@ -180,8 +187,23 @@ def items_of_path(path: Path) -> Iterator[Item]:
     if not path.name.endswith(LINE_SUFFIXES):
         yield from _items_of_events(path, name, None)
         return
-    with open_lines(path) as handle:
-        yield from items_of_lines(enumerate(handle, 1), name)
+    numbered = _Numbered()
+    try:
+        with open_lines(path) as handle:
+            yield from items_of_lines(numbered.count(handle), name)
+    except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
+        yield ParseFailure(numbered.last + 1, None, error, "", name)
+
+
+class _Numbered:
+    """Numbers lines and remembers the last number given."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def count(self, lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+        for self.last, line in enumerate(lines, 1):
+            yield self.last, line
 
 
 def feed_items(
