@@ -28,6 +28,7 @@ LAYERS = [
     "models",
     "_lazy",
     "_parsing",
+    "http",
     "envelopes",
     "_stream",
     "classification",

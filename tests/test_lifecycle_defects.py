@@ -126,9 +126,10 @@ def test_the_crl_url_reported_does_not_depend_on_order() -> None:
 def test_an_unreadable_http_status_does_not_crash(status: str) -> None:
     report = build_lifecycles([_crl("http://a.example/ca.crl", status)])
     (failure,) = report.crl_failures
-    assert failure.http_status is None
+    # the unreadable value is passed over for the reason's "HTTP 404"
+    assert failure.http_status == 404
     assert failure.crl_url == "http://a.example/ca.crl"
-    assert json.loads(report.to_json())["crl_failures"][0]["http_status"] is None
+    assert json.loads(report.to_json())["crl_failures"][0]["http_status"] == 404
 
 
 @pytest.mark.parametrize("micros", [253402300800 * 10**6 + 3_600_000_000, -62135596800 * 10**6 - 1])

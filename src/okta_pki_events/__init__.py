@@ -59,18 +59,20 @@ if TYPE_CHECKING:
     from .envelopes import (
         EventBridgeEvent,
         EventHookDelivery,
-        RateLimit,
         SystemLogPage,
         detect_envelope,
-        event_hook_verification,
-        next_link,
-        verify_authorization,
     )
     from .export import (
         to_dataframe,
         to_ecs,
         to_ocsf,
         to_records,
+    )
+    from .http import (
+        RateLimit,
+        event_hook_verification,
+        next_link,
+        verify_authorization,
     )
     from .lifecycle import (
         CA_EVENT_TYPES,
@@ -204,12 +206,13 @@ _LAZY: dict[str, str] = {
     # .envelopes
     "EventBridgeEvent": "envelopes",
     "EventHookDelivery": "envelopes",
-    "RateLimit": "envelopes",
     "SystemLogPage": "envelopes",
     "detect_envelope": "envelopes",
-    "event_hook_verification": "envelopes",
-    "next_link": "envelopes",
-    "verify_authorization": "envelopes",
+    # .http
+    "RateLimit": "http",
+    "event_hook_verification": "http",
+    "next_link": "http",
+    "verify_authorization": "http",
     # .classification
     "CLASSIFICATIONS": "classification",
     "Classification": "classification",

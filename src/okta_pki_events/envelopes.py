@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
-import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any, Generic, Literal, Union
 
 from pydantic import ConfigDict, Field, RootModel, ValidationError
@@ -41,7 +38,6 @@ __all__ = [
     "ENVELOPE_NAMES",
     "EVENTBRIDGE_SOURCE_PREFIX",
     "EVENT_HOOK_EVENT_TYPE",
-    "VERIFICATION_HEADER",
     "CloudWatchLogEvent",
     "CloudWatchLogsData",
     "CloudWatchLogsEvent",
@@ -54,8 +50,6 @@ __all__ = [
     "EventHookDelivery",
     "FirehoseEvent",
     "FirehoseRecord",
-    "Headers",
-    "RateLimit",
     "SnsEvent",
     "SnsNotification",
     "SnsRecord",
@@ -63,11 +57,8 @@ __all__ = [
     "SqsRecord",
     "SystemLogPage",
     "detect_envelope",
-    "event_hook_verification",
-    "next_link",
     "open_envelope",
     "unwrap",
-    "verify_authorization",
 ]
 
 EVENTBRIDGE_SOURCE_PREFIX = "aws.partner/okta.com/"
@@ -75,9 +66,6 @@ EVENTBRIDGE_SOURCE_PREFIX = "aws.partner/okta.com/"
 
 EVENT_HOOK_EVENT_TYPE = "com.okta.event_hook"
 """The ``eventType`` of an event-hook delivery (the envelope, not its events)."""
-
-VERIFICATION_HEADER = "x-okta-verification-challenge"
-"""The header of Okta's one-time event-hook verification request."""
 
 EnvelopeName = Literal[
     "api_page", "event_hook", "eventbridge", "sqs", "sns", "firehose", "cloudwatch_logs"
@@ -503,82 +491,3 @@ def unwrap(document: Any) -> tuple[Envelope | None, list[Any]]:
     opened = list(open_envelope(kind, document))
     envelope = opened[0][1] if opened else None
     return envelope, [payload for _, _, payload in opened]
-
-
-Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
-"""Request or response headers: any mapping, or pairs (as most web frameworks give them)."""
-
-
-def _header_values(headers: Headers, name: str) -> list[str]:
-    """Every value of a header, looked up without regard to case."""
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
-    wanted = name.lower()
-    return [str(value) for key, value in pairs if str(key).lower() == wanted]
-
-
-def _header(headers: Headers, name: str) -> str | None:
-    values = _header_values(headers, name)
-    return values[0] if values else None
-
-
-def event_hook_verification(headers: Headers) -> dict[str, str]:
-    """Answer Okta's one-time event-hook verification: ``{"verification": <challenge>}``.
-
-    ``headers`` is the request's headers from any web framework (a mapping or a list of
-    pairs); the lookup ignores case. Raises ``ValueError`` when the request carries no
-    ``x-okta-verification-challenge`` header.
-    """
-    challenge = _header(headers, VERIFICATION_HEADER)
-    if challenge is None:
-        raise ValueError(f"no {VERIFICATION_HEADER} header: not a verification request")
-    return {"verification": challenge}
-
-
-def verify_authorization(headers: Headers, expected: str, *, header: str = "authorization") -> bool:
-    """Check the event hook's configured authorization header, in constant time.
-
-    True when the request's ``header`` (``Authorization`` by default, any case) equals
-    ``expected`` exactly; False when it differs or is absent.
-    """
-    given = _header(headers, header)
-    if given is None:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-_LINK = re.compile(r'<([^>]*)>\s*;\s*rel\s*=\s*"?([^";,\s]+)"?')
-
-
-def next_link(headers: Headers) -> str | None:
-    """The URL of the next System Log page, from the ``link`` header(s) (``rel="next"``)."""
-    for value in _header_values(headers, "link"):
-        for url, rel in _LINK.findall(value):
-            if rel == "next":
-                return str(url)
-    return None
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """Okta's rate-limit headers of a response."""
-
-    limit: int | None
-    """X-Rate-Limit-Limit: requests allowed per window."""
-    remaining: int | None
-    """X-Rate-Limit-Remaining: requests left in the window."""
-    reset: int | None
-    """X-Rate-Limit-Reset: when the window resets (epoch seconds)."""
-
-    @classmethod
-    def from_headers(cls, headers: Headers) -> RateLimit:
-        """Read the three headers (absent or malformed ones give None)."""
-
-        def number(name: str) -> int | None:
-            value = _header(headers, name)
-            return int(value) if value is not None and value.strip().isdigit() else None
-
-        return cls(
-            number("x-rate-limit-limit"),
-            number("x-rate-limit-remaining"),
-            number("x-rate-limit-reset"),
-        )

@@ -158,7 +158,9 @@ CRL_STATUS_KEYS: tuple[str, ...] = (
 When none holds an integer, a three-digit ``HTTP nnn`` in ``outcome.reason`` is used.
 """
 
-_HTTP_IN_TEXT = re.compile(r"\bHTTP(?:\s+status)?\s*[:=]?\s*([1-5]\d\d)\b", re.IGNORECASE)
+# Each optional part owns its own whitespace, so no two runs of \s compete for the same
+# blanks: the search stays linear in the text's length (it was quadratic on long blank runs).
+_HTTP_IN_TEXT = re.compile(r"\bHTTP(?:\s+status)?(?:\s*[:=])?\s*([1-5][0-9][0-9])\b", re.IGNORECASE)
 
 
 def first_text(data: Mapping[str, Any] | None, keys: tuple[str, ...]) -> str | None:
@@ -178,7 +180,8 @@ def http_status_of(data: Mapping[str, Any] | None, reason: str | None) -> int | 
         value = data.get(key) if data else None
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
+        text = value.strip() if isinstance(value, str) else ""
+        if text.isascii() and text.isdigit() and len(text) <= 18:  # no "²", no 5,000 digits
+            return int(text)
     match = _HTTP_IN_TEXT.search(reason or "")
     return int(match.group(1)) if match else None

@@ -14,14 +14,14 @@ import ipaddress
 import json
 import random
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Union
 from urllib.parse import quote, urlencode, urlsplit
 
 from .._stream import ParseFailure, describe_error, iter_records
-from ..envelopes import Headers, RateLimit, next_link
+from ..http import Headers, RateLimit, header_pairs, next_link
 from ..models._base import format_okta_datetime
 from ..models.events import PkiEvent
 from ..models.log_event import LogEvent
@@ -381,8 +381,7 @@ def _parse_page(
 
 
 def _pairs(headers: Headers) -> list[tuple[str, str]]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return [(str(key), str(value)) for key, value in items]
+    return header_pairs(headers)
 
 
 def _server_time(pairs: list[tuple[str, str]], fallback: float) -> float:
