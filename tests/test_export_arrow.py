@@ -312,3 +312,33 @@ def test_an_unknown_key_named_like_the_raw_column_stays_in_it() -> None:
     row = to_arrow([parse_event(raw)]).to_pylist()[0]
     assert json.loads(row[RAW_COLUMN])[RAW_COLUMN] == {"user": "data"}
     assert row["uuid"] == raw["uuid"]
+
+
+def test_parquet_from_a_path_keeps_each_record_byte_for_byte(tmp_path: Path) -> None:
+    """The raw column of a file's records is the file's text: nothing rewritten."""
+    lines = []
+    for event_type in EVENT_TYPES:
+        fixture = pki_fixture(event_type)
+        reordered = dict(reversed(list(fixture.items())))  # another key order
+        lines.append(json.dumps(reordered, indent=None, separators=(", ", " : ")))
+    source = tmp_path / "events.ndjson"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.parquet"
+    assert write_parquet(source, out) == len(lines)
+    table = pq.read_table(out)
+    assert table.column(RAW_COLUMN).to_pylist() == lines
+    assert table.column("uuid").to_pylist() == [pki_fixture(t)["uuid"] for t in EVENT_TYPES]
+
+
+def test_a_lazy_event_is_validated_whole_before_it_is_written(tmp_path: Path) -> None:
+    raw = pki_fixture("pki.cert.bind")
+    raw["device"] = {"id": 5}  # not a string: lazy parsing accepts it until first read
+    text = json.dumps(raw)
+    with pytest.raises(ValueError, match=r"device\.id"):
+        to_arrow([parse_event(text, lazy=True)])
+    source = tmp_path / "bad.ndjson"
+    source.write_text(json.dumps(pki_fixture("pki.cert.issue")) + "\n" + text + "\n")
+    out = tmp_path / "out.parquet"
+    with pytest.raises(ValueError, match=r"(?s)bad\.ndjson:2: .*device\.id"):
+        write_parquet(source, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ndjson"]

@@ -19,6 +19,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import is_lazy
+from .._stream import Record, iter_records
 from ..models.log_event import LogEvent
 from ._columns import RAW_COLUMN, Column, event_columns
 
@@ -174,18 +175,34 @@ def _patch(data: dict[str, Any], plan: _Plan) -> None:
             data[key] = _fix(value, rule)
 
 
-def _line(event: LogEvent) -> tuple[bytes, str]:
-    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``, and its raw JSON."""
+def _line(item: LogEvent | Record[Any]) -> tuple[bytes, str]:
+    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``, and its raw JSON.
+
+    A lazy event is validated whole here (its typed columns hold the model's values); a
+    record (``iter_records``) names its line when that fails.
+    """
+    event = item.event if isinstance(item, Record) else item
     if not isinstance(event, LogEvent):
         raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
     raw = _raw(event)
-    data = json.loads(raw)
+    try:
+        data = (
+            event.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            if is_lazy(event)
+            else json.loads(raw)
+        )
+    except ValueError as exc:
+        if isinstance(item, Record):
+            raise ValueError(f"{item.source or '<input>'}:{item.line}: {exc}") from exc
+        raise
     data.pop(RAW_COLUMN, None)  # an unknown key of that name stays in the raw column only
     _patch(data, _event_plan())
     return _dumps(data).encode(), raw
 
 
-def _batches(events: Iterable[LogEvent], batch_size: int) -> Iterator[pyarrow.RecordBatch]:
+def _batches(
+    events: Iterable[LogEvent] | Iterable[Record[Any]], batch_size: int
+) -> Iterator[pyarrow.RecordBatch]:
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     pa = _pyarrow()
@@ -229,18 +246,19 @@ def write_parquet(
     """Write events to a Parquet file in ``arrow_schema()``; return how many (extra ``arrow``).
 
     ``events`` is an iterable of parsed events (``iter_events(...)`` with the error policy
-    you choose), or a path, read with ``iter_events(path)`` (a bad record raises, naming
-    its line). One row group of ``batch_size`` events is written as it fills, so memory
+    you choose), or a path, read with ``iter_records(path, lazy=True)``: the ``_raw`` column
+    then holds each record's text exactly as it is in the file, and a bad record raises,
+    naming its line. One row group of ``batch_size`` events is written as it fills, so memory
     stays bounded by one batch. The file is written to ``path`` only once complete (a
     temporary file beside it is renamed), so a failure leaves no partial file.
     """
     pa = _pyarrow()
     import pyarrow.parquet as pq
 
-    from .._stream import iter_events
-
-    stream: Iterable[LogEvent] = (
-        iter_events(events) if isinstance(events, (str, os.PathLike)) else events
+    stream: Iterable[LogEvent] | Iterable[Record[Any]] = (
+        iter_records(os.fspath(events), lazy=True)
+        if isinstance(events, (str, os.PathLike))
+        else events
     )
     target = os.fspath(path)
     partial = f"{target}.partial"
