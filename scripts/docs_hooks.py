@@ -77,6 +77,7 @@ def _catalog_markdown() -> str:
         if entry.aliases:
             lines.append("Also parsed from: " + ", ".join(f"`{a}`" for a in entry.aliases) + ".")
             lines.append("")
+        lines += _catalog_details(event_type, model)
         if entry.source == "okta-facts":
             lines.append(
                 "*Not yet in Okta's catalogue text; description written from Okta's release "
@@ -84,6 +85,43 @@ def _catalog_markdown() -> str:
             )
             lines.append("")
     return "\n".join(lines)
+
+
+def _catalog_details(event_type: str, model: type[BaseModel]) -> list[str]:
+    """What a reader of one type wants next: its accessors, its meaning, an example."""
+    import json
+
+    from okta_pki_events.classification import CLASSIFICATIONS
+    from okta_pki_events.testing import deterministic, make_wire_event
+
+    lines: list[str] = []
+    accessors = [
+        name
+        for name, value in vars(model).items()
+        if not name.startswith("_") and isinstance(value, property | types.FunctionType)
+    ]
+    if accessors:
+        links = ", ".join(f"[`{a}`][{PACKAGE}.{model.__name__}.{a}]" for a in accessors)
+        lines += [f"**Accessors** (besides those of every event): {links}.", ""]
+    row = CLASSIFICATIONS.get(event_type)
+    if row is not None:
+        attention = row.attention or "no, unless the outcome failed"
+        lines += [
+            f"**Meaning:** action `{row.action}`; lifecycle effect: {row.lifecycle_effect}; "
+            f"needs attention: {attention}.",
+            "",
+        ]
+    with deterministic():
+        example = json.dumps(make_wire_event(event_type), indent=2)  # type: ignore[arg-type]
+    lines += [
+        '??? example "An example event in Okta wire format (made by `make_wire_event`)"',
+        "",
+        "    ```json",
+        *(f"    {line}" for line in example.splitlines()),
+        "    ```",
+        "",
+    ]
+    return lines
 
 
 def _short_event_name(event_type: str) -> str:
@@ -497,7 +535,12 @@ CLI_EXAMPLES: dict[str, list[list[str]]] = {
     "lifecycle": [["lifecycle", EXAMPLE_DATA, "--limit", "3"]],
     "catalog": [["catalog"]],
     "schema": [["schema", "pki.cert.issue"]],
+    "export": [
+        ["export", EXAMPLE_DATA, "--format", "ocsf", "--output", "-", "--type", "pki.ca.add"]
+    ],
 }
+# Commands whose lines are long: fewer of them shown.
+CLI_EXAMPLE_LINES = {"export": 4, "schema": 25}
 CLI_WIDTH = 100
 CLI_OUTPUT_LINES = 40
 
@@ -573,9 +616,10 @@ def _cli_reference_markdown() -> str:
         for args in CLI_EXAMPLES.get(name, []):
             code, output = run_cli(args)
             shown = output.rstrip("\n").splitlines()
-            if len(shown) > CLI_OUTPUT_LINES:
-                cut = len(shown) - CLI_OUTPUT_LINES
-                shown = [*shown[:CLI_OUTPUT_LINES], f"... ({cut} more lines)"]
+            limit = CLI_EXAMPLE_LINES.get(name, CLI_OUTPUT_LINES)
+            if len(shown) > limit:
+                cut = len(shown) - limit
+                shown = [*shown[:limit], f"... ({cut} more lines)"]
             lines += [
                 f"Run on the example data (exit code {code}):",
                 "",

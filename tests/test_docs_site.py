@@ -194,3 +194,19 @@ def test_the_cli_page_lists_every_command_and_option_with_real_output() -> None:
     assert "$ okta-pki-events validate examples/pki-events.ndjson --max-errors 2" in page
     assert re.search(r"records?\b", sections["summary"])
     assert "pki.cert.lifecycle.revoke" in sections["catalog"]
+
+
+def test_each_catalogue_entry_shows_an_example_of_its_own_type_and_its_meaning() -> None:
+    import json
+
+    from okta_pki_events import CATALOG, EVENT_MODELS, parse_event
+    from scripts.docs_hooks import _catalog_markdown
+
+    page = _catalog_markdown()
+    examples = re.findall(r"    ```json\n(.*?)\n    ```", page, flags=re.S)
+    assert len(examples) == len(CATALOG)
+    for event_type, text in zip(CATALOG, examples, strict=True):
+        event = parse_event(json.loads(text.replace("\n    ", "\n")))
+        assert type(event) is EVENT_MODELS[event_type]
+    assert page.count("**Meaning:**") == len(CATALOG)
+    assert "[`urgency`][okta_pki_events.PkiCaExpirationWarnEvent.urgency]" in page
