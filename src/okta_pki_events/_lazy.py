@@ -136,6 +136,8 @@ def _raw_of(event: _LazyEvent) -> str | bytes | None:
 
 
 _RAW: Any = vars(_LazyEvent)["_raw"]
+_set_raw = _RAW.__set__
+_set_dict = _DICT.__set__
 
 
 def _fill(event: _LazyEvent) -> bool:
@@ -175,6 +177,7 @@ class _State:
 
     def __init__(self) -> None:
         self.validator = _sparse_validator()
+        self.validate = self.validator.validate_json
         self.model_of: dict[type[_LazyEvent], type[LogEvent]] = {}
         self.lazy_of: dict[type[LogEvent], type[_LazyEvent]] = {}
         models: list[type[LogEvent]] = [*EVENT_MODELS.values(), UnknownPkiEvent, NonPkiEvent]
@@ -257,15 +260,14 @@ def parse_lazy(data: str | bytes | bytearray) -> LogEvent:
     eager fields are missing or invalid (with this validator's paths; ``parse_event`` turns
     them into the model's own errors).
     """
-    raw = bytes(data) if isinstance(data, bytearray) else data
+    raw = bytes(data) if type(data) is bytearray else data
     state = _STATE or _state()
-    fields = state.validator.validate_json(raw, by_alias=True, by_name=False)
+    fields = state.validate(raw, by_alias=True, by_name=False)
     event_type: str = fields["event_type"]
-    lazy = state.by_type.get(event_type) or state.lazy_of[model_for(event_type)]
-    event = _new(lazy)
-    _DICT.__set__(event, fields)
-    _RAW.__set__(event, raw)
-    return cast(LogEvent, event)
+    event: Any = _new(state.by_type.get(event_type) or state.lazy_of[model_for(event_type)])
+    _set_dict(event, fields)
+    _set_raw(event, raw)
+    return event  # type: ignore[no-any-return]
 
 
 def is_lazy(event: LogEvent) -> bool:
