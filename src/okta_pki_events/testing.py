@@ -81,6 +81,7 @@ __all__ = [
     "DEFAULT_START",
     "EventOptions",
     "EventTypeName",
+    "FakeOkta",
     "deterministic",
     "events",
     "json_values",
