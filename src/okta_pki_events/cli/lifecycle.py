@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from .._gc import gc_paused
 from .._stream import StreamStats
 from ..lifecycle import CertState, LifecycleReport, LifecycleTracker, Record
 from ..lifecycle._records import micros_of
@@ -108,15 +109,18 @@ def _full_report(
     )
     tracker = LifecycleTracker()
     reading = read_events(names, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
-    for event in reading:
-        tracker.feed(event)
+    # the tracker keeps what it is fed: no collector rescans of it while it grows
+    with gc_paused():
+        for event in reading:
+            tracker.feed(event)
+        report = tracker.report()
     if reading.stopped:
         raise NothingValidError(
             f"stopped after {plural(reading.stats.failed, 'invalid record')} "
             f"(--max-errors {max_errors}): no report (run validate for details)"
         )
     reading.require_valid()
-    return tracker.report(), reading.counts()
+    return report, reading.counts()
 
 
 @click.command()
