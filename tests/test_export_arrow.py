@@ -26,6 +26,8 @@ from okta_pki_events.export import (
     polars_schema,
     spark_schema,
     to_arrow,
+    to_dataframe,
+    to_records,
     write_parquet,
 )
 from okta_pki_events.schema import json_schema
@@ -342,3 +344,20 @@ def test_a_lazy_event_is_validated_whole_before_it_is_written(tmp_path: Path) ->
     with pytest.raises(ValueError, match=r"(?s)bad\.ndjson:2: .*device\.id"):
         write_parquet(source, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ndjson"]
+
+
+def test_numbers_beyond_arrow_types_are_null_and_kept_raw() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["authenticationContext"] = {"authenticationStep": 2**70}
+    raw["client"]["geographicalContext"]["geolocation"] = {"lat": 10**400, "lon": -(2**64)}
+    raw["request"]["ipChain"][0]["geographicalContext"]["geolocation"] = {"lat": 10**400}
+    event = parse_event(json.dumps(raw))
+    row = to_arrow([event]).to_pylist()[0]
+    assert row["authenticationContext"]["authenticationStep"] is None
+    assert row["client"]["geographicalContext"]["geolocation"] == {"lat": None, "lon": -(2.0**64)}
+    assert row["request"]["ipChain"][0]["geographicalContext"]["geolocation"]["lat"] is None
+    assert json.loads(row[RAW_COLUMN])["authenticationContext"]["authenticationStep"] == 2**70
+    record = to_records([event])[0]
+    assert record["authenticationContext.authenticationStep"] is None
+    assert record["client.geographicalContext.geolocation.lat"] is None
+    assert to_dataframe([event]).height == 1

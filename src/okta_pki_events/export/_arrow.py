@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .._lazy import is_lazy
 from .._stream import Record, iter_records
 from ..models.log_event import LogEvent
-from ._columns import RAW_COLUMN, Column, event_columns
+from ._columns import RAW_COLUMN, Column, event_columns, fit_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -131,6 +131,8 @@ def _plan_of(column: Column) -> Any:
         return "json"
     if column.kind == "string" and column.numbers_as_text:
         return "text"
+    if column.kind in ("int64", "float64"):
+        return column.kind
     if column.kind == "struct":
         return _plan(column.fields)
     if column.kind == "list" and column.item is not None:
@@ -158,6 +160,8 @@ def _fix(value: Any, plan: Any) -> Any:
         return _dumps(value)
     if plan == "text":
         return value if isinstance(value, str) else _dumps(value)
+    if plan in ("int64", "float64"):
+        return fit_number(plan, value)
     if isinstance(plan, dict):
         if isinstance(value, dict):
             _patch(value, plan)

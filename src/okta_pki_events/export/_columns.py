@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from ..schema import json_schema
 
-__all__ = ["RAW_COLUMN", "Column", "Kind", "event_columns", "row_of"]
+__all__ = ["RAW_COLUMN", "Column", "Kind", "event_columns", "fit_number", "row_of"]
 
 Kind = Literal["string", "int64", "float64", "bool", "timestamp", "json", "struct", "list"]
 """The kind of a column."""
@@ -126,6 +126,23 @@ def event_columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def fit_number(kind: Kind, value: Any) -> Any:
+    """A number as an ``int64`` or ``float64`` column holds it; None when it cannot.
+
+    JSON integers have no bound, Arrow's do: an integer outside int64 (or too large for a
+    double) is null in its typed column, and the raw column keeps it.
+    """
+    if kind == "int64":
+        return value if _INT64_MIN <= value <= _INT64_MAX else None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _value(column: Column, value: Any) -> Any:
     """A wire value in the form its column holds (JSON text, string of a number, ...)."""
     if value is None:
@@ -143,8 +160,8 @@ def _value(column: Column, value: Any) -> Any:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if kind == "string":
         return value if isinstance(value, str) else json.dumps(value)
-    if kind == "float64":
-        return float(value)
+    if kind in ("int64", "float64"):
+        return fit_number(kind, value)
     return value
 
 
