@@ -220,35 +220,32 @@ class Framer:
                     pos = newline + 1
                     line += 1
                     continue
-                if auto and text[0] in _OPEN:
-                    keys: Any = None
-                    line_error = None
-                    if text[0] == 0x7B:
-                        try:
-                            keys = probe(text)
-                        except ValidationError as exc:
-                            if continues_as_document(exc):
-                                line_error = exc
-                            else:
-                                keys = exc
-                    if keys is None:  # an array, or a value that goes on: a document
-                        self._pos, self._line = pos, line
-                        yield from self._document(auto=True, line_error=line_error)
-                        break
-                else:
-                    keys = None
-                if len(text) > limit:
+                if auto and text[0] == 0x5B:  # an array: a document, streamed
+                    self._pos, self._line = pos, line
+                    yield from self._document(auto=True)
+                    break
+                if newline - pos > limit:  # the line as it is, blanks included
                     self._pos, self._line = pos, line
                     yield self._oversize(line, None)
                     self._advance(newline)
                     self._skip_line()
                     break
+                keys: Any = None
+                if auto and text[0] == 0x7B:
+                    try:
+                        keys = probe(text)
+                    except ValidationError as exc:
+                        if continues_as_document(exc):  # a value that goes on: a document
+                            self._pos, self._line = pos, line
+                            yield from self._document(auto=True, line_error=exc)
+                            break
+                        keys = exc
                 pos = newline + 1
                 line += 1
                 yield (line - 1, None, text, keys)
             else:
                 self._pos, self._line = pos, line
-                if auto and buf[pos : pos + 64].lstrip(_BLANK)[:1] == b"[":
+                if auto and buf[pos:].lstrip(_BLANK)[:1] == b"[":
                     # an array on a line longer than the buffer: streamed, never held whole
                     yield from self._document(auto=True)
                 elif len(buf) - pos > limit:
@@ -401,17 +398,24 @@ class Framer:
             yield (number, None, stripped, keys)
 
     def _frame_scalar(self) -> tuple[str, int, str]:
-        """Find where a value that is no object or array ends (a string, a number, ...)."""
+        """Find where a value that is no object or array ends (a string, a number, ...).
+
+        Such a value never spans lines: one longer than the limit, or a string whose line
+        ends past the limit before it closes, is skipped to the end of its line.
+        """
         while True:
             buf, start = self._buf, self._pos
             match = _SCALAR.match(buf, start)
             if match is None:
                 # an open string (it may go on in the next chunk) or a stray delimiter
-                if buf[start] == 0x22 and buf.find(b"\n", start) < 0:
-                    if len(buf) - start > self._max:
+                newline = buf.find(b"\n", start)
+                if buf[start] == 0x22:
+                    if newline - start > self._max or (
+                        newline < 0 and len(buf) - start > self._max
+                    ):
                         self._skip_line()
                         return "oversize", 0, ""
-                    if self._fill(len(buf) - start):
+                    if newline < 0 and self._fill(len(buf) - start):
                         continue
                 found = _json_error(buf[start : start + 1], final=True)
                 return "broken", 0, found[1] if found else "expected a value"
@@ -437,6 +441,8 @@ class Framer:
         while True:
             buf, start = self._buf, self._pos
             cursor = _end(_SCAN, buf, start + at)
+            if cursor - start >= limit:  # the value ends past the limit, wherever it ends
+                return self._over_limit()
             if cursor < len(buf):
                 byte = buf[cursor]
                 if byte in _OPEN:
@@ -451,30 +457,27 @@ class Framer:
                         return "broken", found[0], found[1]
                     at = cursor + 1 - start
                     if not stack:
-                        if at > limit:
-                            return self._over_limit(closed_at=at)
                         return "closed", at, ""
                     continue
                 if byte == 0x0A:
                     at = cursor + 1 - start
-                    if at > limit:
-                        return self._over_limit()
                     if at >= 2 * checked:
                         found = _json_error(buf[start : start + at], final=False)
                         if found is not None:
                             return "broken", found[0], found[1]
                         checked = at
                     continue
-                # a string still open: complete later, unless a line break ends it here
+                # a string still open: complete later, unless a line break ends it (the
+                # value is broken there; over the limit if that is past it)
                 newline = buf.find(b"\n", cursor)
+                if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
+                    return self._over_limit()
                 if newline >= 0:
                     found = _json_error(buf[start : newline + 1], final=True)
                     if found is None:  # pragma: no cover - a raw line break in a string
                         return "broken", newline - start, "a line break inside a string"
                     return "broken", found[0], found[1]
             at = cursor - start
-            if at > limit:
-                return self._over_limit()
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
 

@@ -1,0 +1,403 @@
+"""A plain reference reader of streams: the rules of ``iter_events``, written without tricks.
+
+It holds the whole text in memory, walks it byte by byte and line by line, and decides each
+record with the rules the library documents (``okta_pki_events._stream.framing``):
+
+- a line that is a JSON value on its own is a record; a line opening an array, or whose JSON
+  ends early or is followed by more text, starts a document, read value by value until a
+  line ends at the top level; any other line is a record (the parser reports it);
+- a value is framed by its brackets (strings skipped); at each line end inside it, once its
+  size has doubled since the last check, its text so far is checked for a syntax error;
+- a broken value is one failure; reading resumes at the line of the error when that line
+  starts with it (after the value's first line), else at the next line; a document begun by
+  a line that failed on its own fails as that line, and the lines up to the error that are
+  JSON objects on their own are records;
+- a record over ``max_record_bytes`` is one failure.
+
+The envelopes are opened and the events parsed with the library's own pure functions
+(``open_envelope``, ``parse_event``): what is compared is the reading of the text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import from_json
+
+from okta_pki_events import StreamStats, parse_event
+from okta_pki_events.envelopes import detect_envelope, open_envelope
+from okta_pki_events.models.events import BasePkiEvent
+
+Outcome = tuple[Any, ...]  # ("event", uuid, line, index) or ("failure", line, index)
+
+BLANK = b" \t\r"
+
+
+def json_error(text: bytes, final: bool) -> int | None:
+    """Where the first syntax error of ``text`` is (None: none, or only that it ends early)."""
+    try:
+        string = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    try:
+        _, end = json.JSONDecoder().raw_decode(string)
+    except json.JSONDecodeError as exc:
+        if not final and exc.msg.startswith("Expecting") and exc.pos >= len(string.rstrip()):
+            return None
+        return len(string[: exc.pos].encode("utf-8"))
+    except RecursionError:
+        return None
+    if end < len(string.rstrip()):
+        return len(string[:end].encode("utf-8"))
+    return None
+
+
+def string_end(text: bytes, start: int) -> int:
+    """Where the string opening at ``start`` ends: its closing quote, a line end, or the end.
+
+    A backslash escapes the next byte, unless that is a line end (which ends the string).
+    """
+    position = start + 1
+    while position < len(text):
+        byte = text[position : position + 1]
+        if byte in (b'"', b"\n"):
+            return position
+        if byte == b"\\" and text[position + 1 : position + 2] not in (b"\n", b""):
+            position += 2
+        else:
+            position += 1
+    return position
+
+
+def alone(text: bytes) -> str:
+    """How a line reads on its own: "value", "goes on" (a document starts) or "broken"."""
+    try:
+        from_json(text)
+    except ValueError as exc:
+        message = str(exc)
+        if message.startswith(("EOF while parsing", "trailing characters")):
+            return "goes on"
+        return "broken"
+    return "value"
+
+
+@dataclass
+class Reader:
+    """One reading of a whole text."""
+
+    text: bytes
+    limit: int
+    records: list[Outcome] = field(default_factory=list)  # ("record", line, index, text)
+
+    def line_of(self, position: int) -> int:
+        return self.text.count(b"\n", 0, position) + 1
+
+    def line_start(self, position: int) -> int:
+        return self.text.rfind(b"\n", 0, position) + 1
+
+    def line_end(self, position: int) -> int:
+        found = self.text.find(b"\n", position)
+        return len(self.text) if found < 0 else found
+
+    def record(self, line: int, index: int | None, text: bytes) -> None:
+        self.records.append(("record", line, index, text))
+
+    def failure(self, line: int, index: int | None) -> None:
+        self.records.append(("failure", line, index))
+
+    # -- lines -----------------------------------------------------------------------------
+
+    def read(self) -> list[Outcome]:
+        position = 0
+        while position < len(self.text):
+            end = self.line_end(position)
+            line_text = self.text[position:end]
+            stripped = line_text.strip(BLANK)
+            line = self.line_of(position)
+            if not stripped:
+                position = end + 1
+            elif stripped[:1] == b"[":
+                position = self.document(position, None)
+            elif len(line_text) > self.limit:
+                self.failure(line, None)
+                position = end + 1
+            elif stripped[:1] == b"{" and alone(stripped) == "goes on":
+                position = self.document(position, stripped)
+            else:
+                self.record(line, None, stripped)
+                position = end + 1
+        return self.records
+
+    # -- documents -------------------------------------------------------------------------
+
+    def skip_blank(self, position: int, cross_lines: bool) -> tuple[int, bool]:
+        """The next non-blank position; and whether a line end stopped the walk."""
+        while position < len(self.text):
+            byte = self.text[position : position + 1]
+            if byte == b"\n":
+                if not cross_lines:
+                    return position + 1, True
+                position += 1
+            elif byte in (b" ", b"\t", b"\r"):
+                position += 1
+            else:
+                return position, False
+        return position, False
+
+    def document(self, position: int, first_line: bytes | None) -> int:
+        first = True
+        while True:
+            position, stopped = self.skip_blank(position, cross_lines=first)
+            if stopped or position >= len(self.text):
+                return position
+            line = self.line_of(position)
+            if self.text[position : position + 1] == b"[":
+                position, resynced = self.array(position, line)
+            else:
+                position, resynced = self.value(position, line, None, first_line if first else None)
+            first = False
+            if resynced:
+                return position
+
+    def array(self, position: int, line: int) -> tuple[int, bool]:
+        position += 1
+        index = 0
+        state = "first"
+        while True:
+            position, _ = self.skip_blank(position, cross_lines=True)
+            if position >= len(self.text):
+                if state != "recover":
+                    self.failure(line, index)
+                return position, False
+            byte = self.text[position : position + 1]
+            if byte == b"]" and state != "comma":
+                return position + 1, False
+            if state == "value" or (byte == b"," and state == "recover"):
+                if byte == b",":
+                    position += 1
+                    state = "comma"
+                    continue
+                self.failure(line, index)
+                return self.resync(position, position), True
+            if byte in (b",", b"]"):
+                self.failure(line, index)
+                return self.resync(position, position), True
+            position, resynced = self.value(position, line, index, None)
+            index += 1
+            state = "recover" if resynced else "value"
+
+    def resync(self, start: int, error: int) -> int:
+        line_start = self.line_start(error)
+        if line_start > start and not self.text[line_start:error].strip(BLANK):
+            return line_start
+        return self.line_end(error) + 1
+
+    def value(
+        self, start: int, line: int, index: int | None, first_line: bytes | None
+    ) -> tuple[int, bool]:
+        """Frame the value at ``start``; its end (or where reading resumes), and if resynced."""
+        status, where = self.frame(start)
+        if status == "closed":
+            self.record(line, index, self.text[start:where])
+            return where, False
+        if status == "oversize":
+            self.failure(line, index)
+            return where, False
+        if status == "eof":
+            found = json_error(self.text[start:where], final=True)
+            where = start + found if found is not None else where
+        resume = self.resync(start, where)
+        self.failure(line, index)
+        if first_line is not None:
+            # the lines after the first, up to the error's line, that are objects alone
+            first_end = self.line_end(start)
+            error_line_start = self.line_start(where)
+            if error_line_start > first_end:
+                number = self.line_of(first_end + 1)
+                for piece in self.text[first_end + 1 : error_line_start].split(b"\n"):
+                    stripped = piece.strip(BLANK)
+                    if stripped[:1] == b"{" and alone(stripped) == "value":
+                        self.record(number, None, stripped)
+                    number += 1
+        return resume, True
+
+    def frame(self, start: int) -> tuple[str, int]:
+        """("closed", end) | ("broken", error) | ("eof", end) | ("oversize", resume)."""
+        text = self.text
+        opening = text[start : start + 1]
+        if opening not in (b"{", b"["):
+            return self.scalar(start)
+        stack: list[bytes] = []
+        checked = 0
+        position = start
+        while position < len(text):
+            if position - start >= self.limit:
+                return self.over_limit(start)
+            byte = text[position : position + 1]
+            if byte == b'"':
+                close = string_end(text, position)
+                if close >= len(text) or text[close : close + 1] == b"\n":
+                    newline = text.find(b"\n", position)
+                    if newline - start >= self.limit or (
+                        newline < 0 and len(text) - start > self.limit
+                    ):
+                        return self.over_limit(start)
+                    if newline < 0:
+                        return "eof", len(text)
+                    found = json_error(text[start : newline + 1], final=True)
+                    return "broken", start + (found if found is not None else newline - start)
+                position = close + 1
+                continue
+            if byte in (b"{", b"["):
+                stack.append(b"}" if byte == b"{" else b"]")
+            elif byte in (b"}", b"]"):
+                if not stack or stack.pop() != byte:
+                    found = json_error(text[start : position + 1], final=True)
+                    return "broken", start + (found if found is not None else position - start)
+                if not stack:
+                    return "closed", position + 1
+            elif byte == b"\n":
+                size = position + 1 - start
+                if size >= 2 * checked:
+                    found = json_error(text[start : position + 1], final=False)
+                    if found is not None:
+                        return "broken", start + found
+                    checked = size
+            position += 1
+        if len(text) - start >= self.limit:
+            return self.over_limit(start)
+        return "eof", len(text)
+
+    def over_limit(self, start: int) -> tuple[str, int]:
+        cut = self.text.rfind(b"\n", start, start + self.limit + 1)
+        if cut >= 0:
+            found = json_error(self.text[start : cut + 1], final=False)
+            if found is not None:
+                return "broken", start + found
+        return "oversize", self.skip_value(start)
+
+    def skip_value(self, start: int) -> int:
+        """Past the value's closing bracket (strings skipped), or the end of the text."""
+        depth = 0
+        position = start
+        in_string = False
+        while position < len(self.text):
+            byte = self.text[position : position + 1]
+            if in_string:
+                if byte == b"\\":
+                    position += 1
+                elif byte == b'"':
+                    in_string = False
+            elif byte == b'"':
+                in_string = True
+            elif byte in (b"{", b"["):
+                depth += 1
+            elif byte in (b"}", b"]"):
+                depth -= 1
+                if depth <= 0:
+                    return position + 1
+            position += 1
+        return position
+
+    def scalar(self, start: int) -> tuple[str, int]:
+        text = self.text
+        if text[start : start + 1] == b'"':
+            close = string_end(text, start)
+            if close < len(text) and text[close : close + 1] == b'"':
+                end = close + 1
+            else:
+                newline = text.find(b"\n", start)
+                if newline - start > self.limit or (newline < 0 and len(text) - start > self.limit):
+                    return "oversize", self.line_end(start) + 1
+                return "broken", start
+        else:
+            end = start
+            while end < len(text) and text[end : end + 1] not in b' \t\r\n,]}[{"':
+                end += 1
+            if end == start:
+                return "broken", start
+        if end - start > self.limit:
+            return "oversize", self.line_end(start) + 1
+        return "closed", end
+
+
+def read_events(
+    text: bytes, *, only_pki: bool = True, max_record_bytes: int
+) -> tuple[list[Outcome], StreamStats]:
+    """The outcomes (events and failures, in order) and stats of reading ``text``."""
+    if text.startswith(b"\xef\xbb\xbf"):
+        text = text[3:]
+    framed = Reader(text, max_record_bytes).read()
+    outcomes: list[Outcome] = []
+    stats = StreamStats()
+
+    def fail(line: int, index: int | None) -> None:
+        stats.read += 1
+        stats.failed += 1
+        outcomes.append(("failure", line, index))
+
+    def event(line: int, index: int | None, payload: Any, text: bytes | None) -> None:
+        stats.read += 1
+        event_type = payload.get("eventType") if isinstance(payload, dict) else None
+        if only_pki and isinstance(event_type, str) and not event_type.startswith("pki."):
+            stats.skipped += 1
+            return
+        try:
+            parsed = parse_event(text if text is not None else payload)
+        except ValueError:
+            stats.failed += 1
+            outcomes.append(("failure", line, index))
+            return
+        if only_pki and not isinstance(parsed, BasePkiEvent):
+            stats.skipped += 1
+            return
+        stats.parsed += 1
+        outcomes.append(("event", parsed.uuid, line, index))
+
+    def unwrap(line: int, index: int | None, document: Any, text: bytes | None) -> None:
+        kind = detect_envelope(document)
+        if kind == "log_event":
+            event(line, index, document, text)
+            return
+        try:
+            opened = list(open_envelope(kind, document, max_bytes=max_record_bytes))
+        except ValueError:
+            fail(line, index)
+            return
+        for position, _, payload in opened:
+            where = index if position is None else position
+            if isinstance(payload, ValueError):
+                fail(line, where)
+                continue
+            raw: bytes | None = None
+            if isinstance(payload, (str, bytes)):
+                raw = (
+                    payload.encode("utf-8", "surrogatepass")
+                    if isinstance(payload, str)
+                    else payload
+                )
+                raw = raw.strip(b" \t\r\n")
+                if len(raw) > max_record_bytes:
+                    fail(line, where)
+                    continue
+                try:
+                    payload = from_json(raw)
+                except ValueError:
+                    fail(line, where)
+                    continue
+            unwrap(line, where, payload, raw)
+
+    for item in framed:
+        if item[0] == "failure":
+            fail(item[1], item[2])
+            continue
+        _, line, index, record = item
+        try:
+            document = from_json(record)
+        except ValueError:
+            fail(line, index)
+            continue
+        unwrap(line, index, document, record)
+    return outcomes, stats

@@ -1,0 +1,211 @@
+"""``iter_events`` against the plain reference reader, on generated hostile streams.
+
+Every stream is read through every source kind (bytes, a path, gzip, file objects reading a
+few bytes at a time, a text file, iterables of lines, UTF-16): the same events, the same
+failures at the same line and index, the same stats, as the reference reader finds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okta_pki_events import ParseFailure, Record, StreamStats, iter_records
+from okta_pki_events.testing import make_wire_event
+
+from .reference_reader import Outcome, read_events
+from .support import sample_event
+
+LIMIT = 4000  # max_record_bytes: an event is about 1.3 KB; an oversize record is 5 KB
+NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
+
+
+def pki(n: int) -> dict[str, Any]:
+    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def bridge(detail: Any, **more: Any) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": "b",
+        "detail-type": "SystemLog",
+        "source": "aws.partner/okta.com/o/s",
+        "time": "now",
+        "detail": detail,
+    } | more
+
+
+@st.composite
+def piece(draw: st.DrawFn, n: int) -> list[str]:
+    """The lines of one hostile piece of a stream."""
+    kind = draw(
+        st.sampled_from(
+            [
+                "event",
+                "non_pki",
+                "bad_event",
+                "cut",
+                "pretty",
+                "array_lines",
+                "array_line",
+                "concatenated",
+                "eventbridge",
+                "hook",
+                "sqs",
+                "oversize",
+                "blank",
+                "junk",
+                "deep",
+            ]
+        )
+    )
+    event = compact(pki(n))
+    if kind == "event":
+        return [event]
+    if kind == "non_pki":
+        return [compact(NON_PKI | {"uuid": f"n{n}"})]
+    if kind == "bad_event":
+        return [compact({k: v for k, v in pki(n).items() if k != "published"})]
+    if kind == "cut":
+        if draw(st.booleans()):  # right after a bracket, a comma or a colon: a document opens
+            ends = [i + 1 for i, c in enumerate(event[:-1]) if c in "[{,:"]
+            return [event[: draw(st.sampled_from(ends))]]
+        return [event[: draw(st.integers(1, len(event) - 1))]]
+    if kind == "pretty":
+        return json.dumps(pki(n), indent=draw(st.sampled_from([1, 2, 4]))).split("\n")
+    if kind in ("array_lines", "array_line"):
+        elements = [compact(pki(n * 10 + i)) for i in range(draw(st.integers(0, 3)))]
+        damaged = draw(st.booleans())
+        if elements and damaged:
+            at = draw(st.integers(0, len(elements) - 1))
+            elements[at] = draw(
+                st.sampled_from(['{"uuid": "bad"}', elements[at][:50], "[1, 2]", '"text"'])
+            )
+        if kind == "array_line":
+            return ["[" + ",".join(elements) + "]"]
+        return [
+            "[",
+            *[e + ("," if i < len(elements) - 1 else "") for i, e in enumerate(elements)],
+            "]",
+        ]
+    if kind == "concatenated":
+        return [event + " " + compact(pki(n + 1000))]
+    if kind == "eventbridge":
+        odd = draw(st.sampled_from([{}, {"version": 0}, {"time": 5}]))
+        return [compact(bridge(pki(n), **odd))]
+    if kind == "hook":
+        return [
+            compact(
+                {"eventType": "com.okta.event_hook", "data": {"events": [pki(n), {"uuid": "x"}]}}
+            )
+        ]
+    if kind == "sqs":
+        bodies = [compact(bridge(pki(n))), "not json", compact(pki(n + 2000))]
+        return [
+            compact({"Records": [{"messageId": str(i), "body": b} for i, b in enumerate(bodies)]})
+        ]
+    if kind == "oversize":
+        return [compact(pki(n) | {"displayMessage": "x" * (LIMIT + 1000)})]
+    if kind == "blank":
+        return [draw(st.sampled_from(["", "  ", "\t"]))]
+    if kind == "junk":
+        return [draw(st.sampled_from(["xyz", "]", ",", "}", "null", "12", '"s"', "[", "{"]))]
+    return ["[" * 300 + "]" * 300]
+
+
+@st.composite
+def hostile_stream(draw: st.DrawFn) -> str:
+    count = draw(st.integers(1, 10))
+    lines = [line for n in range(count) for line in draw(piece(n))]
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    text = eol.join(lines)
+    if draw(st.booleans()):
+        text += eol
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    return text
+
+
+class Trickle(io.RawIOBase):
+    """A file that gives a few bytes at a time: records cross every read's boundary."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data = data
+        self.size = size
+        self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.data[self.offset : self.offset + min(self.size, len(buffer))]
+        buffer[: len(piece)] = piece
+        self.offset += len(piece)
+        return len(piece)
+
+
+def lines_of(text: str) -> list[str]:
+    return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
+def source_kinds(text: str, folder: Path) -> dict[str, Callable[[], Any]]:
+    data = text.encode("utf-8")
+    plain = folder / "export.json"
+    plain.write_bytes(data)
+    packed = folder / "export.json.gz"
+    packed.write_bytes(gzip.compress(data))
+    wide = folder / "export-utf16.json"
+    wide.write_bytes(text.removeprefix("\ufeff").encode("utf-16"))
+    return {
+        "bytes": lambda: data,
+        "path": lambda: plain,
+        "str path": lambda: str(plain),
+        "gzip path": lambda: packed,
+        "utf-16 path": lambda: wide,
+        "binary file": lambda: io.BytesIO(data),
+        "trickle 7": lambda: Trickle(data, 7),
+        "trickle 1000": lambda: io.BufferedReader(Trickle(data, 1000)),
+        "text file": lambda: io.StringIO(text),
+        "lines": lambda: lines_of(text),
+        "byte lines": lambda: [line.encode() for line in lines_of(text)],
+    }
+
+
+def read_library(source: Any) -> tuple[list[Outcome], StreamStats]:
+    stream = iter_records(source, on_error="collect", only_pki=True, max_record_bytes=LIMIT)
+    outcomes: list[Outcome] = []
+    for item in stream:
+        if isinstance(item, ParseFailure):
+            outcomes.append(("failure", item.line, item.index))
+        else:
+            assert isinstance(item, Record)
+            outcomes.append(("event", item.event.uuid, item.line, item.index))
+    return outcomes, stream.stats
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(hostile_stream())
+def test_every_source_kind_reads_as_the_reference_reader(text: str) -> None:
+    expected = read_events(text.encode("utf-8"), only_pki=True, max_record_bytes=LIMIT)
+    assert expected[1].read == expected[1].parsed + expected[1].failed + expected[1].skipped
+    with tempfile.TemporaryDirectory() as folder:
+        for kind, make in source_kinds(text, Path(folder)).items():
+            got = read_library(make())
+            assert got == expected, kind
