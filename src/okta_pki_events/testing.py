@@ -43,6 +43,7 @@ from pydantic import BaseModel, StrictBool, StrictFloat, StrictInt
 from typing_extensions import TypedDict, Unpack, overload
 
 from ._fake_okta import FakeOkta as FakeOkta
+from ._fake_okta import FakeRequest as FakeRequest
 from ._parsing import parse_event, parse_event_as
 from .models._base import OktaModel, format_okta_datetime
 from .models.events import (
@@ -77,11 +78,16 @@ else:
     except ImportError:  # pragma: no cover - the builders work without the extra
         st = None
 
+# The path users import it from. (Not FakeOkta: its type hints name what only its own module
+# imports, which typing.get_type_hints would no longer find.)
+FakeRequest.__module__ = __name__
+
 __all__ = [
     "DEFAULT_START",
     "EventOptions",
     "EventTypeName",
     "FakeOkta",
+    "FakeRequest",
     "deterministic",
     "events",
     "json_values",
