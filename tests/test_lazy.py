@@ -5,6 +5,10 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -409,3 +413,31 @@ def test_a_bad_deferred_field_is_parsed_by_a_lazy_stream_and_raises_on_read() ->
     assert event.uuid == "deferred"
     with pytest.raises(ValidationError, match=r"securityContext\.isProxy"):
         event.security_context  # noqa: B018
+
+
+@pytest.fixture
+def _switch_often() -> Iterator[None]:
+    """Threads switch every microsecond: a race in filling in shows up."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+@pytest.mark.usefixtures("_switch_often")
+def test_first_reads_from_many_threads_agree() -> None:
+    text = json.dumps(_revoke())
+    eager = parse_event(text)
+    for _ in range(50):
+        event = parse_event(text, lazy=True)
+        barrier = threading.Barrier(4)
+
+        def read(name: str, event: Any = event, barrier: threading.Barrier = barrier) -> Any:
+            barrier.wait()
+            return getattr(event, name)
+
+        names = ["security_context", "client", "uuid", "request"]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            values = list(pool.map(read, names))
+        assert values == [getattr(eager, name) for name in names]
+        assert vars(event) == vars(eager)

@@ -62,9 +62,14 @@ class _LazyEvent(LogEvent):
 
     def __getattr__(self, name: str) -> Any:
         """Fill the event in when a deferred field or pydantic slot is first read."""
-        if (name in _SLOTS or not name.startswith("_")) and _fill(self):
-            # A deferred field, a pydantic slot, or an unknown key read as an attribute.
-            return getattr(self, name)
+        if name in _SLOTS or not name.startswith("_"):
+            # A deferred field, a pydantic slot, or an unknown key read as an attribute. The
+            # lookup is tried again even when another thread has just filled the event in.
+            _fill(self)
+            try:
+                return object.__getattribute__(self, name)
+            except AttributeError:
+                pass  # not a field: an unknown key, read from the extras below
         return super().__getattr__(name)  # type: ignore[misc]
 
     def _eager(self) -> LogEvent:
@@ -157,12 +162,11 @@ def _fill(event: _LazyEvent) -> bool:
         return False
     model = _state().model_of[type(event)]
     full = model.__pydantic_validator__.validate_json(raw, by_alias=True, by_name=False)
-    # Keep the objects already handed out, in the model's field order. A reader racing this
-    # finds a field missing for a moment, and fills in again through ``__getattr__``.
+    # Keep the objects already handed out, in the model's field order, and swap the whole
+    # dict in at once: a reader in another thread sees the old dict or the new one, never a
+    # field missing; ``__pydantic_extra__`` is set last, as the mark that the event is filled.
     own = _DICT.__get__(event)
-    ordered = {name: own.get(name, value) for name, value in _DICT.__get__(full).items()}
-    own.clear()
-    own.update(ordered)
+    _set_dict(event, {name: own.get(name, value) for name, value in _DICT.__get__(full).items()})
     _set(event, "__pydantic_private__", None)
     _set(event, "__pydantic_fields_set__", full.__pydantic_fields_set__)
     _set(event, "__pydantic_extra__", full.__pydantic_extra__)
