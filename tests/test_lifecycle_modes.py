@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okta_pki_events import AnomalyKind, CertState, LifecycleTracker, LogEvent, build_lifecycles
-from okta_pki_events.lifecycle import LifecycleChange, LifecycleReport, merge
+from okta_pki_events.lifecycle import LifecycleChange, LifecycleReport, merge, record_of
 from okta_pki_events.testing import known_event_type, make_event
 
 from .test_lifecycle import CERT_TYPES
@@ -252,3 +252,20 @@ def test_strict_windowed_report_raises() -> None:
     with pytest.raises(ValueError, match="illegal_transition"):
         tracker.report()
     assert dataclasses.is_dataclass(LifecycleReport)
+
+
+def test_a_certificate_with_many_events_is_fed_in_linear_time_and_reports_stay_fixed() -> None:
+    tracker = LifecycleTracker()
+    first = cert_event("pki.cert.issue", "c1", 0, "u-issue")
+    tracker.feed(first)
+    renew = make_event("pki.cert.renew", certificate_id="c1", published=at(1))
+    for n in range(3000):  # quadratic copying would take minutes here; linear takes ms
+        tracker.feed_record(record_of(renew)._replace(uuid=f"r{n:05d}"))  # type: ignore[union-attr]
+    before = tracker.report()
+    assert before.certificates["c1"].renewals == 3000
+    for n in range(3000, 3010):
+        tracker.feed_record(record_of(renew)._replace(uuid=f"r{n:05d}"))  # type: ignore[union-attr]
+    assert before.certificates["c1"].renewals == 3000  # the earlier report does not move
+    assert tracker.report().certificates["c1"].renewals == 3010
+    restored = LifecycleTracker.restore(tracker.snapshot())
+    assert restored.report() == tracker.report()

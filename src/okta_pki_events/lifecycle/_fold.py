@@ -57,6 +57,7 @@ from ._store import (
 
 ID_SIZE = UUID_END - UUID_AT
 _SMALLEST, _LARGEST = 1 << 12, 1 << 26
+_GROW = 1024  # bytes: past this, a certificate's records grow in place
 
 __all__ = [
     "BIAS",
@@ -77,8 +78,10 @@ class Deliveries:
     """Everything fed so far, as stored: the multiset of deliveries, compactly."""
 
     strings: Strings = field(default_factory=Strings)
-    certs: dict[str, bytes] = field(default_factory=dict)
-    """Certificate key -> its packed records, as delivered."""
+    certs: dict[str, bytes | bytearray] = field(default_factory=dict)
+    """Certificate key -> its packed records, as delivered (a ``bytearray`` once large)."""
+    growing: set[str] = field(default_factory=set)
+    """The certificates whose records are a ``bytearray`` (appended in place)."""
     odd_keys: set[str] = field(default_factory=set)
     """Certificates holding a non-canonical uuid (sorted by text, not bytes)."""
     others: list[Record] = field(default_factory=list)
@@ -91,6 +94,27 @@ class Deliveries:
     """How often each uuid fingerprint was delivered (saturating at 2): a uuid whose slot
     holds 1 was delivered once, exactly; the slots holding 2 name the few uuids to check."""
 
+    def append(self, key: str, packed: bytes) -> None:
+        """Append a certificate's packed record: in place once large (never quadratic)."""
+        certs = self.certs
+        blob = certs.get(key)
+        if blob is None:
+            certs[key] = packed
+        elif isinstance(blob, bytearray):
+            blob += packed
+        elif len(blob) < _GROW:
+            certs[key] = blob + packed
+        else:
+            certs[key] = bytearray(blob) + packed
+            self.growing.add(key)
+
+    def freeze(self) -> None:
+        """Make every stored value immutable ``bytes``, before a report shares them."""
+        certs = self.certs
+        for key in self.growing:
+            certs[key] = bytes(certs[key])
+        self.growing.clear()
+
     def count(self, uid: bytes) -> None:
         """Count one delivery of a uuid identity (``uuid_id``); grow the table as needed."""
         counts = self.counts
@@ -102,7 +126,8 @@ class Deliveries:
 
     def ids(self) -> Iterator[tuple[bytes, str | None, int]]:
         """(uuid identity, certificate key, offset) of every delivery; key None: ``others``."""
-        for key, blob in self.certs.items():
+        for key, stored in self.certs.items():
+            blob = bytes(stored) if isinstance(stored, bytearray) else stored  # hashable slices
             for at in range(UUID_AT, len(blob), SIZE):
                 yield blob[at : at + ID_SIZE], key, at - UUID_AT
         for at, record in enumerate(self.others):
@@ -190,7 +215,7 @@ def _contested(data: Deliveries) -> tuple[dict[bytes, Record], list[Record]]:
     return winners, losers
 
 
-def _sorted_items(key: str, blob: bytes, data: Deliveries) -> list[Packed]:
+def _sorted_items(key: str, blob: bytes | bytearray, data: Deliveries) -> list[Packed]:
     items: list[Packed] = list(records(blob))
     if key in data.odd_keys:
         items.sort(key=sort_key(data.strings))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from ..models.entities import Target
+from ..models.entities import Actor, Target
 from ..models.events import (
     EVENT_MODELS,
     BaseKnownPkiEvent,
@@ -36,7 +36,9 @@ __all__ = [
     "Record",
     "ScopeSide",
     "ca_keys",
+    "cert_fields",
     "certificate_key",
+    "kind_of",
     "datetime_of",
     "micros_of",
     "record_of",
@@ -215,6 +217,50 @@ def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
         return None
 
 
+CertFields = tuple[int, str, str, "str | None", "str | None", "str | None", "str | None"]
+"""(published, uuid, event type, outcome, certificate key, device id, actor): a ``Record``'s
+fields for a certificate event or CRL failure, from ``kind`` on."""
+
+
+def cert_fields(event: LogEvent, key: KeyFunction = certificate_key) -> CertFields:
+    """The record fields of a certificate event or CRL failure: the rule of ``record_of``.
+
+    The tracker's hot path packs them without building a ``Record``.
+    """
+    outcome = event.outcome
+    actor = event.actor
+    cert_id = device_id = None
+    seen_cert = seen_device = False
+    for target in event.target or ():
+        is_cert, is_device, _ = _FLAGS.get(target.type) or target_flags(target.type)
+        if is_cert and not seen_cert:
+            seen_cert, cert_id = True, target.id
+        if is_device and not seen_device:
+            seen_device, device_id = True, target.id
+    return (
+        micros_of(event.published),
+        event.uuid,
+        event.event_type,
+        outcome.result if outcome is not None else None,
+        cert_id if key is certificate_key else key(event),  # type: ignore[arg-type]
+        device_id,
+        _who(actor),
+    )
+
+
+def _who(actor: Actor | None) -> str | None:
+    """The actor as the timeline shows it: its ``alternateId``, else its ``id``."""
+    return (actor.alternate_id or actor.id) if actor is not None else None
+
+
+def kind_of(event: LogEvent) -> str | None:
+    """The record kind of an event, None for any other (by class, ``isinstance`` semantics).
+
+    ``certificate``, ``certificate_authority`` or ``crl_failure``.
+    """
+    return _kind_of(type(event))
+
+
 def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | None:
     """The record of a known PKI event; None for any other event (the caller counts it).
 
@@ -225,31 +271,12 @@ def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | N
     kind = _kind_of(type(event))
     if kind is None:
         return None
-    outcome = event.outcome
-    result = outcome.result if outcome is not None else None
-    actor = event.actor
-    who = (actor.alternate_id or actor.id) if actor is not None else None
     if kind is CA:
-        return _ca_record(event, result, who)
-    cert_id = device_id = None
-    seen_cert = seen_device = False
-    for target in event.target or ():
-        is_cert, is_device, _ = _FLAGS.get(target.type) or target_flags(target.type)
-        if is_cert and not seen_cert:
-            seen_cert, cert_id = True, target.id
-        if is_device and not seen_device:
-            seen_device, device_id = True, target.id
-    cert_key = cert_id if key is certificate_key else key(event)  # type: ignore[arg-type]
-    record = Record(
-        kind,
-        micros_of(event.published),
-        event.uuid,
-        event.event_type,
-        result,
-        cert_key,
-        device_id,
-        who,
-    )
+        outcome = event.outcome
+        result = outcome.result if outcome is not None else None
+        return _ca_record(event, result, _who(event.actor))
+    published, uuid, event_type, result, cert_key, device_id, who = cert_fields(event, key)
+    record = Record(kind, published, uuid, event_type, result, cert_key, device_id, who)
     if kind is CRL:
         assert isinstance(event, PkiCertCrlDownloadFailureEvent)
         return record._replace(crl_url=event.crl_url, http_status=_http_status(event))

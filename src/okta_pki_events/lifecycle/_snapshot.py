@@ -62,7 +62,7 @@ def anomaly_from_json(data: list[Any]) -> LifecycleAnomaly:
 
 def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
     """The versioned bytes of a tracker's state."""
-    blobs: list[bytes] = []
+    blobs: list[bytes | bytearray] = []
     header: dict[str, Any] = {
         "strict": strict,
         "strings": data.strings.values[1:],

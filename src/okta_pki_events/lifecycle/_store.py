@@ -20,6 +20,7 @@ __all__ = [
     "Packed",
     "Strings",
     "pack",
+    "pack_fields",
     "packed_id",
     "records",
     "sort_key",
@@ -84,16 +85,45 @@ def packed_id(item: Packed) -> bytes:
 
 def pack(record: Record, strings: Strings) -> tuple[bytes, bool]:
     """A certificate record as 58 bytes; the flag says whether its uuid is odd."""
-    raw, odd = _uuid_bytes(record.uuid, strings)
+    return pack_fields(
+        record.published,
+        record.uuid,
+        record.event_type,
+        record.outcome,
+        record.device_id,
+        record.actor,
+        strings,
+    )
+
+
+_pack = _FORMAT.pack
+
+
+def pack_fields(
+    published: int,
+    uuid: str,
+    event_type: str,
+    outcome: str | None,
+    device_id: str | None,
+    actor: str | None,
+    strings: Strings,
+) -> tuple[bytes, bool]:
+    """``pack`` of a certificate record's fields (the hot path: no ``Record`` built)."""
+    if len(uuid) == 36 and uuid.isascii():
+        raw, odd = uuid.encode("ascii"), False
+    else:
+        raw, odd = _uuid_bytes(uuid, strings)
+    index = strings.index
+    add = strings.add
     return (
-        _FORMAT.pack(
-            record.published + _BIAS,
+        _pack(
+            published + _BIAS,
             raw,
             odd,
-            TYPE_CODE[record.event_type],
-            strings.add(record.outcome),
-            strings.add(record.device_id),
-            strings.add(record.actor),
+            TYPE_CODE[event_type],
+            (index.get(outcome) or add(outcome)) if outcome is not None else 0,
+            (index.get(device_id) or add(device_id)) if device_id is not None else 0,
+            (index.get(actor) or add(actor)) if actor is not None else 0,
         ),
         odd,
     )
@@ -109,7 +139,7 @@ def packed_uuid(item: Packed, strings: Strings) -> str:
     return raw.decode("ascii")
 
 
-def records(data: bytes) -> Iterator[Packed]:
+def records(data: bytes | bytearray) -> Iterator[Packed]:
     """The packed tuples of one certificate's bytes."""
     return _FORMAT.iter_unpack(data)
 

@@ -28,7 +28,16 @@ from ._fold import (
     summary_of,
 )
 from ._machine import AnomalyKind
-from ._records import CERT, KeyFunction, Record, certificate_key, record_of, record_signature
+from ._records import (
+    CERT,
+    KeyFunction,
+    Record,
+    cert_fields,
+    certificate_key,
+    kind_of,
+    record_of,
+    record_signature,
+)
 from ._report import (
     CertificateHistory,
     LifecycleAnomaly,
@@ -37,7 +46,17 @@ from ._report import (
     TimelineEntry,
     certificates_mapping,
 )
-from ._store import UUID_AT, UUID_END, Packed, Strings, pack, records, unpack, uuid_id
+from ._store import (
+    UUID_AT,
+    UUID_END,
+    Packed,
+    Strings,
+    pack,
+    pack_fields,
+    records,
+    unpack,
+    uuid_id,
+)
 
 __all__ = ["LifecycleChange", "LifecycleTracker", "build_lifecycles", "merge"]
 
@@ -109,6 +128,11 @@ class LifecycleTracker:
 
     def feed(self, event: LogEvent) -> None:
         """Take one parsed event (non-PKI events are counted and ignored)."""
+        if self._window is None and kind_of(event) is CERT:  # the hot path: no Record built
+            published, uuid, event_type, outcome, key, device, actor = cert_fields(event, self._key)
+            if key is not None:
+                self._add(published, uuid, event_type, outcome, key, device, actor)
+                return
         record = record_of(event, self._key)
         if record is not None:
             self.feed_record(record)
@@ -137,13 +161,28 @@ class LifecycleTracker:
         if self._window is not None:
             self._window.feed(record)
             return
+        self._add(*record[1:8])  # type: ignore[arg-type]
+
+    def _add(
+        self,
+        published: int,
+        uuid: str,
+        event_type: str,
+        outcome: str | None,
+        key: str,
+        device_id: str | None,
+        actor: str | None,
+    ) -> None:
+        """Store one certificate record, packed (exact mode)."""
+        data = self._data
         data.delivered += 1
         if self._shared:  # a report holds the current dict: copy on write
             data.certs = dict(data.certs)
             self._shared = False
-        packed, odd = pack(record, data.strings)
-        certs = data.certs
-        certs[key] = certs.get(key, b"") + packed
+        packed, odd = pack_fields(
+            published, uuid, event_type, outcome, device_id, actor, data.strings
+        )
+        data.append(key, packed)
         if odd:
             data.odd_keys.add(key)
         data.count(packed[UUID_AT:UUID_END])
@@ -176,6 +215,7 @@ class LifecycleTracker:
     def report(self) -> LifecycleReport:
         """The lifecycle report of everything fed so far."""
         self._shared = True
+        self._data.freeze()
         if self._window is None:
             return fold(self._data, strict=self._strict)
         report = self._window.report(fold(self._data))

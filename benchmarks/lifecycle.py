@@ -1,0 +1,210 @@
+"""Lifecycle benchmarks (``make bench`` runs them after the parse benchmarks).
+
+- in-stream cost of the fold against the parse: each event parsed by ``iter_events`` and
+  fed at once, parse and fold timed separately in the same loop (target: fold >= 8x the
+  parse rate);
+- ``lifecycles_from`` against ``build_lifecycles(iter_events(path))`` on the same file,
+  same report (target >= 3x);
+- peak memory of a million events (250,000 certificates) in fresh processes: exact mode
+  (target < 250 MB, report included) and windowed mode (target < 100 MB);
+- Spark (local mode), DuckDB, Polars and one process side by side on the same data.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from okta_pki_events import build_lifecycles, iter_events
+from okta_pki_events.lifecycle import LifecycleTracker, lifecycles_from
+
+KINDS = ["pki.cert.issue", "pki.cert.bind", "pki.cert.renew", "pki.cert.lifecycle.hold"]
+
+
+Realistic = Callable[..., dict[str, Any]]
+
+
+def lifecycle_rows(rng: random.Random, n: int, realistic: Realistic) -> Iterable[dict[str, Any]]:
+    """``n`` realistic events following certificate lifecycles, locally out of order.
+
+    Event ``i`` is step ``i % 4`` of certificate ``i // 4`` (issue, bind, renew, hold); each
+    certificate has its own device and every uuid is canonical (``realistic`` sees to both).
+    """
+    window: list[dict[str, Any]] = []
+    for i in range(n):
+        window.append(realistic(rng, i, certificate=f"crt{i // 4:08d}", event_type=KINDS[i % 4]))
+        if len(window) == 64:
+            rng.shuffle(window)
+            yield from window
+            window = []
+    rng.shuffle(window)
+    yield from window
+
+
+def in_stream(path: Path) -> dict[str, float]:
+    """Parse each event and feed it at once; time both apart (best of the loop's own)."""
+    tracker = LifecycleTracker()
+    events = iter_events(path)
+    parse = feed = 0.0
+    clock = time.perf_counter
+    count = 0
+    while True:
+        start = clock()
+        try:
+            event = next(events)
+        except StopIteration:
+            break
+        middle = clock()
+        tracker.feed(event)
+        parse += middle - start
+        feed += clock() - middle
+        count += 1
+    start = clock()
+    report = tracker.report()
+    assert sum(report.state_counts.values()) == len(report.certificates)
+    end = clock()
+    fold = feed + end - start
+    return {
+        "events": count,
+        "parse_us": parse / count * 1e6,
+        "feed_us": feed / count * 1e6,
+        "report_us": (end - start) / count * 1e6,
+        "ratio": parse / fold,
+    }
+
+
+def from_files(path: Path, repeat: int) -> dict[str, float]:
+    """``lifecycles_from`` against parse-then-fold, best of ``repeat`` interleaved."""
+    best = {"parse_then_fold": float("inf"), "lifecycles_from": float("inf")}
+    same = True
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        reference = build_lifecycles(iter_events(path))
+        middle = time.perf_counter()
+        fast = lifecycles_from(path)
+        end = time.perf_counter()
+        best["parse_then_fold"] = min(best["parse_then_fold"], middle - start)
+        best["lifecycles_from"] = min(best["lifecycles_from"], end - middle)
+        same = (
+            same
+            and fast.to_table() == reference.to_table()
+            and fast.anomalies == reference.anomalies
+        )
+    best["ratio"] = best["parse_then_fold"] / best["lifecycles_from"]
+    best["same_report"] = float(same)
+    return best
+
+
+_MEMORY_CODE = """
+import re, sys, time
+from datetime import timedelta
+from pathlib import Path
+def hwm():  # peak RSS of this process (VmHWM is reset by exec, unlike ru_maxrss)
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1)) / 1024
+from okta_pki_events import iter_events
+from okta_pki_events.lifecycle import LifecycleTracker, lifecycles_from
+base = hwm()
+path, reader, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+window = timedelta(minutes=15) if mode == "windowed" else None
+start = time.perf_counter()
+if reader == "lifecycles_from":
+    report = lifecycles_from(path, window=window)
+else:
+    tracker = LifecycleTracker(window=window)
+    for event in iter_events(path):
+        tracker.feed(event)
+    report = tracker.report()
+counts = report.state_counts
+rows = sum(1 for _ in report.summaries())
+elapsed = time.perf_counter() - start
+print(rows, elapsed, base, hwm(), report.late)
+"""
+
+
+def memory(path: Path, reader: str, mode: str) -> dict[str, float]:
+    """Peak RSS of a fresh process folding ``path`` (the report built and read)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_CODE, str(path), reader, mode],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    certificates, seconds, base, peak, late = out.stdout.split()
+    return {
+        "certificates": float(certificates),
+        "seconds": float(seconds),
+        "rss_after_import_mb": float(base),
+        "peak_rss_mb": float(peak),
+        "late": float(late),
+    }
+
+
+def engines(path: Path, parquet: Path) -> dict[str, float]:
+    """Seconds for the same report by one process, Polars, DuckDB and Spark (local[2])."""
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    reference = lifecycles_from(path)
+    times["one process: lifecycles_from (NDJSON)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    build_lifecycles(iter_events(path))
+    times["one process: build_lifecycles(iter_events) (NDJSON)"] = time.perf_counter() - start
+
+    def check(name: str, report: Any) -> None:
+        if report.to_table() != reference.to_table():
+            raise AssertionError(f"{name} disagrees with the single-process report")
+
+    try:
+        import polars as pl
+
+        from okta_pki_events.lifecycle.polars import polars_lifecycles
+
+        start = time.perf_counter()
+        check("polars", polars_lifecycles(pl.scan_parquet(parquet)))
+        times["Polars: scan_parquet _raw"] = time.perf_counter() - start
+    except ImportError:
+        print("(polars not installed: skipped)")
+    try:
+        import duckdb
+
+        from okta_pki_events.lifecycle.duckdb import duckdb_lifecycles
+
+        start = time.perf_counter()
+        check("duckdb", duckdb_lifecycles(duckdb.read_parquet(str(parquet))))
+        times["DuckDB: read_parquet _raw"] = time.perf_counter() - start
+    except ImportError:
+        print("(duckdb not installed: skipped)")
+    try:
+        from pyspark.sql import SparkSession
+
+        from okta_pki_events.lifecycle.spark import spark_lifecycles
+
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        start = time.perf_counter()
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.driver.memory", "2g")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        times["Spark: session start"] = time.perf_counter() - start
+        start = time.perf_counter()
+        check("spark", spark_lifecycles(spark.read.parquet(str(parquet)), column="_raw"))
+        times["Spark local[2]: read.parquet _raw"] = time.perf_counter() - start
+        start = time.perf_counter()
+        check("spark text", spark_lifecycles(spark.read.text(str(path))))
+        times["Spark local[2]: read.text NDJSON"] = time.perf_counter() - start
+        spark.stop()
+    except ImportError:
+        print("(pyspark not installed: skipped)")
+    return times
