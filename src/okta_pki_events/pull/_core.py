@@ -21,7 +21,7 @@ from typing import Union
 from urllib.parse import quote, urlencode, urlsplit
 
 from .._stream import ParseFailure, describe_error, iter_records
-from ..http import Headers, RateLimit, header_pairs, next_link
+from ..http import Headers, RateLimit, header_pairs, header_values, next_link
 from ..models._base import format_okta_datetime
 from ..models.events import PkiEvent
 from ..models.log_event import LogEvent
@@ -380,18 +380,13 @@ def _parse_page(
     )
 
 
-def _pairs(headers: Headers) -> list[tuple[str, str]]:
-    return header_pairs(headers)
-
-
 def _server_time(pairs: list[tuple[str, str]], fallback: float) -> float:
     """The server's clock from its ``Date`` header (our clock when absent or unreadable)."""
-    for key, value in pairs:
-        if str(key).lower() == "date":
-            try:
-                return email.utils.parsedate_to_datetime(str(value)).timestamp()
-            except (TypeError, ValueError, IndexError):
-                break
+    for value in header_values(pairs, "date")[:1]:
+        try:
+            return email.utils.parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError, IndexError):
+            break
     return fallback
 
 
@@ -421,7 +416,7 @@ def _describe(status: int, code: str | None, summary: str | None) -> str:
 
 
 def _header_text(pairs: list[tuple[str, str]], name: str) -> str:
-    return " ".join(str(v) for k, v in pairs if str(k).lower() == name)
+    return " ".join(header_values(pairs, name))
 
 
 @dataclass
@@ -472,7 +467,7 @@ class Poller:
 
     def on_response(self, status: int, headers: Headers, body: bytes) -> Decision:
         """What a response to ``next_request()`` means."""
-        pairs = _pairs(headers)
+        pairs = header_pairs(headers)
         rate = RateLimit.from_headers(pairs)
         server_now = _server_time(pairs, self.clock())
         if status == 200:
