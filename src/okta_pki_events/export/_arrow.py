@@ -19,7 +19,6 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .._lazy import is_lazy
-from .._stream import Record, iter_records
 from ..models.log_event import LogEvent
 from ._columns import RAW_COLUMN, Column, event_columns, fit_number
 
@@ -179,13 +178,12 @@ def _patch(data: dict[str, Any], plan: _Plan) -> None:
             data[key] = _fix(value, rule)
 
 
-def _line(item: LogEvent | Record[Any]) -> tuple[bytes, str]:
+def _line(event: LogEvent, where: str | None) -> tuple[bytes, str]:
     """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``, and its raw JSON.
 
-    A lazy event is validated whole here (its typed columns hold the model's values); a
-    record (``iter_records``) names its line when that fails.
+    A lazy event is validated whole here (its typed columns hold the model's values);
+    ``where`` (``file:line``) names the record when that fails.
     """
-    event = item.event if isinstance(item, Record) else item
     if not isinstance(event, LogEvent):
         raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
     raw = _raw(event)
@@ -196,8 +194,8 @@ def _line(item: LogEvent | Record[Any]) -> tuple[bytes, str]:
             else json.loads(raw)
         )
     except ValueError as exc:
-        if isinstance(item, Record):
-            raise ValueError(f"{item.source or '<input>'}:{item.line}: {exc}") from exc
+        if where is not None:
+            raise ValueError(f"{where}: {exc}") from exc
         raise
     data.pop(RAW_COLUMN, None)  # an unknown key of that name stays in the raw column only
     _patch(data, _event_plan())
@@ -205,7 +203,7 @@ def _line(item: LogEvent | Record[Any]) -> tuple[bytes, str]:
 
 
 def _batches(
-    events: Iterable[LogEvent] | Iterable[Record[Any]], batch_size: int
+    items: Iterable[tuple[LogEvent, str | None]], batch_size: int
 ) -> Iterator[pyarrow.RecordBatch]:
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -215,7 +213,7 @@ def _batches(
     schema = arrow_schema()
     typed = pa.schema(list(schema)[:-1])  # every column but the raw one
     parse_options = pa_json.ParseOptions(explicit_schema=typed, unexpected_field_behavior="ignore")
-    lines = map(_line, events)
+    lines = (_line(event, where) for event, where in items)
     while chunk := list(islice(lines, batch_size)):
         block = b"\n".join(line for line, _ in chunk)
         read_options = pa_json.ReadOptions(block_size=len(block) + 1)
@@ -235,7 +233,7 @@ def to_arrow(events: Iterable[LogEvent], *, batch_size: int = BATCH_SIZE) -> pya
     """
     pa = _pyarrow()
     table: pyarrow.Table = pa.Table.from_batches(
-        list(_batches(events, batch_size)), schema=arrow_schema()
+        list(_batches(((e, None) for e in events), batch_size)), schema=arrow_schema()
     )
     return table
 
@@ -259,17 +257,20 @@ def write_parquet(
     pa = _pyarrow()
     import pyarrow.parquet as pq
 
-    stream: Iterable[LogEvent] | Iterable[Record[Any]] = (
-        iter_records(os.fspath(events), lazy=True)
-        if isinstance(events, (str, os.PathLike))
-        else events
-    )
+    items: Iterable[tuple[LogEvent, str | None]]
+    if isinstance(events, (str, os.PathLike)):
+        from .._stream import iter_records
+
+        records = iter_records(os.fspath(events), lazy=True)
+        items = ((r.event, f"{r.source or os.fspath(events)}:{r.line}") for r in records)
+    else:
+        items = ((event, None) for event in events)
     target = os.fspath(path)
     partial = f"{target}.partial"
     count = 0
     try:
         with pq.ParquetWriter(partial, arrow_schema(), compression=compression) as writer:
-            for batch in _batches(stream, batch_size):
+            for batch in _batches(items, batch_size):
                 writer.write_table(pa.Table.from_batches([batch]))
                 count += batch.num_rows
         os.replace(partial, target)
