@@ -75,10 +75,10 @@ def test_waits_and_give_ups_follow_the_rules(
             if isinstance(decision, Fatal):
                 assert isinstance(decision.error, PullRateLimitError)
                 assert decision.error.exit_code == 4
-                assert waited + reset_in > max_wait - 1.0 - 1e-9
+                assert waited + max(reset_in, 1) > max_wait - 1.0 - 1e-9
                 return
             assert isinstance(decision, Wait)
-            assert reset_in <= decision.seconds <= reset_in + config.jitter
+            assert max(reset_in, 1) <= decision.seconds <= max(reset_in, 1) + config.jitter
             waited += decision.seconds
             assert waited <= max_wait
         else:

@@ -545,7 +545,8 @@ class Poller:
             )
             self._concurrency += 1
         else:
-            wait = max(rate.reset - server_now, 0.0) + self.rng.uniform(0, self.config.jitter)
+            # At least a second: a Reset already past (skewed clocks) must not make a loop.
+            wait = max(rate.reset - server_now, 1.0) + self.rng.uniform(0, self.config.jitter)
         if self._waited + wait > self.config.max_wait:
             return Fatal(
                 PullRateLimitError(
