@@ -268,3 +268,10 @@ def test_a_broken_event_is_not_called_an_envelope() -> None:
     with pytest.raises(ValidationError) as info:
         parse_event(json.dumps(minimal(published=5)))
     assert locs(info.value) == [("published",)]
+
+
+@pytest.mark.parametrize("data", ['{"uuid": 1', "null", b"\xff", "[1, 2]", "{}"])
+def test_errors_are_titled_with_a_model(data: str | bytes) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_event(data)
+    assert info.value.title in {"LogEvent", "NonPkiEvent"}

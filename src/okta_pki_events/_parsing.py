@@ -189,7 +189,10 @@ def _validate(model: type[M], data: RawEvent) -> M:
 def _event_type_of(data: RawEvent) -> object:
     """The top-level ``eventType`` of the input (None when absent or not an object)."""
     if isinstance(data, (str, bytes, bytearray)):
-        found: dict[str, Any] = _EVENT_TYPE.validate_json(data)
+        try:
+            found: dict[str, Any] = _EVENT_TYPE.validate_json(data)
+        except ValidationError:
+            return None  # not JSON, or not an object: ``LogEvent`` says so, in its own name
         return found.get("eventType")
     return data.get("eventType") if isinstance(data, Mapping) else None
 
