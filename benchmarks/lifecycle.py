@@ -116,22 +116,30 @@ base = hwm()
 path, reader, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 window = timedelta(minutes=15) if mode == "windowed" else None
 start = time.perf_counter()
-if reader == "lifecycles_from":
+if mode == "parse only":
+    report = None
+    for event in iter_events(path):
+        pass
+elif reader == "lifecycles_from":
     report = lifecycles_from(path, window=window)
 else:
     tracker = LifecycleTracker(window=window)
     for event in iter_events(path):
         tracker.feed(event)
     report = tracker.report()
-counts = report.state_counts
-rows = sum(1 for _ in report.summaries())
+rows = 0 if report is None else sum(1 for _ in report.summaries())
+counts = None if report is None else report.state_counts
 elapsed = time.perf_counter() - start
-print(rows, elapsed, base, hwm(), report.late)
+print(rows, elapsed, base, hwm(), 0 if report is None else report.late)
 """
 
 
 def memory(path: Path, reader: str, mode: str) -> dict[str, float]:
-    """Peak RSS of a fresh process folding ``path`` (the report built and read)."""
+    """Peak RSS of a fresh process folding ``path`` (the report built and read).
+
+    ``reader``: ``lifecycles_from`` or ``iter_events`` (parse, then feed a tracker); ``mode``:
+    ``exact``, ``windowed`` (15 minutes) or ``parse only`` (``iter_events``, no fold).
+    """
     out = subprocess.run(
         [sys.executable, "-c", _MEMORY_CODE, str(path), reader, mode],
         check=True,

@@ -252,44 +252,6 @@ def import_time(repeat: int = 7) -> dict[str, float]:
     return best
 
 
-_STREAM_CODE = """
-import re, sys, time
-from pathlib import Path
-def hwm():  # peak RSS of this process (VmHWM is reset by exec, unlike ru_maxrss)
-    text = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1)) / 1024
-from okta_pki_events import LifecycleTracker, iter_events
-base = hwm()
-tracker = LifecycleTracker() if sys.argv[2] == "lifecycle" else None
-start = time.perf_counter()
-events = iter_events(sys.argv[1])
-for event in events:
-    if tracker is not None:
-        tracker.feed(event)
-certificates = len(tracker.report().certificates) if tracker is not None else 0
-elapsed = time.perf_counter() - start
-print(events.stats.read, elapsed, base, hwm(), certificates)
-"""
-
-
-def stream_in_subprocess(path: Path, mode: str) -> dict[str, float]:
-    """Stream a file in a fresh process (``mode``: "parse" or "lifecycle"): time and memory."""
-    out = subprocess.run(
-        [sys.executable, "-c", _STREAM_CODE, str(path), mode],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    read, elapsed, base, peak, certificates = out.stdout.split()
-    return {
-        "events": float(read),
-        "seconds": float(elapsed),
-        "rss_at_start_mb": float(base),
-        "peak_rss_mb": float(peak),
-        "certificates": float(certificates),
-    }
-
-
 def lifecycle_section(
     args: argparse.Namespace, rng: random.Random, results: dict[str, Any]
 ) -> None:
@@ -320,10 +282,10 @@ def lifecycle_section(
     big = DATA / f"lifecycle-{args.million}.ndjson"
     if not big.exists():
         write_lines(big, life.lifecycle_rows(rng, args.million, realistic))
-    parse_only = stream_in_subprocess(big, "parse")
+    parse_only = life.memory(big, "iter_events", "parse only")
     print(
-        f"streaming {parse_only['events']:,.0f} events: peak RSS "
-        f"{parse_only['peak_rss_mb']:.0f} MB ({parse_only['rss_at_start_mb']:.0f} MB after "
+        f"streaming {args.million:,} events: peak RSS "
+        f"{parse_only['peak_rss_mb']:.0f} MB ({parse_only['rss_after_import_mb']:.0f} MB after "
         "import) (target < 100 MB)"
     )
     memory = {}
