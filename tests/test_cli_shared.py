@@ -104,7 +104,7 @@ def test_bad_filter_values_are_usage_errors(mixed: Path, args: list[str], messag
     assert message in result.output
 
 
-@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
+@pytest.mark.parametrize("command", ["validate", "summary", "lifecycle", "export"])
 def test_every_reading_command_takes_the_filters(command: str, mixed: Path) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     for option in ("--type", "--since", "--until", "--outcome", "--max-errors", "--input-format"):
@@ -279,3 +279,15 @@ def test_framing_values_are_checked(option: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["summary", option, "xml", str(tmp_path)])
     assert result.exit_code == 2
     assert "xml" in result.output
+
+
+def test_export_takes_the_framing_options(tmp_path: Path) -> None:
+    hook = make_event_hook_delivery([make_wire_event("pki.cert.issue", uuid="h1")])
+    path = tmp_path / "hooks.ndjson"
+    path.write_text(json.dumps(hook) + "\n")
+    args = ["export", "--format", "ndjson", "-o", "-", "--envelope", "event_hook", str(path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["uuid"] == "h1"
+    refused = CliRunner().invoke(main, [*args[:-3], "--envelope", "sqs", str(path)])
+    assert refused.exit_code == 1  # told it is SQS, the record is no SQS event: nothing valid

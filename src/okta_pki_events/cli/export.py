@@ -26,10 +26,12 @@ from ..models.log_event import LogEvent
 from ._shared import (
     EventFilter,
     NothingValidError,
+    ReadAs,
     Reading,
     fail,
     files_argument,
     filter_options,
+    input_options,
     max_errors_option,
     plural,
     read_events,
@@ -142,6 +144,7 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     is_flag=True,
     help="Export every record the parser accepts, not only the pki.* ones.",
 )
+@input_options
 @max_errors_option
 @filter_options
 def export(
@@ -149,6 +152,7 @@ def export(
     output_format: str,
     output: str,
     all_types: bool,
+    read_as: ReadAs,
     max_errors: int | None,
     event_filter: EventFilter,
 ) -> None:
@@ -163,7 +167,11 @@ def export(
     if output != "-" and os.path.isdir(output):
         fail(f"cannot write {output}: it is a directory")
     reading = read_events(
-        files, event_filter=event_filter, only_pki=not all_types, max_errors=max_errors
+        files,
+        event_filter=event_filter,
+        only_pki=not all_types,
+        max_errors=max_errors,
+        read_as=read_as,
     )
     count = 0
     try:
