@@ -321,6 +321,53 @@ def lifecycle_section(
     }
 
 
+# A hostile source streamed in a fresh process: its peak memory (issue 9's bound: 100 MB).
+_HOSTILE_CODE = """
+import gzip, io, re, sys, time, zlib
+from pathlib import Path
+def hwm():
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\\s+(\\d+)", text).group(1)) / 1024
+from okta_pki_events import iter_events
+GIB = 1 << 30
+class Endless(io.RawIOBase):  # 1 GiB of one byte, then a line break, made as it is read
+    def __init__(self, data): self.left, self.data = GIB, data
+    def readable(self): return True
+    def readinto(self, buffer):
+        size = min(len(buffer), self.left)
+        if size == 0: return 0
+        buffer[:size] = self.data[:1] * size
+        self.left -= size
+        return size
+if sys.argv[1] == "bomb":  # 1 GiB of zeros, gzip-compressed to about 1 MB
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b"\\0" * (1 << 20)) for _ in range(1024)]
+    source = io.BytesIO(b"".join(parts) + packer.flush())
+else:  # one line of 1 GiB
+    source = io.BufferedReader(Endless(b"x"))
+base = hwm()
+start = time.perf_counter()
+events = iter_events(source, on_error="collect")
+for _ in events:
+    pass
+print(events.stats.failed, time.perf_counter() - start, base, hwm())
+"""
+
+
+def hostile_in_subprocess(kind: str) -> dict[str, float]:
+    """Stream a gzip bomb or a 1 GiB line in a fresh process: time and peak memory."""
+    out = subprocess.run(
+        [sys.executable, "-c", _HOSTILE_CODE, kind], check=True, capture_output=True, text=True
+    )
+    failed, elapsed, base, peak = out.stdout.split()
+    return {
+        "failed": float(failed),
+        "seconds": float(elapsed),
+        "rss_at_start_mb": float(base),
+        "peak_rss_mb": float(peak),
+    }
+
+
 def parse_lazy(line: bytes) -> Any:
     return parse_event(line, lazy=True)
 
@@ -419,6 +466,16 @@ def main() -> int:
         f"{mixed['iter_events only_pki (file)'] / mixed['iter_events all types (file)']:.2f}x"
     )
     results["mixed"] = mixed
+
+    print("\n## Hostile sources: one failure each, in bounded memory (target < 100 MB)")
+    for kind in ("bomb", "line"):
+        figures = hostile_in_subprocess(kind)
+        label = "gzip bomb (1 GiB of zeros)" if kind == "bomb" else "one 1 GiB line"
+        print(
+            f"{label:28s} {figures['seconds']:6.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB "
+            f"(at start {figures['rss_at_start_mb']:.0f} MB), {figures['failed']:.0f} failure"
+        )
+        results[f"hostile_{kind}"] = figures
 
     print("\n## Memory")
     per_event = retained_bytes_per_event(lines)

@@ -148,9 +148,6 @@ class _Reader:
                     keys = self.probe(text)
                 except ValidationError as exc:
                     keys = exc
-            if isinstance(keys, LogEvent):  # parsed by the lazy probe: an event
-                yield (line, index, None, text, keys)
-                continue
             if type(keys) is dict:
                 if mode == "auto" and (
                     ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
@@ -160,8 +157,8 @@ class _Reader:
                 yield from self._open(line, index, from_json(text), mode)
             elif isinstance(keys, ValidationError) and _is_array(keys):
                 yield from self._open(line, index, from_json(text), mode)
-            else:
-                yield (line, index, None, text, keys)  # broken: the parse stage reports it
+            else:  # an event parsed by the lazy probe, or broken: the parse stage has it
+                yield (line, index, None, text, keys)
 
     def _open(self, line: int, index: int | None, document: Any, mode: Any) -> Iterator[Any]:
         """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads."""
@@ -231,7 +228,7 @@ class _Reader:
                     keys = probe(payload)
                 except ValidationError as exc:
                     keys = exc
-            if isinstance(keys, LogEvent):  # parsed by the lazy probe
+            if type(keys) is not dict and isinstance(keys, LogEvent):  # the lazy probe's
                 if only_pki and not isinstance(keys, BasePkiEvent):
                     yield _SKIPPED
                 elif on_unknown == "raise" and not isinstance(keys, BaseKnownPkiEvent):
