@@ -17,6 +17,7 @@ from okta_pki_events import (
     EventBridgeEvent,
     EventHookDelivery,
     ParseFailure,
+    PkiCertIssueEvent,
     RecordError,
     StreamStats,
     iter_events,
@@ -25,11 +26,16 @@ from okta_pki_events import (
 from okta_pki_events._stream import SourceError, framing
 from okta_pki_events.testing import make_wire_event
 
-from .support import EVENT_HOOK_SAMPLE, load_json
+from .support import EVENT_HOOK_SAMPLE, load_json, sample_event
 
 
 def pki(n: int) -> dict[str, Any]:
     return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
+
+
+NON_PKI_SHIPPED = sample_event("okta-openapi-spec_ListLogs_user.session.start.json") | {
+    "uuid": "n1"
+}
 
 
 def line(data: Any) -> str:
@@ -521,3 +527,22 @@ def test_multi_line_documents_are_read_in_linear_time(monkeypatch: pytest.Monkey
     items, _stats = outcomes(cut)
     assert items == [("F", 1, 0)]
     assert sum(checked) <= 4 * len(cut), (sum(checked), len(cut))
+
+
+# -- wire names only -------------------------------------------------------------------------
+
+
+def test_a_shippers_event_type_key_never_decides_the_model() -> None:
+    shipped = pki(1) | {"event_type": "user.session.start", "published_at": "yesterday"}
+    other = NON_PKI_SHIPPED | {"event_type": "pki.cert.issue"}
+    for neighbours in ([], [line(pki(2))], [line(NON_PKI_SHIPPED)], ['{"cut": ']):
+        stream = iter_events([*neighbours, line(shipped), line(other)], on_error="collect")
+        events = [e for e in stream if not isinstance(e, ParseFailure)]
+        assert [e.uuid for e in events if e.uuid == "u1"] == ["u1"]
+        (event,) = [e for e in events if e.uuid == "u1"]
+        assert isinstance(event, PkiCertIssueEvent)
+        assert event.model_extra == {
+            "event_type": "user.session.start",
+            "published_at": "yesterday",
+        }
+        assert "n1" not in [e.uuid for e in events]  # the non-PKI record is skipped
