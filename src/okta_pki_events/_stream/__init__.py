@@ -24,7 +24,7 @@ from .reader import (
     iter_records,
 )
 from .results import ParseFailure, Record, RecordError, SourceError, StreamStats, describe_error
-from .sources import Source, open_lines
+from .sources import OversizeLine, Source, open_lines
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -32,6 +32,7 @@ __all__ = [
     "EventStream",
     "Format",
     "OnError",
+    "OversizeLine",
     "ParseFailure",
     "Record",
     "RecordError",

@@ -19,7 +19,17 @@ from typing import IO, Any, TypeAlias, Union
 
 from .results import SourceError
 
-__all__ = ["CHUNK", "Chunk", "Decoded", "Source", "chunks", "open_lines", "source_name", "utf8"]
+__all__ = [
+    "CHUNK",
+    "Chunk",
+    "Decoded",
+    "OversizeLine",
+    "Source",
+    "chunks",
+    "open_lines",
+    "source_name",
+    "utf8",
+]
 
 CHUNK = 1 << 16
 """Bytes read from the source at a time (and the most a decompression step produces)."""
@@ -293,22 +303,40 @@ def _transcode(first: bytes, items: Iterator[Chunk], encoding: str) -> Iterator[
                 return
 
 
+@dataclass(frozen=True)
+class OversizeLine:
+    """A line over ``max_record_bytes``, not held: its first bytes and its length."""
+
+    head: bytes
+    """Its first 200 bytes."""
+    size: int
+    """Its length in bytes (without the line break)."""
+
+
 @contextlib.contextmanager
-def open_lines(path: str | os.PathLike[str]) -> Iterator[Iterator[bytes]]:
+def open_lines(
+    path: str | os.PathLike[str], max_record_bytes: int | None = None
+) -> Iterator[Iterator[bytes | OversizeLine]]:
     """The lines of a file as UTF-8 bytes (gzip, byte-order marks, UTF-16/32 handled).
 
     For readers of their own that take NDJSON line by line; an error of the source raises
-    ``SourceError`` (a ``ValueError``) where it happens. The file is closed on exit.
+    ``SourceError`` (a ``ValueError``) where it happens. A line longer than
+    ``max_record_bytes`` (without its line break, as the main reader counts) is never held
+    whole: it comes as one ``OversizeLine`` and the lines after it follow. The file is
+    closed on exit.
     """
     items = utf8(chunks(path))
     try:
-        yield _split_lines(items)
+        yield _split_lines(items, max_record_bytes)
     finally:
         items.close()  # type: ignore[attr-defined]
 
 
-def _split_lines(items: Iterator[Chunk]) -> Iterator[bytes]:
+def _split_lines(items: Iterator[Chunk], limit: int | None) -> Iterator[bytes | OversizeLine]:
     pending: list[bytes] = []
+    size = 0  # bytes in pending
+    over = -1  # the length of an oversize line being skipped, else -1
+    head = b""
     for item in items:
         if isinstance(item, SourceError):
             raise item
@@ -316,10 +344,38 @@ def _split_lines(items: Iterator[Chunk]) -> Iterator[bytes]:
             continue
         *complete, rest = item.split(b"\n")
         for piece in complete:
-            pending.append(piece)
-            yield b"".join(pending) + b"\n"
-            pending = []
-        pending.append(rest)
+            if over >= 0:
+                yield OversizeLine((head + piece[:200])[:200], over + len(piece))
+                over = -1
+            elif limit is not None and size + len(piece) > limit:
+                yield OversizeLine(_head([*pending, piece]), size + len(piece))
+            else:
+                pending.append(piece)
+                yield b"".join(pending) + b"\n"
+            pending, size = [], 0
+        if over >= 0:
+            head = (head + rest[:200])[:200]
+            over += len(rest)
+        elif limit is not None and size + len(rest) > limit:
+            head = _head([*pending, rest])
+            over = size + len(rest)
+            pending, size = [], 0
+        else:
+            pending.append(rest)
+            size += len(rest)
+    if over >= 0:
+        yield OversizeLine(head, over)
+        return
     tail = b"".join(pending)
     if tail:
         yield tail
+
+
+def _head(pieces: list[bytes]) -> bytes:
+    """The first 200 bytes of pieces, without joining them all."""
+    head = b""
+    for piece in pieces:
+        head += piece[: 200 - len(head)]
+        if len(head) >= 200:
+            break
+    return head

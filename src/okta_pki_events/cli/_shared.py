@@ -32,6 +32,7 @@ from .._stream import (
     iter_records,
 )
 from ..envelopes import ENVELOPE_NAMES
+from ..models.catalog import CATALOG_BY_ANY_TYPE
 from ..models.events import EVENT_MODELS, EVENT_TYPES, PKI_PREFIX, BaseKnownPkiEvent
 from ..models.log_event import LogEvent
 from ..models.vocabulary import KNOWN_OUTCOME_RESULTS
@@ -301,17 +302,28 @@ class EventFilter:
         """Whether the filter drops anything at all."""
         return bool(self.types or self.since or self.until or self.outcomes)
 
+    def matches_type(self, wire: str, canonical: str | None = None) -> bool:
+        """Whether an event type passes ``types``: its canonical type or its wire type.
+
+        ``canonical`` defaults to the catalogue's for ``wire`` (an alias gives its canonical
+        type); the one rule of every command, on events and on lifecycle records alike.
+        """
+        if not self.types:
+            return True
+        if canonical is None:
+            entry = CATALOG_BY_ANY_TYPE.get(wire)
+            canonical = entry.event_type if entry is not None else wire
+        return any(
+            fnmatch.fnmatchcase(canonical, t) or fnmatch.fnmatchcase(wire, t) for t in self.types
+        )
+
     def matches(self, event: LogEvent) -> bool:
         """Whether ``event`` passes every condition."""
         if self.types:
-            wire = event.event_type
             canonical = (
-                type(event).catalog.event_type if isinstance(event, BaseKnownPkiEvent) else wire
+                type(event).catalog.event_type if isinstance(event, BaseKnownPkiEvent) else None
             )
-            if not any(
-                fnmatch.fnmatchcase(canonical, t) or fnmatch.fnmatchcase(wire, t)
-                for t in self.types
-            ):
+            if not self.matches_type(event.event_type, canonical):
                 return False
         if self.since is not None and event.published < self.since:
             return False

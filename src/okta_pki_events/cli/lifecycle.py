@@ -7,7 +7,7 @@ the full reader.
 
 from __future__ import annotations
 
-import fnmatch
+import dataclasses
 import json
 from collections import Counter
 from datetime import datetime, timezone
@@ -47,9 +47,7 @@ def _record_filter(event_filter: EventFilter) -> Any:
     until = micros_of(event_filter.until) if event_filter.until else None
 
     def keep(record: Record) -> bool:
-        if event_filter.types and not any(
-            fnmatch.fnmatchcase(record.event_type, t) for t in event_filter.types
-        ):
+        if not event_filter.matches_type(record.event_type):
             return False
         if since is not None and record.published < since:
             return False
@@ -75,7 +73,7 @@ class _Filtered:
 
 def _fast_report(
     files: tuple[str, ...], event_filter: EventFilter
-) -> tuple[LifecycleReport, dict[str, int]]:
+) -> tuple[LifecycleReport, dict[str, int], str | None]:
     try:
         paths = expand_sources(files)
     except ValueError as exc:
@@ -89,19 +87,20 @@ def _fast_report(
         stats=stats,
     )
     where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} inputs"
+    error = None
     if stats.read == 0:
-        raise NothingValidError(f"no records in {where}")
-    if stats.parsed == 0 and stats.skipped == 0:
-        raise NothingValidError(
+        error = f"no records in {where}"
+    elif stats.parsed == 0 and stats.skipped == 0:
+        error = (
             f"no valid records in {where}: {plural(stats.failed, 'record')} read, none valid"
             " (run validate for details)"
         )
-    return report, stats_dict(stats) | {"filtered": filtered.count}
+    return report, stats_dict(stats) | {"filtered": filtered.count}, error
 
 
 def _full_report(
     files: tuple[str, ...], event_filter: EventFilter, max_errors: int | None, read_as: ReadAs
-) -> tuple[LifecycleReport, dict[str, int]]:
+) -> tuple[LifecycleReport, dict[str, int], str | None]:
     names = tuple(
         name if name == "-" else str(path)
         for name in files
@@ -114,13 +113,17 @@ def _full_report(
         for event in reading:
             tracker.feed(event)
         report = tracker.report()
+    # non-PKI records never reach the tracker here: counted as the fast path counts them
+    report = dataclasses.replace(report, ignored=reading.stats.skipped)
     if reading.stopped:
         raise NothingValidError(
             f"stopped after {plural(reading.stats.failed, 'invalid record')} "
             f"(--max-errors {max_errors}): no report (run validate for details)"
         )
-    reading.require_valid()
-    return report, reading.counts()
+    error = reading.nothing_valid()
+    if error and reading.stats.failed:
+        error += " (run validate for details)"
+    return report, reading.counts(), error
 
 
 @click.command()
@@ -167,12 +170,14 @@ def lifecycle(
     """
     fast = "-" not in files and read_as == ReadAs() and max_errors is None
     if fast:
-        report, counts = _fast_report(files, event_filter)
+        report, counts, error = _fast_report(files, event_filter)
     else:
         try:
-            report, counts = _full_report(files, event_filter, max_errors, read_as)
+            report, counts, error = _full_report(files, event_filter, max_errors, read_as)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
+    if error is not None and (certificate is not None or not as_json):
+        raise NothingValidError(error)
     if certificate is not None:
         history = report.certificates.get(certificate)
         if history is None:
@@ -184,9 +189,12 @@ def lifecycle(
         return
     listed = _listed(report, states, limit)
     if as_json:
+        # a document also when nothing valid was read (as summary and validate write one)
         click.echo(
             json.dumps(_bounded_json(report, counts, listed, limit, anomalies_only), indent=2)
         )
+        if error is not None:
+            raise NothingValidError(error)
         return
     _print_report(report, counts, listed, states, limit, anomalies_only)
 

@@ -24,6 +24,8 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .._stream import (
+    DEFAULT_MAX_RECORD_BYTES,
+    OversizeLine,
     ParseFailure,
     RecordError,
     SourceError,
@@ -117,15 +119,33 @@ class Skipped(NamedTuple):
     """Its type."""
     pki: bool
     """Whether it is a ``pki.*`` event (of a type this library does not know)."""
+    published: int | None = None
+    """A PKI event's publication time (microseconds since the epoch), for ``keep``."""
+    uuid: str = ""
+    """A PKI event's uuid, for ``keep``."""
+    outcome: str | None = None
+    """A PKI event's ``outcome.result``, for ``keep``."""
+
+    def as_record(self) -> Record:
+        """The record ``keep`` judges an unknown PKI event by (kind ``unknown``)."""
+        return Record(UNKNOWN, self.published or 0, self.uuid, self.event_type, self.outcome, None)
+
+
+UNKNOWN = "unknown"
+"""The kind of the records ``keep`` sees for PKI events of a type this library does not know."""
 
 
 Item = Union[Record, ParseFailure, Skipped]
 """What reading gives for each record: a record for the fold, a failure, or a skip."""
 
 
-def _items_of_events(source: object, name: str, line: int | None) -> Iterator[Item]:
+def _items_of_events(
+    source: object, name: str, line: int | None, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[Item]:
     """Read ``source`` as ``iter_records`` does: records of its events, its failures."""
-    for item in iter_records(source, on_error="collect", only_pki=False):  # type: ignore[call-overload]
+    for item in iter_records(  # type: ignore[call-overload]
+        source, on_error="collect", only_pki=False, max_record_bytes=max_record_bytes
+    ):
         if isinstance(item, ParseFailure):
             yield dataclasses.replace(item, line=item.line if line is None else line, source=name)
             continue
@@ -133,18 +153,27 @@ def _items_of_events(source: object, name: str, line: int | None) -> Iterator[It
         record = record_of(event)
         if record is not None:
             yield record
+        elif isinstance(event, BasePkiEvent):
+            outcome = event.outcome.result if event.outcome is not None else None
+            yield Skipped(event.event_type, True, micros_of(event.published), event.uuid, outcome)
         else:
-            yield Skipped(event.event_type, isinstance(event, BasePkiEvent))
+            yield Skipped(event.event_type, False)
 
 
-def items_of_lines(lines: Iterable[tuple[int, bytes | str]], name: str) -> Iterator[Item]:
+def items_of_lines(
+    lines: Iterable[tuple[int, bytes | str | OversizeLine]], name: str
+) -> Iterator[Item]:
     """The items of numbered lines, each a bare event or anything ``iter_records`` reads.
 
-    Certificate events take the minimal validator; every other line the full parser.
+    Certificate events take the minimal validator; every other line the full parser. An
+    ``OversizeLine`` (from ``open_lines``) is one failure at its line.
     """
     validate = _FOLD_FIELDS.validate_json
     flags_of = target_flags
     for number, line in lines:
+        if isinstance(line, OversizeLine):
+            yield _oversize(number, line, name)
+            continue
         if not line.strip():
             continue
         try:
@@ -181,15 +210,23 @@ def items_of_lines(lines: Iterable[tuple[int, bytes | str]], name: str) -> Itera
         )
 
 
-def items_of_path(path: Path) -> Iterator[Item]:
-    """The items of one file: line by line for NDJSON, else as ``iter_records`` reads it."""
+def _oversize(number: int, line: OversizeLine, name: str) -> ParseFailure:
+    message = f"record over max_record_bytes ({line.size:,} bytes in its line): not read"
+    return ParseFailure(number, None, ValueError(message), line.head.decode(errors="replace"), name)
+
+
+def items_of_path(path: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Item]:
+    """The items of one file: line by line for NDJSON, else as ``iter_records`` reads it.
+
+    A line over ``max_record_bytes`` is one failure at its line, never held in memory.
+    """
     name = str(path)
     if not path.name.endswith(LINE_SUFFIXES):
-        yield from _items_of_events(path, name, None)
+        yield from _items_of_events(path, name, None, max_record_bytes)
         return
     numbered = _Numbered()
     try:
-        with open_lines(path) as handle:
+        with open_lines(path, max_record_bytes) as handle:
             yield from items_of_lines(numbered.count(handle), name)
     except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
         yield ParseFailure(numbered.last + 1, None, error, "", name)
@@ -201,7 +238,9 @@ class _Numbered:
     def __init__(self) -> None:
         self.last = 0
 
-    def count(self, lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    def count(
+        self, lines: Iterable[bytes | OversizeLine]
+    ) -> Iterator[tuple[int, bytes | OversizeLine]]:
         for self.last, line in enumerate(lines, 1):
             yield self.last, line
 
@@ -242,7 +281,9 @@ def _counted(
             stats.skipped += 1
         else:
             stats.parsed += 1
-            if keep is not None and isinstance(item, Record) and not keep(item):
+            if keep is not None and not keep(
+                item.as_record() if isinstance(item, Skipped) else item
+            ):
                 continue
         yield item
 
@@ -255,6 +296,7 @@ def lifecycles_from(
     on_error: Literal["raise", "collect", "skip"] = "raise",
     keep: Callable[[Record], bool] | None = None,
     stats: StreamStats | None = None,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> LifecycleReport:
     """The lifecycle report of files, read without building full event models.
 
@@ -268,8 +310,14 @@ def lifecycles_from(
             the field path; ``"collect"`` lists the failures in ``report.failures``;
             ``"skip"`` drops them.
         keep: apply only the records for which it is true (a filter by type, time, ...).
+            It also judges PKI events of a type this library does not know (records of kind
+            ``unknown``: counted in ``report.unknown_types`` only when kept); non-PKI
+            records are counted in ``report.ignored`` whatever it says. ``event_type`` is
+            the type on the wire (an alias stays an alias).
         stats: counts the records as ``iter_events`` does: ``read``, ``parsed`` (PKI),
             ``failed`` and ``skipped`` (non-PKI).
+        max_record_bytes: a record (a line of NDJSON) longer than this is one failure at
+            its line, never held in memory; the reading goes on after it.
 
     The report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``).
@@ -283,5 +331,6 @@ def lifecycles_from(
     failures: list[ParseFailure] = []
     counts = stats if stats is not None else StreamStats()
     for path in expand_sources(source):
-        failures += feed_items(tracker, _counted(items_of_path(path), counts, keep), on_error)
+        items = items_of_path(path, max_record_bytes)
+        failures += feed_items(tracker, _counted(items, counts, keep), on_error)
     return dataclasses.replace(tracker.report(), failures=tuple(failures))
