@@ -21,7 +21,7 @@ from okta_pki_events import (
     certificate_key,
     parse_event,
 )
-from okta_pki_events.lifecycle import Record
+from okta_pki_events.lifecycle import Record, record_of
 from okta_pki_events.testing import make_event, make_wire_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -145,3 +145,22 @@ def test_an_instant_utc_cannot_write_does_not_crash_the_json(micros: int) -> Non
     assert (entry.published - epoch) // timedelta(microseconds=1) == micros
     text = json.loads(report.to_json())["certificates"]["c1"]["timeline"][0]["published"]
     assert datetime.fromisoformat(text) == entry.published
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        ("DeviceCertificate", "Device"),
+        ("Device", "Certificate"),
+        ("CertificateAuthority", "certificate", "DEVICE"),
+        ("User", "AppInstance"),
+    ],
+)
+def test_certificate_and_device_are_those_of_the_models_accessors(types: tuple[str, ...]) -> None:
+    targets = [{"id": f"t{i}", "type": t} for i, t in enumerate(types)]
+    event = parse_event(make_wire_event("pki.cert.bind", uuid="u0", target=targets))
+    record = record_of(event)
+    assert record is not None
+    cert, device = event.certificate_target, event.device_target
+    assert record.key == (cert.id if cert else None)
+    assert record.device_id == (device.id if device else None)

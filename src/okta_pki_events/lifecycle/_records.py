@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from ..models.entities import Actor, Target
+from ..models.entities import Actor, target_kind
 from ..models.events import (
     EVENT_MODELS,
     BaseKnownPkiEvent,
@@ -112,23 +112,14 @@ _FLAGS: dict[str | None, tuple[bool, bool, bool]] = {}
 def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
     """Whether a target of this ``type`` is (a certificate, a device, a CA).
 
-    Asked of ``LogEvent``'s own accessors (``certificate_target``, ``device_target``,
-    ``ca_targets``) on a one-target probe, so that the rule has one definition; the answer
-    is cached per type (types are a small vocabulary; the cache is bounded).
+    ``target_kind``'s answer (the models' one rule, also that of ``certificate_target``,
+    ``device_target`` and ``ca_targets``), cached per type: types are a small vocabulary, and
+    the cache is bounded.
     """
     found = _FLAGS.get(target_type)
     if found is None:
-        probe = LogEvent.model_construct(
-            uuid="",
-            published=_EPOCH,
-            event_type="",
-            target=[Target.model_construct(type=target_type)],
-        )
-        found = (
-            probe.certificate_target is not None,
-            probe.device_target is not None,
-            bool(probe.ca_targets),
-        )
+        kind = target_kind(target_type)
+        found = (kind == "certificate", kind == "device", kind == "certificate_authority")
         if len(_FLAGS) < 4096:
             _FLAGS[target_type] = found
     return found
