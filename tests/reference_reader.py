@@ -11,7 +11,8 @@ record with the rules the library documents (``okta_pki_events._stream.framing``
 - a broken value is one failure; reading resumes at the line of the error when that line
   starts with it (after the value's first line), else at the next line; a document begun by
   a line that failed on its own fails as that line, and the lines up to the error that are
-  JSON objects on their own are records;
+  JSON objects on their own are records (when the text ends inside the value, the error is
+  at a line after the last one: every line after the first);
 - a record over ``max_record_bytes`` is one failure.
 
 The envelopes are opened and the events parsed with the library's own pure functions
@@ -213,7 +214,10 @@ class Reader:
         if first_line is not None:
             # the lines after the first, up to the error's line, that are objects alone
             first_end = self.line_end(start)
-            error_line_start = self.line_start(where)
+            # a value the text ends inside breaks at a line after the last one (line break
+            # or not at the end): every line after the first is read again
+            ended = status == "eof" and where >= len(self.text)
+            error_line_start = len(self.text) if ended else self.line_start(where)
             if error_line_start > first_end:
                 number = self.line_of(first_end + 1)
                 for piece in self.text[first_end + 1 : error_line_start].split(b"\n"):

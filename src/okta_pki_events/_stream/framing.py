@@ -22,7 +22,10 @@ being held. Time stays linear: each byte is scanned once (a string longer than a
 re-scanned at most a logarithmic number of times, as reads grow geometrically), and a
 multi-line value is checked for a syntax error at line ends once its size has doubled.
 A value found broken is one failure; reading resumes at the line where the error is when
-that line starts with it (after the value's first line), else at the next line.
+that line starts with it (after the value's first line), else at the next line. A value that
+is broken only because the text ends inside it is broken at the start of a line after the
+last one, whether or not the text ends with a line break: a document begun by a cut line
+then rescues every line after that first one.
 """
 
 from __future__ import annotations
@@ -376,7 +379,12 @@ class Framer:
         buf, start = self._buf, self._pos
         first_end = buf.find(b"\n", start)
         first_end = len(buf) if first_end < 0 else first_end
-        error_line_start = buf.rfind(b"\n", start, start + end) + 1
+        if status == "eof" and start + end >= len(buf):
+            # broken only because the text ends: the error is at the start of a line after
+            # the last one, as when the text ends with a line break (every line is rescued)
+            error_line_start = len(buf)
+        else:
+            error_line_start = buf.rfind(b"\n", start, start + end) + 1
         rescued = buf[first_end + 1 : error_line_start] if error_line_start > first_end else b""
         self._resync(end)
         yield Broken(line, index, line_error, buf[start:first_end])
