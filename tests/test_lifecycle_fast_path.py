@@ -4,6 +4,7 @@ records counted alike, a JSON document for an empty input."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import tracemalloc
@@ -13,8 +14,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from okta_pki_events import ParseFailure, iter_records
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
-from okta_pki_events.lifecycle import lifecycles_from
+from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
 
 from .test_cli import cli, write
@@ -132,3 +134,45 @@ def test_an_empty_input_still_writes_the_json_document(tmp_path: Path) -> None:
         assert data["stats"]["read"] == 0
         assert "no records" in result.stderr
     assert cli("lifecycle", path).exit_code == 1
+
+
+_HOSTILE = [
+    json.dumps(_cert("h1", client=5)),  # a field the lifecycle does not read, broken
+    json.dumps(_cert("h2", request={"ipChain": "nope"})),
+    json.dumps(_cert("h3", actor={"id": 7, "type": "User"})),
+    json.dumps(_cert("h4", published="2026-13-01T00:00:00Z")),
+    json.dumps(_cert("h5", target="none")),
+    json.dumps(_cert("h6", outcome={"result": ["SUCCESS"]})),
+    json.dumps([_cert("h7"), _cert("h8", client=[])]),  # an array on one line
+    json.dumps({"version": "0", "detail": _cert("h9")}),  # an EventBridge envelope
+    json.dumps(_cert("h10", "pki.cert.quarantine", debugContext=3)),
+    '{"eventType": "pki.cert.issue"',
+    "",
+    "null",
+]
+
+
+def test_full_check_equals_the_full_reader(tmp_path: Path) -> None:
+    example = Path(__file__).parent.parent / "examples" / "pki-events.ndjson"
+    path = tmp_path / "hostile.ndjson"
+    path.write_bytes(example.read_bytes() + "\n".join(_HOSTILE).encode() + b"\n")
+    fast = lifecycles_from(path, on_error="collect")
+    stream = list(iter_records(path, on_error="collect", only_pki=False))
+    failures = [(f.line, f.index, str(f.error)) for f in stream if isinstance(f, ParseFailure)]
+    events = [item.event for item in stream if not isinstance(item, ParseFailure)]
+    assert [(f.line, f.index, str(f.error)) for f in fast.failures] == failures
+    assert len(failures) > 8  # the hostile lines are refused, each at its line
+    assert dataclasses.replace(fast, failures=()).to_dict() == build_lifecycles(events).to_dict()
+    # the fields check accepts a record broken where the lifecycle does not read
+    loose = lifecycles_from(path, on_error="collect", check="fields")
+    assert "c-h1" in loose.certificates
+    assert "c-h1" not in fast.certificates
+
+
+def test_cli_path_refuses_what_validate_refuses(tmp_path: Path) -> None:
+    path = write(tmp_path / "client.ndjson", _cert("ok"), _cert("bad", client=5))
+    fast, full = _both(path)
+    assert fast == full
+    assert fast["certificates_total"] == 1
+    assert fast["stats"]["failed"] == 1
+    assert cli("validate", path).exit_code == 1

@@ -1,12 +1,14 @@
-"""``lifecycles_from``: the lifecycle straight from files, without building full models.
+"""``lifecycles_from``: the lifecycle straight from files, line by line.
 
-For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is validated by a
+For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is parsed on its
+own, without the stream reader's framing; a line over ``max_record_bytes`` is one failure,
+never held. With ``check="full"`` (the default) every line takes the full models, so the
+report equals the full reader's. With ``check="fields"`` each line is first validated by a
 minimal validator that reads only what the fold keeps (``uuid``, ``published``,
 ``eventType``, ``outcome.result``, the actor's ids, the targets' ids and types) with
-pydantic-core, skipping every other value. A certificate event becomes a ``Record``
-directly. Everything else takes the full path, exactly as ``iter_records`` reads it: CA
-events and CRL failures (few; their accessors read nested details), envelopes and arrays,
-and any line the minimal validator refuses (its failure is the full parser's, with its line).
+pydantic-core, skipping every other value: a certificate event becomes a ``Record``
+directly, and everything else takes the full path, exactly as ``iter_records`` reads it (CA
+events and CRL failures, envelopes and arrays, and any line the minimal validator refuses).
 Other files (``.json`` documents) are read by ``iter_records`` whole.
 """
 
@@ -23,6 +25,7 @@ from typing import Annotated, Literal, NamedTuple, Union
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
+from .._parsing import parse_event
 from .._stream import (
     DEFAULT_MAX_RECORD_BYTES,
     OversizeLine,
@@ -35,6 +38,7 @@ from .._stream import (
 )
 from ..models._timestamp import ExactTimestamp
 from ..models.events import BasePkiEvent
+from ..models.log_event import LogEvent
 from ..models.vocabulary import OpenOutcomeResult
 from ._machine import TYPE_CODE
 from ._records import CERT, Record, micros_of, record_of, target_flags
@@ -55,6 +59,9 @@ __all__ = [
 
 SourceLike = Union[str, "PathLike[str]", Iterable[Union[str, "PathLike[str]"]]]
 """A path, a directory, a glob pattern, or an iterable of them."""
+
+Check = Literal["full", "fields"]
+"""How ``lifecycles_from`` checks a certificate event: all of it, or the fields it reads."""
 
 LINE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 """Files read line by line through the minimal validator."""
@@ -149,25 +156,53 @@ def _items_of_events(
         if isinstance(item, ParseFailure):
             yield dataclasses.replace(item, line=item.line if line is None else line, source=name)
             continue
-        event = item.event
-        record = record_of(event)
-        if record is not None:
-            yield record
-        elif isinstance(event, BasePkiEvent):
-            outcome = event.outcome.result if event.outcome is not None else None
-            yield Skipped(event.event_type, True, micros_of(event.published), event.uuid, outcome)
-        else:
-            yield Skipped(event.event_type, False)
+        yield _item_of(item.event)
+
+
+def _item_of(event: LogEvent) -> Record | Skipped:
+    """The item of a parsed event: its record, or why it is skipped."""
+    record = record_of(event)
+    if record is not None:
+        return record
+    if isinstance(event, BasePkiEvent):
+        outcome = event.outcome.result if event.outcome is not None else None
+        return Skipped(event.event_type, True, micros_of(event.published), event.uuid, outcome)
+    return Skipped(event.event_type, False)
+
+
+def _checked_items(
+    lines: Iterable[tuple[int, bytes | str | OversizeLine]], name: str
+) -> Iterator[Item]:
+    """Every line through the full models (``check="full"``): what ``iter_records`` gives."""
+    parse = parse_event
+    for number, line in lines:
+        if isinstance(line, OversizeLine):
+            yield _oversize(number, line, name)
+            continue
+        if not line.strip():
+            continue
+        try:
+            event = parse(line)
+        except ValueError:  # an envelope, an array, a failure: read as iter_records reads it
+            yield from _items_of_events([line], name, number)
+            continue
+        yield _item_of(event)
 
 
 def items_of_lines(
-    lines: Iterable[tuple[int, bytes | str | OversizeLine]], name: str
+    lines: Iterable[tuple[int, bytes | str | OversizeLine]],
+    name: str,
+    check: Check = "full",
 ) -> Iterator[Item]:
     """The items of numbered lines, each a bare event or anything ``iter_records`` reads.
 
-    Certificate events take the minimal validator; every other line the full parser. An
+    With ``check="full"`` every line takes the full models; with ``"fields"`` certificate
+    events take the minimal validator and every other line the full parser. An
     ``OversizeLine`` (from ``open_lines``) is one failure at its line.
     """
+    if check == "full":
+        yield from _checked_items(lines, name)
+        return
     validate = _FOLD_FIELDS.validate_json
     flags_of = target_flags
     for number, line in lines:
@@ -215,7 +250,9 @@ def _oversize(number: int, line: OversizeLine, name: str) -> ParseFailure:
     return ParseFailure(number, None, ValueError(message), line.head.decode(errors="replace"), name)
 
 
-def items_of_path(path: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Item]:
+def items_of_path(
+    path: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES, check: Check = "full"
+) -> Iterator[Item]:
     """The items of one file: line by line for NDJSON, else as ``iter_records`` reads it.
 
     A line over ``max_record_bytes`` is one failure at its line, never held in memory.
@@ -227,7 +264,7 @@ def items_of_path(path: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) 
     numbered = _Numbered()
     try:
         with open_lines(path, max_record_bytes) as handle:
-            yield from items_of_lines(numbered.count(handle), name)
+            yield from items_of_lines(numbered.count(handle), name, check)
     except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
         yield ParseFailure(numbered.last + 1, None, error, "", name)
 
@@ -297,6 +334,7 @@ def lifecycles_from(
     keep: Callable[[Record], bool] | None = None,
     stats: StreamStats | None = None,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    check: Check = "full",
 ) -> LifecycleReport:
     """The lifecycle report of files, read without building full event models.
 
@@ -318,19 +356,27 @@ def lifecycles_from(
             ``failed`` and ``skipped`` (non-PKI).
         max_record_bytes: a record (a line of NDJSON) longer than this is one failure at
             its line, never held in memory; the reading goes on after it.
+        check: ``"full"`` (default) validates every record with the full models, so that a
+            record ``iter_events`` refuses is a failure here too, at its line; ``"fields"``
+            checks a certificate event only in the fields the lifecycle reads (``uuid``,
+            ``published``, ``eventType``, ``outcome.result``, the actor's ids, the targets'
+            ids and types), about three times faster on them, and accepts a record broken
+            elsewhere (``"client": 5``) that ``iter_events`` refuses.
 
-    The report equals ``build_lifecycles`` of the same files read with
-    ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``).
-    Certificate events are checked only in the fields the lifecycle reads: a record broken
-    elsewhere is not refused here (``iter_events`` validates every field).
+    With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
+    ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
+    failures included. One difference remains: a line over ``max_record_bytes`` that opens
+    an array is one failure here, where ``iter_events`` streams the array.
 
     """
     if on_error not in ("raise", "collect", "skip"):
         raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
+    if check not in ("full", "fields"):
+        raise ValueError(f"check must be 'full' or 'fields', not {check!r}")
     tracker = LifecycleTracker(window=window, strict=strict)
     failures: list[ParseFailure] = []
     counts = stats if stats is not None else StreamStats()
     for path in expand_sources(source):
-        items = items_of_path(path, max_record_bytes)
+        items = items_of_path(path, max_record_bytes, check)
         failures += feed_items(tracker, _counted(items, counts, keep), on_error)
     return dataclasses.replace(tracker.report(), failures=tuple(failures))
