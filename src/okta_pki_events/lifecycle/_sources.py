@@ -170,25 +170,6 @@ def _item_of(event: LogEvent) -> Record | Skipped:
     return Skipped(event.event_type, False)
 
 
-def _checked_items(
-    lines: Iterable[tuple[int, bytes | str | OversizeLine]], name: str
-) -> Iterator[Item]:
-    """Every line through the full models (``check="full"``): what ``iter_records`` gives."""
-    parse = parse_event
-    for number, line in lines:
-        if isinstance(line, OversizeLine):
-            yield _oversize(number, line, name)
-            continue
-        if not line.strip():
-            continue
-        try:
-            event = parse(line)
-        except ValueError:  # an envelope, an array, a failure: read as iter_records reads it
-            yield from _items_of_events([line], name, number)
-            continue
-        yield _item_of(event)
-
-
 def items_of_lines(
     lines: Iterable[tuple[int, bytes | str | OversizeLine]],
     name: str,
@@ -200,16 +181,22 @@ def items_of_lines(
     events take the minimal validator and every other line the full parser. An
     ``OversizeLine`` (from ``open_lines``) is one failure at its line.
     """
-    if check == "full":
-        yield from _checked_items(lines, name)
-        return
     validate = _FOLD_FIELDS.validate_json
     flags_of = target_flags
+    full = check == "full"
     for number, line in lines:
         if isinstance(line, OversizeLine):
             yield _oversize(number, line, name)
             continue
         if not line.strip():
+            continue
+        if full:  # what iter_records gives
+            try:
+                event = parse_event(line)
+            except ValueError:  # an envelope, an array, a failure: read as iter_records does
+                yield from _items_of_events([line], name, number)
+                continue
+            yield _item_of(event)
             continue
         try:
             fields = validate(line)
