@@ -136,6 +136,40 @@ def test_max_errors_stops_and_writes_nothing(source: Path, tmp_path: Path) -> No
     assert not out.exists()
 
 
+def test_only_invalid_input_to_stdout_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ndjson"
+    bad.write_text(BAD + "\n")
+    for output_format in ("csv", "ndjson", "ecs"):
+        result = cli("export", "--format", output_format, "-o", "-", bad)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""  # no CSV header before the error
+        assert "no valid records" in result.stderr
+
+
+def test_csv_of_valid_records_all_filtered_out_is_a_header(source: Path) -> None:
+    result = cli("export", "--format", "csv", "-o", "-", source, "--since", "2999-01-01")
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.stdout))) == [list(record_columns())]
+
+
+def test_max_errors_on_stdout_says_what_was_written(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.ndjson"
+    good = [json.dumps(pki_fixture(t)) for t in EVENT_TYPES[:3]]
+    path.write_text("\n".join([*good, BAD, *good]) + "\n")
+    result = cli("export", "--format", "ndjson", "-o", "-", "--max-errors", "1", path)
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 3
+    assert "stopped after 1 invalid record (--max-errors 1)" in result.stderr
+    assert "the output is cut short after 3 events" in result.stderr
+    assert "nothing written" not in result.stderr
+    first = tmp_path / "bad-first.ndjson"
+    first.write_text("\n".join([BAD, *good]) + "\n")
+    result = cli("export", "--format", "csv", "-o", "-", "--max-errors", "1", first)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "nothing written" in result.stderr
+
+
 def test_usage_errors(source: Path, tmp_path: Path) -> None:
     result = cli("export", "--format", "parquet", "-o", "-", source)
     assert result.exit_code == 2

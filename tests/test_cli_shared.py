@@ -96,6 +96,9 @@ def test_time_and_outcome_filters(mixed: Path) -> None:
         (["--since", "yesterday"], "is not a time"),
         (["--since", "2024-08-14", "--until", "2024-08-13"], "must be before --until"),
         (["--outcome", "WON"], "WON"),
+        (["--since", "99999999d"], "too long ago"),
+        (["--until", "99999999w"], "too long ago"),
+        (["--since", f"{10**30}s"], "too long ago"),
     ],
 )
 def test_bad_filter_values_are_usage_errors(mixed: Path, args: list[str], message: str) -> None:
@@ -127,6 +130,15 @@ def test_parse_when() -> None:
     assert parse_when("2w", now=T0) == T0 - timedelta(days=14)
     with pytest.raises(ValueError, match="not a time"):
         parse_when("7 days")
+    with pytest.raises(ValueError, match="too long ago"):  # not an OverflowError
+        parse_when("99999999d", now=T0)
+
+
+def test_a_duration_beyond_the_calendar_is_a_usage_error_in_validate(mixed: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(mixed), "--until", "99999999w"])
+    assert result.exit_code == 2
+    assert "too long ago" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_event_type_pattern() -> None:

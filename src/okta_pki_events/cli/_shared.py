@@ -231,7 +231,12 @@ def parse_when(text: str, *, now: datetime | None = None) -> datetime:
     match = _DURATION.match(text.strip())
     if match:
         amount, unit = int(match.group(1)), _UNITS[match.group(2)]
-        return (now or datetime.now(timezone.utc)) - timedelta(**{unit: amount})
+        try:
+            return (now or datetime.now(timezone.utc)) - timedelta(**{unit: amount})
+        except OverflowError:
+            raise ValueError(
+                f"{text!r} is too long ago: a duration reaches back to the year 1 at most"
+            ) from None
     raw = text.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"

@@ -100,12 +100,17 @@ def _output(path: str, *, binary: bool) -> Iterator[Any]:
 
 
 def write_text(events: Iterable[LogEvent], output_format: str, out: IO[str]) -> int:
-    """Write events as NDJSON, ECS, OCSF (one JSON document a line) or CSV; return how many."""
+    """Write events as NDJSON, ECS, OCSF (one JSON document a line) or CSV; return how many.
+
+    Nothing is written before the first event: the CSV header comes with it (none when
+    there is no event).
+    """
     count = 0
     if output_format == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(csv_header())
         for event in events:
+            if not count:
+                writer.writerow(csv_header())
             writer.writerow(csv_row(event))
             count += 1
         return count
@@ -160,7 +165,8 @@ def export(
 
     Events are written as they are read. Invalid records are counted and left out (run
     validate for details). Exits 1 when nothing valid was read or --max-errors stopped the
-    reading; the output file is then not written.
+    reading; the output file is then not written (on standard output, nothing comes before
+    the first valid event, and the events written before a stop stay written).
     """
     if output_format == "parquet" and output == "-":
         fail("--format parquet needs --output FILE (Parquet cannot be streamed to a pipe)")
@@ -180,7 +186,9 @@ def export(
         else:
             with _output(output, binary=False) as out:
                 count = write_text(_events(reading), output_format, out)
-                _check(reading, max_errors)
+                _check(reading, max_errors, count if output == "-" else 0)
+                if not count and output_format == "csv":  # valid but none kept: a header
+                    csv.writer(out, lineterminator="\n").writerow(csv_header())
     except ImportError as exc:
         fail(str(exc))
     reading.echo(
@@ -191,12 +199,20 @@ def export(
     )
 
 
-def _check(reading: Reading, max_errors: int | None) -> None:
-    """Stop (exit 1, no output file) when nothing valid was read or the reading stopped."""
+def _check(reading: Reading, max_errors: int | None, streamed: int = 0) -> None:
+    """Stop (exit 1, no output file) when nothing valid was read or the reading stopped.
+
+    ``streamed``: the events already written to standard output (they cannot be taken back).
+    """
     if reading.stopped:
+        written = (
+            f"the output is cut short after {plural(streamed, 'event')}"
+            if streamed
+            else "nothing written"
+        )
         raise NothingValidError(
             f"stopped after {plural(reading.stats.failed, 'invalid record')} "
-            f"(--max-errors {max_errors}): nothing written (run validate for details)"
+            f"(--max-errors {max_errors}): {written} (run validate for details)"
         )
     reading.require_valid()
 
