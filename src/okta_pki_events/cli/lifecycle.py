@@ -1,7 +1,7 @@
 """``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline.
 
 Paths, directories and glob patterns are read by ``lifecycles_from`` (line by line, every
-record checked by the full models); standard input, ``--format``/``--envelope`` and
+record checked by the full models); standard input, ``--input-format``/``--envelope`` and
 ``--max-errors`` take the full reader.
 """
 
