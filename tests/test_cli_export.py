@@ -170,6 +170,17 @@ def test_max_errors_on_stdout_says_what_was_written(tmp_path: Path) -> None:
     assert "nothing written" in result.stderr
 
 
+def test_ndjson_keeps_every_key_and_value_that_arrived(tmp_path: Path) -> None:
+    # what --help and docs/cli.md promise: the keys and values as they arrived, one line each
+    rows = [pki_fixture(t) | {"futureOktaKey": {"n": 1, "s": "x"}} for t in EVENT_TYPES]
+    path = tmp_path / "pretty.json"
+    path.write_text(json.dumps(rows, indent=2))
+    result = cli("export", "--format", "ndjson", "-o", "-", path)
+    assert result.exit_code == 0, result.output
+    assert _lines(result.stdout) == rows
+    assert "as they arrived, re-serialised" in " ".join(cli("export", "--help").stdout.split())
+
+
 def test_usage_errors(source: Path, tmp_path: Path) -> None:
     result = cli("export", "--format", "parquet", "-o", "-", source)
     assert result.exit_code == 2

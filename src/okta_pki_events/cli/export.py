@@ -46,7 +46,11 @@ _LINE_FORMATS: dict[str, Callable[[LogEvent], Any]] = {"ecs": to_ecs, "ocsf": to
 
 
 def format_line(event: LogEvent, output_format: str) -> str:
-    """One event as one JSON line (no newline): as it arrived, as ECS, or as OCSF."""
+    """One event as one JSON line (no newline): its own keys and values, as ECS, or as OCSF.
+
+    ``ndjson`` writes every key the event arrived with (Okta's names, unknown keys included)
+    and its value, re-serialised: the key order and the spacing may differ from the input.
+    """
     if output_format == "ndjson":
         line: str = event.model_dump_json(by_alias=True, exclude_unset=True)
         return line
@@ -133,7 +137,8 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     "output_format",
     type=click.Choice(FORMATS),
     required=True,
-    help="ndjson: the events as they arrived; ecs: Elastic's okta.system documents; ocsf: OCSF "
+    help="ndjson: each event's keys and values as they arrived, re-serialised on one line (key "
+    "order and spacing may differ); ecs: Elastic's okta.system documents; ocsf: OCSF "
     "1.8.0 events; csv: the flat records; parquet: the Arrow schema (needs the 'arrow' extra).",
 )
 @click.option(
