@@ -255,6 +255,10 @@ def test_a_named_envelope_is_required_and_none_reads_events_only() -> None:
     assert "not an EventBridge event" in failure.message
     items, _ = outcomes(records, envelope=None)
     assert items == [("F", 1, None), "u2"]
+    # "none", as the CLI spells it (--envelope none), is None
+    assert outcomes(records, envelope="none") == outcomes(records, envelope=None)
+    with pytest.raises(ValueError, match="'none', 'auto'"):
+        iter_records(records, envelope="None")  # type: ignore[call-overload]
     hooks = [line(hook(pki(3), pki(4)))]
     assert outcomes(hooks, envelope="event_hook")[0] == ["u3", "u4"]
     page = b"[" + line(pki(5)).encode() + b"]"

@@ -109,6 +109,10 @@ EnvelopeKeys = TypedDict(
 A stream reads these keys of each record (and skips the values of every other key) to tell
 an event from an envelope without decoding the record.
 """
+EnvelopeKeys.__doc__ = (  # for help() and IDEs: a TypedDict call sets no docstring
+    "The top-level keys that tell an event from an envelope: all ``detect_envelope`` reads "
+    "(a stream reads only these keys of each record)."
+)
 
 PayloadT = TypeVar("PayloadT", default=JsonObject)
 """The type of an envelope's events: raw JSON objects unless parametrised."""

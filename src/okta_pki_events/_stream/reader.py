@@ -36,8 +36,9 @@ __all__ = [
 OnError: TypeAlias = Literal["raise", "collect", "skip"]
 """What to do with a bad record: raise, yield a ``ParseFailure`` in its place, or drop it."""
 
-EnvelopeOption: TypeAlias = Union[Literal["auto"], EnvelopeName, None]
-"""The envelope records arrive in: ``None`` (records are events), one by name, or ``"auto"``."""
+EnvelopeOption: TypeAlias = Union[Literal["auto", "none"], EnvelopeName, None]
+"""The envelope records arrive in: ``None`` or ``"none"`` (records are events, as the CLI's
+``--envelope none``), one by name, or ``"auto"``."""
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
 """The default of ``max_record_bytes``: 16 MiB (Okta's events are a few KiB)."""
@@ -99,9 +100,12 @@ class _Reader:
     ) -> None:
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {_FORMATS}, not {format!r}")
+        if envelope == "none":
+            envelope = None
         if envelope is not None and envelope != "auto" and envelope not in ENVELOPE_NAMES:
             raise ValueError(
-                f"envelope must be None, 'auto' or one of {ENVELOPE_NAMES}, not {envelope!r}"
+                f"envelope must be None, 'none', 'auto' or one of {ENVELOPE_NAMES}, "
+                f"not {envelope!r}"
             )
         if on_error not in ("raise", "collect", "skip"):
             raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
@@ -419,7 +423,7 @@ def iter_events(
             is read element by element. ``"auto"`` (the default) decides line by line: a
             line that is JSON on its own is a record, a line opening an array or a value
             that goes on over the next lines starts a document.
-        envelope: what records are delivered in. ``None``: records are events.
+        envelope: what records are delivered in. ``None`` (or ``"none"``): records are events.
             ``"api_page"``, ``"event_hook"``, ``"eventbridge"``: every record is that
             envelope. ``"auto"`` (the default) tells each record by its own required keys
             (an object with ``uuid`` and ``eventType`` is always an event). Each event of an
