@@ -137,6 +137,31 @@ def test_ocsf_fields_of_a_revocation() -> None:
     assert doc["src_endpoint"]["ip"] == "198.51.100.23"
 
 
+@pytest.mark.parametrize(
+    ("alternate_id", "email"),
+    [
+        ("pki.admin@example.com", "pki.admin@example.com"),
+        ("@", None),
+        ("admin@localhost", None),
+        ("a b@example.com", None),
+        ("admin@example.com\n", None),
+    ],
+)
+def test_email_only_when_ocsf_accepts_it(alternate_id: str, email: str | None) -> None:
+    event = parse_event(
+        {
+            "uuid": "u1",
+            "published": "2024-08-13T15:58:20.353Z",
+            "eventType": "pki.cert.revoke",
+            "actor": {"id": "00u1", "type": "User", "alternateId": alternate_id},
+        }
+    )
+    doc = to_ocsf(event)
+    _assert_valid(doc)
+    assert doc["actor"]["user"].get("email_addr") == email
+    assert doc["actor"]["user"]["name"] == alternate_id
+
+
 def test_okta_null_address_is_not_an_ip() -> None:
     raw = pki_fixture("pki.cert.issue")
     raw["client"]["ipAddress"] = "null"

@@ -9,6 +9,7 @@ source-specific values. The tests validate every output against the real OCSF sc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -122,6 +123,11 @@ def _entity(event: LogEvent) -> dict[str, Any]:
     return entity  # type: ignore[no-any-return]
 
 
+# OCSF's `email_t` regex (1.8.0 dictionary), anchors dropped for fullmatch: an alternateId
+# that merely contains "@" (a login such as "@" or "a@b") is a name, not an email address.
+_EMAIL = re.compile(r"[a-zA-Z0-9!#$%&'*+-/=?^_`{|}~.]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+")
+
+
 def _actor(event: LogEvent) -> dict[str, Any] | None:
     actor = event.actor
     if actor is None:
@@ -133,7 +139,7 @@ def _actor(event: LogEvent) -> dict[str, Any] | None:
             "name": actor.alternate_id,
             "full_name": actor.display_name,
             "email_addr": actor.alternate_id
-            if actor.alternate_id and "@" in actor.alternate_id
+            if actor.alternate_id and _EMAIL.fullmatch(actor.alternate_id)
             else None,
             "type_id": _USER_TYPES.get(kind, 99) if kind else None,
             "type": kind,
