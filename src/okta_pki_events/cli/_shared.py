@@ -59,6 +59,7 @@ __all__ = [
     "plural",
     "read_events",
     "run_main",
+    "when_callback",
 ]
 
 USAGE_ERROR = 2
@@ -250,7 +251,8 @@ def parse_when(text: str, *, now: datetime | None = None) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def _when_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+def when_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """Click callback: the option's TIME as an aware datetime (``parse_when``), or None."""
     if value is None:
         return None
     try:
@@ -356,14 +358,14 @@ def filter_options(command: F) -> F:
         click.option(
             "--since",
             metavar="TIME",
-            callback=_when_option,
+            callback=when_callback,
             help="Keep events published at or after TIME (ISO 8601, UTC unless it says "
             "otherwise, or a duration ago: 24h, 7d).",
         ),
         click.option(
             "--until",
             metavar="TIME",
-            callback=_when_option,
+            callback=when_callback,
             help="Keep events published before TIME.",
         ),
         click.option(

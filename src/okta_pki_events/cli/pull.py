@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..models._base import format_okta_datetime
-from ._shared import fail, parse_when
+from ._shared import fail, when_callback
 
 if TYPE_CHECKING:
     import httpx
@@ -31,15 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["format_check", "format_progress", "pull"]
 
 USER_AGENT = "okta-pki-events"
-
-
-def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_when(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 # -- formatting (apart from printing) ------------------------------------------------------
@@ -197,8 +188,10 @@ def _config(
     metavar="FILE|-",
     help="NDJSON output: a file (exactly once) or - for standard output (at least once).",
 )
-@click.option("--since", metavar="TIME", callback=_when, help="First run only (default 7d).")
-@click.option("--until", metavar="TIME", callback=_when, help="Bounded mode: stop at TIME.")
+@click.option(
+    "--since", metavar="TIME", callback=when_callback, help="First run only (default 7d)."
+)
+@click.option("--until", metavar="TIME", callback=when_callback, help="Bounded mode: stop at TIME.")
 @click.option("--follow", is_flag=True, help="Keep polling; stop with SIGINT or SIGTERM.")
 @click.option(
     "--interval",
