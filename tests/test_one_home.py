@@ -9,11 +9,14 @@ Derived at run time: ``catalog`` on each model, ``EVENT_MODELS``, ``KNOWN_MODELS
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.table import Table
 
 import okta_pki_events
 from okta_pki_events import (
@@ -25,11 +28,14 @@ from okta_pki_events import (
     KNOWN_MODELS,
     CaEvent,
     CertificateEvent,
+    CertState,
     EventType,
     KnownPkiEvent,
     LifecycleEvent,
     LogEvent,
+    Outcome,
     Target,
+    build_lifecycles,
     classify,
     is_ca_event,
     is_certificate_event,
@@ -37,9 +43,16 @@ from okta_pki_events import (
     json_schema,
     outcome_status,
     parse_event,
+    summarize,
     target_kind,
+    to_ecs,
+    to_ocsf,
+    to_records,
 )
 from okta_pki_events import models as models_package
+from okta_pki_events.cli.summary import format_summary
+from okta_pki_events.lifecycle import lifecycles_from
+from okta_pki_events.lifecycle._records import succeeded
 from okta_pki_events.models import events as events_module
 from okta_pki_events.models.vocabulary import OutcomeResult
 from okta_pki_events.testing import make_event
@@ -191,3 +204,75 @@ def test_the_target_kind_rule_is_used_by_the_accessors(types: list[str | None]) 
     assert [t.id for t in event.ca_targets] == [
         str(i) for i, k in enumerate(kinds) if k == "certificate_authority"
     ]
+
+
+# Every consumer of outcome.result, checked against a plain reference of the one rule: only
+# the ASCII case variants of SUCCESS/ALLOW and FAILURE/DENY count (str.lower makes no other
+# string equal to them; str.upper and casefold would: "\u017fuccess".upper() == "SUCCESS").
+def reference_status(result: str | None) -> str | None:
+    if result is None:
+        return None
+    ascii_upper = result.upper() if result.isascii() else None
+    if ascii_upper in ("SUCCESS", "ALLOW"):
+        return "success"
+    if ascii_upper in ("FAILURE", "DENY"):
+        return "failure"
+    return "unknown"
+
+
+def _case_variants(word: str) -> st.SearchStrategy[str]:
+    flips = st.lists(st.booleans(), min_size=len(word), max_size=len(word))
+    return flips.map(lambda f: "".join(c.lower() if x else c for c, x in zip(word, f, strict=True)))
+
+
+RESULTS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [*get_args(OutcomeResult), "", "\u017fuccess", "FA\u0130LURE", "ALLOW ", "Deny\u0307"]
+    ),
+    st.sampled_from(["SUCCESS", "ALLOW", "FAILURE", "DENY", "SKIPPED"]).flatmap(_case_variants),
+    st.text(max_size=10),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(RESULTS)
+def test_every_consumer_reads_outcome_through_the_one_rule(result: str | None) -> None:
+    expected = reference_status(result)
+    assert outcome_status(result) == expected
+    assert Outcome(result=result).status == expected
+    revoke = make_event(
+        "pki.cert.revoke",
+        certificate_id="c1",
+        published="2026-01-02T00:00:00.000Z",
+        outcome=result,
+    )
+    line = revoke.model_dump_json(by_alias=True)
+    lazy = parse_event(line, lazy=True)
+    for event in (revoke, parse_event(line), lazy):
+        assert event.outcome_status == expected
+        assert event.is_success == (None if expected is None else expected == "success")
+    # classification: anything but a success needs attention (an issue needs none by itself)
+    issued = classify(make_event("pki.cert.issue", outcome=result))
+    assert issued.needs_attention == (expected not in (None, "success"))
+    # exports: ECS event.outcome, OCSF status_id, the records' is_success
+    assert to_ecs(revoke)["event"]["outcome"] == (expected or "unknown")
+    status_id = {"success": 1, "failure": 2}.get(expected or "", 0)
+    assert to_ocsf(revoke)["status_id"] == status_id
+    assert to_records([revoke])[0]["is_success"] == revoke.is_success
+    # the CLI summary paints the rows of failed results red
+    tables = [t for t in format_summary(summarize([revoke])) if isinstance(t, Table)]
+    outcomes = next(t for t in tables if t.title == "Outcomes")
+    assert [row.style for row in outcomes.rows] == ["red" if expected == "failure" else None]
+    # the lifecycle applies a revoke only when it succeeded or says nothing
+    applied = expected in (None, "success")
+    assert succeeded(result) == applied
+    issue = make_event("pki.cert.issue", certificate_id="c1", published="2026-01-01T00:00:00.000Z")
+    wanted = CertState.REVOKED if applied else CertState.ISSUED
+    assert build_lifecycles([issue, revoke]).certificates["c1"].state == wanted
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.ndjson"
+        path.write_text(issue.model_dump_json(by_alias=True) + "\n" + line + "\n")
+        for check in ("full", "fields"):
+            report = lifecycles_from(path, check=check)
+            assert report.certificates["c1"].state == wanted

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..models._base import format_okta_datetime
+from ..models.outcome import outcome_status
 from ..summary import EventSummary, summarize
 from ._shared import (
     EventFilter,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["format_footer", "format_summary", "print_summary", "summary"]
 
-_OUTCOME_STYLES = {"FAILURE": "red", "DENY": "red"}
+_FAILED_STYLE = "red"  # the rows of results whose outcome_status is failure
 
 
 def format_footer(reading: Reading) -> str:
@@ -55,7 +56,12 @@ def format_summary(summary: EventSummary) -> list[RenderableType]:
     """The tables and lines of a non-empty summary."""
     parts: list[RenderableType] = [
         counter_table("PKI events per type", summary.event_types, "eventType"),
-        counter_table("Outcomes", summary.outcomes, "outcome.result", _OUTCOME_STYLES),
+        counter_table(
+            "Outcomes",
+            summary.outcomes,
+            "outcome.result",
+            {r: _FAILED_STYLE for r in summary.outcomes if outcome_status(r) == "failure"},
+        ),
         counter_table("Severities", summary.severities, "severity"),
     ]
     first, last = summary.first_published, summary.last_published

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..models import format_okta_datetime
 from ..models.log_event import LogEvent
+from ..models.outcome import OutcomeStatus
 from ._paths import get_path, prune, set_path, valid_ip
 
 __all__ = [
@@ -299,13 +300,10 @@ def ecs_categorization(event_type: str) -> tuple[tuple[str, ...], tuple[str, ...
     return tuple(found["event.category"]), tuple(found["event.type"])
 
 
-def _ecs_outcome(result: Any) -> str:
-    lowered = result.lower() if isinstance(result, str) else None
-    if lowered in ("success", "allow"):
-        return "success"
-    if lowered in ("failure", "deny"):
-        return "failure"
-    return "unknown"
+_ECS_OUTCOME: Mapping[OutcomeStatus | None, str] = MappingProxyType(
+    {"success": "success", "failure": "failure", "unknown": "unknown", None: "unknown"}
+)
+"""``outcome_status`` -> ECS ``event.outcome`` (the pipeline sets ``unknown`` without a result)."""
 
 
 _KEEP_DETAIL = ("methodTypeUsed", "methodUsedVerifiedProperties")
@@ -483,7 +481,7 @@ def to_ecs(event: LogEvent) -> dict[str, Any]:
             "dataset": "okta.system",
             "category": list(categories),
             "type": list(types),
-            "outcome": _ecs_outcome(get_path(json_data, "outcome.result")),
+            "outcome": _ECS_OUTCOME[event.outcome_status],
         },
     }
     for path, fields in ECS_FIELDS:

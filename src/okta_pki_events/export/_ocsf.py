@@ -16,6 +16,7 @@ from typing import Any
 
 from ..models.entities import Target
 from ..models.log_event import LogEvent
+from ..models.outcome import OutcomeStatus
 from ._ecs import wire_of
 from ._paths import prune, valid_ip
 
@@ -91,7 +92,9 @@ OCSF_SEVERITIES: Mapping[str, tuple[int, str]] = MappingProxyType(
 """Okta's severity -> OCSF ``severity_id`` and its caption (anything else: Unknown, 0)."""
 
 _STATUS = {1: "Success", 2: "Failure", 0: "Unknown"}
-_OKTA_TO_STATUS = {"SUCCESS": 1, "ALLOW": 1, "FAILURE": 2, "DENY": 2}
+_STATUS_IDS: Mapping[OutcomeStatus | None, int] = MappingProxyType(
+    {"success": 1, "failure": 2, "unknown": 0, None: 0}
+)  # outcome_status -> OCSF status_id
 _USER_TYPES = {"User": 1}  # OCSF user.type_id 1 is "User"; other Okta actor types: Other.
 
 
@@ -197,7 +200,7 @@ def to_ocsf(event: LogEvent) -> dict[str, Any]:
     activity_name = event.event_type if activity_id == 99 else OCSF_ACTIVITY_NAMES[activity_id]
     severity_id, severity = OCSF_SEVERITIES.get(event.severity or "", (0, "Unknown"))
     result = event.outcome.result if event.outcome else None
-    status_id = _OKTA_TO_STATUS.get(result or "", 0)
+    status_id = _STATUS_IDS[event.outcome_status]
     device_target = event.device_target
     device = (
         prune({"uid": device_target.id, "name": device_target.display_name, "type_id": 0})

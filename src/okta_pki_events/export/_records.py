@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..classification import classify
 from ..models.entities import Target
-from ..models.log_event import SUCCESS_RESULTS, LogEvent
+from ..models.log_event import LogEvent
 from ._columns import Column, Kind, event_columns, row_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,11 +104,10 @@ def _record(event: LogEvent) -> dict[str, Any]:
             record[f"target.{pick}.{wire_name}"] = value
     record["target.count"] = len(event.target or ())
     kind = classify(event)
-    result = event.outcome.result if event.outcome else None
     record["action"] = kind.action
     record["lifecycle_effect"] = kind.lifecycle_effect
     record["needs_attention"] = kind.needs_attention
-    record["is_success"] = result in SUCCESS_RESULTS if result is not None else None
+    record["is_success"] = event.is_success
     return record
 
 
@@ -120,8 +119,8 @@ def to_records(events: Iterable[LogEvent]) -> list[dict[str, Any]]:
     free-form objects (``debugContext.debugData``) are JSON text; the certificate, device
     and first CA targets are ``target.certificate.*``, ``target.device.*`` and
     ``target.ca.*``; ``action``, ``lifecycle_effect`` and ``needs_attention`` come from
-    ``classify``; ``is_success`` is whether ``outcome.result`` is SUCCESS or ALLOW (None
-    without an outcome). ``published`` is an aware UTC datetime.
+    ``classify``; ``is_success`` is ``LogEvent.is_success`` (the one outcome rule: SUCCESS
+    or ALLOW in any case; None without a result). ``published`` is an aware UTC datetime.
     """
     return [_record(event) for event in events]
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..models.details import ExpirationUrgency
-from ..models.log_event import SUCCESS_RESULTS
 from ._machine import (
     BIND,
     CA_ROWS,
@@ -262,7 +261,6 @@ def fold_certificate(
     from an earlier state (windowed mode applies a certificate's events in batches).
     """
     values = strings.values
-    success = SUCCESS_RESULTS
     if start is None:
         state = flags = device = renewals = events = found = issued = last = 0
     else:
@@ -272,7 +270,7 @@ def fold_certificate(
     for item in items:
         published, _, _, code, outcome_at, device_at, _ = item
         outcome = values[outcome_at]
-        if outcome is not None and outcome not in success:
+        if not succeeded(outcome):
             if timeline is not None:
                 value = STATE_VALUES[state]
                 timeline.append(entry(unpack(item, key, strings), False, value, value))

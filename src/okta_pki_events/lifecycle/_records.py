@@ -25,7 +25,8 @@ from ..models.events import (
     PkiCaScopeMappingUpdateEvent,
     PkiCertCrlDownloadFailureEvent,
 )
-from ..models.log_event import SUCCESS_RESULTS, LogEvent
+from ..models.log_event import LogEvent
+from ..models.outcome import OutcomeStatus, outcome_status
 from ._machine import CA_EVENT_TYPES, CERT_EVENT_TYPES
 
 __all__ = [
@@ -95,12 +96,21 @@ def record_signature(record: Record) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 
+_APPLIED: dict[OutcomeStatus | None, bool] = {
+    None: True,
+    "success": True,
+    "failure": False,
+    "unknown": False,
+}  # outcome_status -> whether the lifecycle applies the event
+
+
 def succeeded(result: str | None) -> bool:
     """Whether an event with this ``outcome.result`` happened (absent counts as yes).
 
-    The rule of ``LogEvent.is_success`` (``SUCCESS_RESULTS``), with None counted as success.
+    The models' one outcome rule (``outcome_status``, that of ``LogEvent.is_success``): a
+    success is applied, a failure or an unknown outcome is not, and no result counts as applied.
     """
-    return result is None or result in SUCCESS_RESULTS
+    return _APPLIED[outcome_status(result)]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

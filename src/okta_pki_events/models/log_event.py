@@ -99,7 +99,7 @@ class LogEvent(OktaModel):
 
     @property
     def is_success(self) -> bool | None:
-        """True for a SUCCESS or ALLOW outcome, False for another, None when there is none."""
+        """``outcome_status == "success"`` (SUCCESS or ALLOW, any case); None without a result."""
         status = self.outcome_status
         return None if status is None else status == "success"
 
