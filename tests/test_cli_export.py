@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
@@ -178,7 +179,83 @@ def test_ndjson_keeps_every_key_and_value_that_arrived(tmp_path: Path) -> None:
     result = cli("export", "--format", "ndjson", "-o", "-", path)
     assert result.exit_code == 0, result.output
     assert _lines(result.stdout) == rows
-    assert "as they arrived, re-serialised" in " ".join(cli("export", "--help").stdout.split())
+    assert result.stdout.splitlines()[0] == json.dumps(rows[0], separators=(",", ":"))
+    assert "its keys and values re-serialised" in " ".join(cli("export", "--help").stdout.split())
+
+
+def test_a_record_over_several_lines_keeps_its_tokens(tmp_path: Path) -> None:
+    """Pretty JSON is written on one line; strings, numbers and escapes stay as they were."""
+    text = json.dumps(pki_fixture(EVENT_TYPES[0]), indent=4)[:-1]
+    text += ',\n  "futureOktaKey" :\t{ "n" : 1E3 , "s" : "a  b\\n\\u00e9 \\"q\\" {x}" }\r\n}'
+    path = tmp_path / "pretty.json"
+    path.write_text(f"[\n{text},\n{text}\n]\n")
+    result = cli("export", "--format", "ndjson", "-o", "-", path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(',"futureOktaKey":{"n":1E3,"s":"a  b\\n\\u00e9 \\"q\\" {x}"}}')
+    assert json.loads(lines[0]) == json.loads(text)
+
+
+def _odd_lines() -> bytes:
+    """Event lines as producers other than ``json.dumps`` write them: no spaces, another key
+    order, escaped and raw non-ASCII, exponents, unknown keys, a number where text is usual,
+    blanks around a line, and a CRLF line ending."""
+    rows = [
+        pki_fixture(t) | {"futureOktaKey": {"n": 1e3, "s": "\u00e9t\u00e9"}} for t in EVENT_TYPES
+    ]
+    lines = [json.dumps(row) for row in rows]
+    lines[0] = json.dumps(rows[0], separators=(",", ":"))
+    lines[1] = json.dumps(dict(reversed(list(rows[1].items()))))
+    lines[2] = json.dumps(
+        rows[2] | {"displayMessage": "Zertifikat \u2014 ok \u2713"}, ensure_ascii=False
+    )
+    lines[3] = lines[3].replace('"version": "0"', '"version": 0').replace("1000.0", "1E3")
+    assert '"version": 0' in lines[3]
+    assert "1E3" in lines[3]
+    lines[4] = "  " + lines[4] + "\t"
+    return ("\n".join(lines[:-1]) + "\r\n" + lines[-1] + "\n").encode()
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_ndjson_is_byte_equal_to_the_input(tmp_path: Path, gzipped: bool) -> None:
+    """Each event line is written back exactly as it arrived (the reader keeps its text)."""
+    data = _odd_lines()
+    path = tmp_path / ("in.ndjson.gz" if gzipped else "in.ndjson")
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    out = tmp_path / "out.ndjson"
+    result = cli("export", "--format", "ndjson", "-o", out, path)
+    assert result.exit_code == 0, result.output
+    expected = [line.rstrip(b"\r") for line in data.splitlines()]
+    assert out.read_bytes().splitlines() == [line.strip(b" \t") for line in expected]
+    assert f"{len(EVENT_TYPES)} events written" in result.stderr
+
+
+def test_ndjson_from_standard_input_is_byte_equal(tmp_path: Path) -> None:
+    data = _odd_lines()
+    result = CliRunner().invoke(main, ["export", "--format", "ndjson", "-o", "-", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == b"".join(
+        line.rstrip(b"\r").strip(b" \t") + b"\n" for line in data.splitlines()
+    )
+
+
+def test_ndjson_still_validates_every_field(tmp_path: Path) -> None:
+    """Reading lazily keeps the text; a record invalid beyond the first fields still fails."""
+    good = [json.dumps(pki_fixture(t)) for t in EVENT_TYPES[:2]]
+    deep = pki_fixture(EVENT_TYPES[2])
+    deep["client"] = {"geographicalContext": {"geolocation": {"lat": "north"}}}
+    path = tmp_path / "deep.ndjson"
+    path.write_text("\n".join([good[0], json.dumps(deep), good[1]]) + "\n")
+    result = cli("export", "--format", "ndjson", "-o", "-", path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == good
+    assert "2 events written to standard output (ndjson); 1 invalid record left out" in (
+        result.stderr
+    )
+    shown = cli("export", "--format", "ndjson", "-o", "-", "--max-errors", "1", path)
+    assert shown.exit_code == 1
+    assert "cut short after 1 event" in shown.stderr
 
 
 def test_usage_errors(source: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
+from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema, get_packaged_versions
 
 from okta_pki_events import EVENT_TYPES, LogEvent, parse_event
 from okta_pki_events.export import (
@@ -22,6 +22,7 @@ from okta_pki_events.export import (
     OCSF_ACTIVITY_NAMES,
     OCSF_SEVERITIES,
     OCSF_VERSION,
+    OCSF_VERSIONS,
     to_ocsf,
 )
 from okta_pki_events.testing import EventTypeName, make_event, wire_events
@@ -32,21 +33,22 @@ PARSED_SAMPLES = [n for n in sample_names() if n != IMPOSSIBLE_DATE_SAMPLE]
 
 
 @cache
-def _raw_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = get_ocsf_schema(OCSF_VERSION)
+def _raw_schema(version: str = OCSF_VERSION) -> dict[str, Any]:
+    schema: dict[str, Any] = get_ocsf_schema(version)
     return schema
 
 
 @cache
-def _validator(profiles: tuple[str, ...]) -> jsonschema.Draft202012Validator:
-    embedded = OcsfJsonSchemaEmbedded(_raw_schema())
+def _validator(version: str, profiles: tuple[str, ...]) -> jsonschema.Draft202012Validator:
+    embedded = OcsfJsonSchemaEmbedded(_raw_schema(version))
     schema = embedded.get_class_schema("entity_management", list(profiles))
     return jsonschema.Draft202012Validator(schema)
 
 
 def _errors(doc: dict[str, Any]) -> list[str]:
+    """The schema errors of a document, against the schema of the version it declares."""
     profiles = tuple(sorted(doc["metadata"].get("profiles", [])))
-    validator = _validator(profiles)
+    validator = _validator(doc["metadata"]["version"], profiles)
     return [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
     ]
@@ -56,7 +58,7 @@ def _assert_valid(doc: dict[str, Any]) -> None:
     errors = _errors(doc)
     assert not errors, errors
     # Sibling consistency, which JSON Schema cannot express: captions match their ids.
-    raw = _raw_schema()
+    raw = _raw_schema(doc["metadata"]["version"])
     attributes = raw["classes"]["entity_management"]["attributes"]
     if doc["activity_id"] != 99:
         caption = attributes["activity_id"]["enum"][str(doc["activity_id"])]["caption"]
@@ -74,6 +76,50 @@ def test_every_fixture_is_valid_ocsf(event_type: str) -> None:
     _assert_valid(doc)
     assert doc["metadata"]["version"] == OCSF_VERSION
     assert doc["activity_id"] == OCSF_ACTIVITIES[event_type]
+
+
+@pytest.mark.parametrize("version", OCSF_VERSIONS)
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_every_fixture_is_valid_in_every_supported_version(version: str, event_type: str) -> None:
+    doc = to_ocsf(parse_event(pki_fixture(event_type)), version=version)
+    assert doc["metadata"]["version"] == version
+    _assert_valid(doc)
+
+
+@pytest.mark.parametrize("version", OCSF_VERSIONS)
+@pytest.mark.parametrize("name", PARSED_SAMPLES)
+def test_every_real_sample_is_valid_in_every_supported_version(version: str, name: str) -> None:
+    _assert_valid(to_ocsf(parse_event(sample_event(name)), version=version))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(wire_events(unknown_types=True), st.sampled_from(OCSF_VERSIONS))
+def test_every_generated_event_is_valid_in_any_supported_version(
+    raw: dict[str, Any], version: str
+) -> None:
+    _assert_valid(to_ocsf(parse_event(raw), version=version))
+
+
+def test_supported_versions_can_be_validated_offline() -> None:
+    """The offline schema package bundles every supported version (the releases 1.3.0-1.8.0)."""
+
+    def release(version: str) -> tuple[int, ...]:
+        parts = version.split(".")  # a pre-release ("1.0.0-rc.2") sorts first
+        return tuple(map(int, parts)) if all(p.isdigit() for p in parts) else ()
+
+    releases = {v: release(v) for v in get_packaged_versions()}
+    wanted = {v for v, r in releases.items() if (1, 3, 0) <= r <= release(OCSF_VERSION)}
+    assert set(OCSF_VERSIONS) == wanted
+    assert max(OCSF_VERSIONS, key=release) == OCSF_VERSION
+
+
+@pytest.mark.parametrize("version", ["1.2.0", "1.0.0-rc.2", "1.9.0", "1.8", "", "latest"])
+def test_an_unsupported_version_is_refused(version: str) -> None:
+    event = parse_event(pki_fixture("pki.cert.issue"))
+    with pytest.raises(
+        ValueError, match=r"OCSF version .* is not supported: choose one of 1\.3\.0"
+    ):
+        to_ocsf(event, version=version)
 
 
 @pytest.mark.parametrize("name", PARSED_SAMPLES)

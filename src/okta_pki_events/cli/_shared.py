@@ -27,6 +27,7 @@ from .._stream import (
     EventStream,
     Format,
     ParseFailure,
+    Record,
     StreamStats,
     iter_events,
     iter_records,
@@ -567,6 +568,7 @@ def _regular_size(handle: Any) -> int | None:
 
 
 _TICK = 64  # records between two progress updates
+_RAW_LIMIT = 100_000  # characters of a failed record's text kept (as ``ParseFailure.raw``)
 
 
 class Reading:
@@ -589,9 +591,11 @@ class Reading:
         records: bool,
         max_errors: int | None,
         read_as: ReadAs,
+        lazy: bool = False,
     ) -> None:
         """Prepare to read ``files`` (``-`` is standard input); nothing is read yet."""
         self.names = files
+        self.lazy = lazy
         self.event_filter = event_filter
         self.only_pki = only_pki
         self.failures = failures
@@ -659,19 +663,20 @@ class Reading:
 
     def __iter__(self) -> Iterator[Any]:
         keep = self.event_filter.matches if self.event_filter.active else None
-        failures, records, limit = self.failures, self.records, self.max_errors
+        failures, records, limit, lazy = self.failures, self.records, self.max_errors, self.lazy
         display = self._display
         label = ""
         try:
             for name in self.names:
                 label = "<stdin>" if name == "-" else name
                 source, label, size = self._open(name)
-                stream: EventStream[Any] = (iter_records if records else iter_events)(
+                stream: EventStream[Any] = (iter_records if records or lazy else iter_events)(
                     source,
                     on_error="collect",
                     only_pki=self.only_pki,
                     format=self.read_as.format,
                     envelope=self.read_as.envelope,
+                    lazy=lazy,
                 )
                 tell = source.tell if size is not None else None
                 display.start(label, size)
@@ -681,6 +686,8 @@ class Reading:
                         count += 1
                         if count % _TICK == 0:
                             display.update(tell() if tell else None, stream.stats.read)
+                        if lazy and not isinstance(item, ParseFailure):
+                            item = _validated_whole(item, stream.stats)
                         if isinstance(item, ParseFailure):
                             if failures:
                                 yield item if item.source else replace(item, source=label)
@@ -691,10 +698,10 @@ class Reading:
                                 self.stopped = True
                                 break
                             continue
-                        if keep is not None and not keep(item.event if records else item):
+                        if keep is not None and not keep(item.event if records or lazy else item):
                             self.filtered += 1
                             continue
-                        yield item
+                        yield item.event if lazy and not records else item
                 finally:
                     display.stop()
                     if source is not sys.stdin and name != "-":
@@ -709,6 +716,22 @@ class Reading:
             fail(f"cannot read {label}: {exc}")
 
 
+def _validated_whole(record: Record[LogEvent], stats: StreamStats) -> Any:
+    """A lazy record validated whole: the record, or its failure (moved to ``stats.failed``).
+
+    The lazy reader validates six fields and keeps the record's text; reading the extras
+    validates the rest, so a record the eager reader refuses is refused here too.
+    """
+    try:
+        _ = record.event.model_extra  # the first read of a deferred slot validates the text
+    except ValueError as exc:
+        stats.parsed -= 1
+        stats.failed += 1
+        raw = record.event.model_dump_json()  # a lazy event's own text, not re-validated
+        return ParseFailure(record.line, record.index, exc, raw[:_RAW_LIMIT], record.source)
+    return record
+
+
 def read_events(
     files: tuple[str, ...],
     *,
@@ -718,6 +741,7 @@ def read_events(
     records: bool = False,
     max_errors: int | None = None,
     read_as: ReadAs | None = None,
+    lazy: bool = False,
 ) -> Reading:
     """Read the events of ``files``: see ``Reading``.
 
@@ -729,6 +753,9 @@ def read_events(
         records: yield ``Record``s (event, line, index, source) instead of bare events.
         max_errors: stop after this many invalid records (``Reading.stopped`` then says so).
         read_as: the framing (format, envelope) of the inputs; default: both ``auto``.
+        lazy: read with ``lazy=True``, so that each event read from a line of text keeps that
+            text (``model_dump_json()``); every event is still validated whole before it is
+            yielded, and counted as a failure when that fails.
 
     """
     return Reading(
@@ -739,4 +766,5 @@ def read_events(
         records=records,
         max_errors=max_errors,
         read_as=read_as or ReadAs(),
+        lazy=lazy,
     )

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
@@ -20,7 +21,7 @@ from typing import IO, Any
 
 import click
 
-from ..export import record_columns, to_ecs, to_ocsf, to_records
+from ..export import raw_json, record_columns, to_ecs, to_ocsf, to_records
 from ..models import format_okta_datetime
 from ..models.log_event import LogEvent
 from ._shared import (
@@ -45,15 +46,26 @@ FORMATS = ("ndjson", "ecs", "ocsf", "csv", "parquet")
 _LINE_FORMATS: dict[str, Callable[[LogEvent], Any]] = {"ecs": to_ecs, "ocsf": to_ocsf}
 
 
-def format_line(event: LogEvent, output_format: str) -> str:
-    """One event as one JSON line (no newline): its own keys and values, as ECS, or as OCSF.
+# A JSON string, or a run of whitespace (outside strings, whitespace is insignificant).
+_STRING_OR_BLANKS = re.compile(r'("(?:[^"\\]|\\.)*")|\s+')
 
-    ``ndjson`` writes every key the event arrived with (Okta's names, unknown keys included)
-    and its value, re-serialised: the key order and the spacing may differ from the input.
+
+def _one_line(text: str) -> str:
+    """Valid JSON text on one line: the whitespace between its tokens removed, nothing else."""
+    return _STRING_OR_BLANKS.sub(lambda m: m.group(1) or "", text)
+
+
+def format_line(event: LogEvent, output_format: str) -> str:
+    """One event as one JSON line (no newline): as it arrived, as ECS, or as OCSF.
+
+    ``ndjson`` writes ``raw_json(event)``: for an event read lazily from text (``export``
+    reads so) the record's own text, byte for byte, and a record that spans lines (pretty
+    JSON) with the whitespace between its tokens removed; for an event delivered decoded
+    (inside an envelope), every key it arrived with and its value, re-serialised.
     """
     if output_format == "ndjson":
-        line: str = event.model_dump_json(by_alias=True, exclude_unset=True)
-        return line
+        line = raw_json(event)
+        return _one_line(line) if "\n" in line or "\r" in line else line
     document = _LINE_FORMATS[output_format](event)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
@@ -137,9 +149,11 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     "output_format",
     type=click.Choice(FORMATS),
     required=True,
-    help="ndjson: each event's keys and values as they arrived, re-serialised on one line (key "
-    "order and spacing may differ); ecs: Elastic's okta.system documents; ocsf: OCSF "
-    "1.8.0 events; csv: the flat records; parquet: the Arrow schema (needs the 'arrow' extra).",
+    help="ndjson: each event exactly as it arrived (its own text; a record that spans lines on "
+    "one line, the whitespace between tokens removed; an event inside an envelope: its keys "
+    "and values re-serialised); ecs: Elastic's "
+    "okta.system documents; ocsf: OCSF 1.8.0 events; csv: the flat records; parquet: the "
+    "Arrow schema (needs the 'arrow' extra).",
 )
 @click.option(
     "--output",
@@ -183,6 +197,7 @@ def export(
         only_pki=not all_types,
         max_errors=max_errors,
         read_as=read_as,
+        lazy=output_format == "ndjson",  # each event keeps its text, and is validated whole
     )
     count = 0
     try:

@@ -2,8 +2,11 @@
 
 - ``to_ecs(event)``: the document Elastic's ``okta.system`` pipeline indexes (tables
   ``ECS_FIELDS``, ``ECS_CATEGORIZATION``, ``ECS_DEBUG_DATA_FIELDS``).
-- ``to_ocsf(event)``: a valid OCSF event (``OCSF_VERSION``) for any event the parser accepts.
+- ``to_ocsf(event, version=...)``: a valid OCSF event (``OCSF_VERSIONS``; default
+  ``OCSF_VERSION``) for any event the parser accepts.
 - ``to_records(events)`` / ``to_dataframe(events)``: one fixed set of flat columns.
+- ``to_arrow``, ``write_parquet`` and the schema for DuckDB, Polars and Spark.
+- ``raw_json(event)``: the event's JSON as it arrived (a lazy event's own text).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ._arrow import (
     to_arrow,
     write_parquet,
 )
-from ._columns import RAW_COLUMN
+from ._columns import RAW_COLUMN, raw_json
 from ._ecs import (
     ECS_CATEGORIZATION,
     ECS_DEBUG_DATA_FIELDS,
@@ -33,6 +36,7 @@ from ._ocsf import (
     OCSF_CLASS_UID,
     OCSF_SEVERITIES,
     OCSF_VERSION,
+    OCSF_VERSIONS,
     to_ocsf,
 )
 from ._records import record_columns, to_dataframe, to_records
@@ -41,6 +45,7 @@ __all__ = [
     "BATCH_SIZE",
     "JSON_METADATA",
     "RAW_COLUMN",
+    "raw_json",
     "arrow_schema",
     "duckdb_types",
     "polars_schema",
@@ -56,6 +61,7 @@ __all__ = [
     "OCSF_CLASS_UID",
     "OCSF_SEVERITIES",
     "OCSF_VERSION",
+    "OCSF_VERSIONS",
     "ecs_categorization",
     "record_columns",
     "to_dataframe",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._lazy import is_lazy
 from ..models.log_event import LogEvent
-from ._columns import RAW_COLUMN, Column, event_columns, fit_number
+from ._columns import RAW_COLUMN, Column, event_columns, fit_number, raw_json
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -108,19 +108,6 @@ def arrow_schema() -> pyarrow.Schema:
     return schema
 
 
-def _raw(event: LogEvent) -> str:
-    """The event's JSON as it arrived.
-
-    A lazy event's own text, exactly; else the keys that arrived, with their values.
-    """
-    raw: str = (
-        event.model_dump_json()
-        if is_lazy(event)
-        else event.model_dump_json(by_alias=True, exclude_unset=True)
-    )
-    return raw
-
-
 _Plan = dict[str, Any]
 
 
@@ -186,7 +173,7 @@ def _line(event: LogEvent, where: str | None) -> tuple[bytes, str]:
     """
     if not isinstance(event, LogEvent):
         raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
-    raw = _raw(event)
+    raw = raw_json(event)
     try:
         data = (
             event.model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from .._lazy import is_lazy
+from ..models.log_event import LogEvent
 from ..schema import json_schema
 
-__all__ = ["RAW_COLUMN", "Column", "Kind", "event_columns", "fit_number", "row_of"]
+__all__ = ["RAW_COLUMN", "Column", "Kind", "event_columns", "fit_number", "raw_json", "row_of"]
 
 Kind = Literal["string", "int64", "float64", "bool", "timestamp", "json", "struct", "list"]
 """The kind of a column."""
@@ -170,3 +172,18 @@ def row_of(wire: Mapping[str, Any], published: Any) -> dict[str, Any]:
     row = {c.name: _value(c, wire.get(c.name)) for c in event_columns()}
     row["published"] = published
     return row
+
+
+def raw_json(event: LogEvent) -> str:
+    """The event's JSON as it arrived (the ``_raw`` column, ``export --format ndjson``).
+
+    A lazy event (``parse_event(text, lazy=True)``, ``iter_records(path, lazy=True)``) gives
+    its own text, byte for byte; any other event the keys that arrived with their values,
+    re-serialised (key order and spacing may differ from the input).
+    """
+    raw: str = (
+        event.model_dump_json()
+        if is_lazy(event)
+        else event.model_dump_json(by_alias=True, exclude_unset=True)
+    )
+    return raw

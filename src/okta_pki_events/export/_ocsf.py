@@ -26,11 +26,17 @@ __all__ = [
     "OCSF_CLASS_UID",
     "OCSF_SEVERITIES",
     "OCSF_VERSION",
+    "OCSF_VERSIONS",
     "to_ocsf",
 ]
 
 OCSF_VERSION = "1.8.0"
-"""The OCSF version of the events (``metadata.version``): the latest release."""
+"""The OCSF version ``to_ocsf`` writes by default (``metadata.version``): the latest release."""
+
+OCSF_VERSIONS = ("1.3.0", "1.4.0", "1.5.0", "1.6.0", "1.7.0", "1.8.0")
+"""The OCSF versions ``to_ocsf(event, version=...)`` writes: every release since 1.3.0, the
+first with the Entity Management activities used here (Enroll, Activate, Deactivate,
+Suspend). The tests validate the output against each one's schema."""
 
 OCSF_CLASS_UID = 3004
 """Entity Management."""
@@ -156,7 +162,13 @@ def _actor(event: LogEvent) -> dict[str, Any] | None:
     return prune({"user": user, "session": {"uid": session}})  # type: ignore[no-any-return]
 
 
-def _src_endpoint(wire: Mapping[str, Any]) -> dict[str, Any] | None:
+# What ``network_endpoint`` needs at least one of, among the attributes written here: OCSF
+# added ``domain`` to that constraint in 1.4.0.
+_ENDPOINT_IDENTIFIERS = {"1.3.0": frozenset({"ip"})}
+_ENDPOINT_IDENTIFIERS_SINCE_1_4 = frozenset({"ip", "domain"})
+
+
+def _src_endpoint(wire: Mapping[str, Any], version: str) -> dict[str, Any] | None:
     client = wire.get("client") or {}
     geo = client.get("geographicalContext") or {}
     point = geo.get("geolocation") or {}
@@ -179,13 +191,19 @@ def _src_endpoint(wire: Mapping[str, Any]) -> dict[str, Any] | None:
     location = endpoint.get("location", {})
     if not ({"city", "country", "postal_code", "region"} & location.keys()):
         endpoint.pop("location", None)
-    if not ({"ip", "domain"} & endpoint.keys()):
+    if not (_ENDPOINT_IDENTIFIERS.get(version, _ENDPOINT_IDENTIFIERS_SINCE_1_4) & endpoint.keys()):
         return None
     return endpoint  # type: ignore[no-any-return]
 
 
-def to_ocsf(event: LogEvent) -> dict[str, Any]:
-    """The OCSF Entity Management (3004) event for any Okta event (``OCSF_VERSION``).
+def to_ocsf(event: LogEvent, *, version: str = OCSF_VERSION) -> dict[str, Any]:
+    """The OCSF Entity Management (3004) event for any Okta event.
+
+    ``version`` is the OCSF version written to ``metadata.version``: one of
+    ``OCSF_VERSIONS`` (1.3.0 to 1.8.0; default ``OCSF_VERSION``, 1.8.0), and the event
+    validates against that version's schema (1.3.0 has no ``src_endpoint`` with only a
+    ``domain``, which that version does not accept alone). Any other version raises
+    ``ValueError``.
 
     ``activity_id`` from ``OCSF_ACTIVITIES`` (Other, 99, with ``activity_name`` = the Okta
     ``eventType``, for a type it does not list); ``entity`` the certificate or CA (else the
@@ -195,6 +213,10 @@ def to_ocsf(event: LogEvent) -> dict[str, Any]:
     severity is kept in ``unmapped.okta_severity``). Fields without an OCSF home go to
     ``unmapped``. Nulls and empty values are left out.
     """
+    if version not in OCSF_VERSIONS:
+        raise ValueError(
+            f"OCSF version {version!r} is not supported: choose one of {', '.join(OCSF_VERSIONS)}"
+        )
     wire = wire_of(event)
     activity_id = OCSF_ACTIVITIES.get(event.event_type, 99)
     activity_name = event.event_type if activity_id == 99 else OCSF_ACTIVITY_NAMES[activity_id]
@@ -229,7 +251,7 @@ def to_ocsf(event: LogEvent) -> dict[str, Any]:
         "status_detail": event.outcome.reason if event.outcome else None,
         "message": event.display_message,
         "metadata": {
-            "version": OCSF_VERSION,
+            "version": version,
             "uid": event.uuid,
             "event_code": event.event_type,
             "original_time": wire["published"],
@@ -239,7 +261,7 @@ def to_ocsf(event: LogEvent) -> dict[str, Any]:
         },
         "actor": actor,
         "device": device,
-        "src_endpoint": _src_endpoint(wire),
+        "src_endpoint": _src_endpoint(wire, version),
         "entity": _entity(event),
         "unmapped": {
             "okta_severity": event.severity,
