@@ -248,6 +248,24 @@ def test_summary_human_output_agrees_in_number(tmp_path: Path) -> None:
     assert "1 events" not in out
 
 
+def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
+    alias = "pki.cert.lifecycle.crl_download_failure"
+    path = write(
+        tmp_path / "crl.ndjson",
+        make_wire_event("pki.cert.crl_download_failure"),
+        make_wire_event(alias),
+        make_wire_event(alias),
+    )
+    rows = [line.strip("│ ").split("│") for line in cli("summary", path).stdout.splitlines()]
+    cells = [[cell.strip() for cell in row] for row in rows if len(row) == 2]
+    assert ["pki.cert.crl_download_failure", "3"] in cells
+    assert [f"as {alias} (alias)", "2"] in cells
+    assert [alias, "2"] not in cells
+    data = json.loads(cli("summary", "--json", path).stdout)
+    assert data["event_types"] == {"pki.cert.crl_download_failure": 3}
+    assert data["aliases"] == {alias: 2}
+
+
 def test_lifecycle_report_and_one_certificate(tmp_path: Path) -> None:
     path = write(
         tmp_path / "life.ndjson",

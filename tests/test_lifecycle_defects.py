@@ -21,7 +21,7 @@ from okta_pki_events import (
     certificate_key,
     parse_event,
 )
-from okta_pki_events.lifecycle import Record, record_of
+from okta_pki_events.lifecycle import LifecycleRecord, record_of
 from okta_pki_events.testing import make_event, make_wire_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -136,7 +136,7 @@ def test_an_unreadable_http_status_does_not_crash(status: str) -> None:
 def test_an_instant_utc_cannot_write_does_not_crash_the_json(micros: int) -> None:
     # The models now refuse such a `published`; records from other sources (engines,
     # lifecycles_from) still reach the report, which must write them.
-    record = Record("certificate", micros, "u1", "pki.cert.issue", "SUCCESS", "c1")
+    record = LifecycleRecord("certificate", micros, "u1", "pki.cert.issue", "SUCCESS", "c1")
     tracker = LifecycleTracker()
     tracker.feed_record(record)
     report = tracker.report()

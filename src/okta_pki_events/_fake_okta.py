@@ -646,6 +646,3 @@ class _Handler(BaseHTTPRequestHandler):
                 {"error": exc.error, "error_description": exc.description},
                 list(exc.headers.items()),
             )
-
-
-FakeOkta.__module__ = "okta_pki_events.testing"  # its public home

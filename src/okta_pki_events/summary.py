@@ -6,6 +6,14 @@ The counting behind ``okta-pki-events summary``, for notebooks and services too:
 >>> summary = summarize([make_event("pki.cert.issue"), make_event("pki.cert.revoke")])
 >>> summary.total, summary.event_types
 (2, {'pki.cert.issue': 1, 'pki.cert.revoke': 1})
+
+An event sent under an alias spelling of its type (Okta's misspelt
+``pki.cert.lifecycle.crl_download_failure``) is counted in its type's row, and in
+``aliases`` too, so that the spelling stays visible:
+
+>>> summary = summarize([make_event("pki.cert.lifecycle.crl_download_failure")])
+>>> summary.event_types, summary.aliases
+({'pki.cert.crl_download_failure': 1}, {'pki.cert.lifecycle.crl_download_failure': 1})
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import Any
 
 from .classification import classify
 from .models._base import format_okta_datetime
+from .models.catalog import CATALOG_BY_ANY_TYPE
 from .models.log_event import LogEvent
 
 __all__ = ["NO_VALUE", "EventSummary", "summarize"]
@@ -36,7 +45,11 @@ class EventSummary:
     total: int = 0
     """The number of events summarised."""
     event_types: Mapping[str, int] = field(default_factory=dict)
-    """Events per ``eventType`` as sent (an alias spelling stays apart), sorted by type."""
+    """Events per ``eventType``, sorted by type: an event sent under an alias spelling of a
+    catalogued type is counted in that type's row (and in ``aliases``)."""
+    aliases: Mapping[str, int] = field(default_factory=dict)
+    """Events sent under an alias spelling, per spelling (already counted in their type's row
+    of ``event_types``), sorted by spelling."""
     outcomes: Mapping[str, int] = field(default_factory=dict)
     """Events per ``outcome.result`` (``NO_VALUE`` when absent), most common first."""
     severities: Mapping[str, int] = field(default_factory=dict)
@@ -57,6 +70,7 @@ class EventSummary:
         return {
             "total": self.total,
             "event_types": dict(self.event_types),
+            "aliases": dict(self.aliases),
             "outcomes": dict(self.outcomes),
             "severities": dict(self.severities),
             "needs_attention": self.needs_attention,
@@ -71,6 +85,8 @@ def _when(moment: datetime | None) -> str | None:
 
 def summarize(events: Iterable[LogEvent]) -> EventSummary:
     """Count ``events`` per type, outcome and severity, and find their time range.
+
+    An alias spelling of a type is counted in its type's row, and in ``aliases``.
 
     The events are consumed once, as they come (a stream of millions is fine: only the
     counters are kept).
@@ -100,9 +116,18 @@ def summarize(events: Iterable[LogEvent]) -> EventSummary:
             first = published
         if last is None or published > last:
             last = published
+    canonical: Counter[str] = Counter()
+    aliases: dict[str, int] = {}
+    for event_type, count in types.items():
+        entry = CATALOG_BY_ANY_TYPE.get(event_type)
+        if entry is not None and entry.event_type != event_type:
+            aliases[event_type] = count
+            event_type = entry.event_type
+        canonical[event_type] += count
     return EventSummary(
         total=sum(types.values()),
-        event_types=dict(sorted(types.items())),
+        event_types=dict(sorted(canonical.items())),
+        aliases=dict(sorted(aliases.items())),
         outcomes=dict(outcomes.most_common()),
         severities=dict(severities.most_common()),
         needs_attention=attention,

@@ -45,6 +45,7 @@ from typing_extensions import TypedDict, Unpack, overload
 from ._fake_okta import FakeOkta as FakeOkta
 from ._fake_okta import FakeRequest as FakeRequest
 from ._parsing import parse_event, parse_event_as
+from ._public import publish
 from .models._base import OktaModel, format_okta_datetime
 from .models.events import (
     EVENT_MODELS,
@@ -78,9 +79,8 @@ else:
     except ImportError:  # pragma: no cover - the builders work without the extra
         st = None
 
-# The path users import it from. (Not FakeOkta: its type hints name what only its own module
-# imports, which typing.get_type_hints would no longer find.)
-FakeRequest.__module__ = __name__
+# The path users import them from.
+publish(__name__, FakeOkta, FakeRequest)
 
 __all__ = [
     "DEFAULT_START",

@@ -13,6 +13,8 @@ Every record read is accounted for: parsed, failed (reported, with its line) or 
 
 from __future__ import annotations
 
+from .._public import publish
+from ..envelopes import Envelope
 from .framing import Format
 from .reader import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -47,10 +49,12 @@ __all__ = [
 ]
 
 # What the package exports, under the path users import it from (as httpx does): a traceback
-# says okta_pki_events.RecordError, not okta_pki_events._stream.results.RecordError. Not the
-# generic Record, whose type hints name its TypeVar (typing.get_type_hints must keep working).
-for _obj in (
+# says okta_pki_events.RecordError, not okta_pki_events._stream.results.RecordError. Record's
+# hints name ``Envelope``, imported by its module for type checking only.
+publish(
+    "okta_pki_events",
     EventStream,
+    Record,
     RecordStream,
     iter_events,
     iter_records,
@@ -58,5 +62,5 @@ for _obj in (
     RecordError,
     SourceError,
     StreamStats,
-):
-    _obj.__module__ = "okta_pki_events"
+    names={"Envelope": Envelope},
+)

@@ -17,7 +17,7 @@ import click
 
 from .._gc import gc_paused
 from .._stream import StreamStats
-from ..lifecycle import CertState, LifecycleReport, LifecycleTracker, Record
+from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTracker
 from ..lifecycle._records import micros_of
 from ..lifecycle._sources import expand_sources, lifecycles_from
 from ._shared import (
@@ -46,7 +46,7 @@ def _record_filter(event_filter: EventFilter) -> Any:
     since = micros_of(event_filter.since) if event_filter.since else None
     until = micros_of(event_filter.until) if event_filter.until else None
 
-    def keep(record: Record) -> bool:
+    def keep(record: LifecycleRecord) -> bool:
         if not event_filter.matches_type(record.event_type):
             return False
         if since is not None and record.published < since:
@@ -65,7 +65,7 @@ class _Filtered:
         self.count = 0
         self._keep = _record_filter(event_filter)
 
-    def __call__(self, record: Record) -> bool:
+    def __call__(self, record: LifecycleRecord) -> bool:
         kept: bool = self._keep(record)
         self.count += not kept
         return kept

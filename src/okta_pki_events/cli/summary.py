@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..models._base import format_okta_datetime
+from ..models.catalog import CATALOG_BY_ANY_TYPE
 from ..models.outcome import outcome_status
 from ..summary import EventSummary, summarize
 from ._shared import (
@@ -33,7 +34,7 @@ from ._shared import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-__all__ = ["format_footer", "format_summary", "print_summary", "summary"]
+__all__ = ["format_footer", "format_summary", "print_summary", "summary", "type_rows"]
 
 _FAILED_STYLE = "red"  # the rows of results whose outcome_status is failure
 
@@ -52,10 +53,32 @@ def format_footer(reading: Reading) -> str:
     return text
 
 
+def type_rows(summary: EventSummary) -> tuple[dict[str, int], dict[str, str]]:
+    """The rows of the per-type table, and their styles.
+
+    One row per type; under a type whose events came (partly) under an alias spelling, an
+    indented row per spelling says how many of them did (not added to the total).
+    """
+    under: dict[str, list[str]] = {}
+    for alias in summary.aliases:
+        entry = CATALOG_BY_ANY_TYPE[alias]
+        under.setdefault(entry.event_type, []).append(alias)
+    rows: dict[str, int] = {}
+    styles: dict[str, str] = {}
+    for event_type, count in summary.event_types.items():
+        rows[event_type] = count
+        for alias in under.get(event_type, ()):
+            label = f"  as {alias} (alias)"
+            rows[label] = summary.aliases[alias]
+            styles[label] = "dim"
+    return rows, styles
+
+
 def format_summary(summary: EventSummary) -> list[RenderableType]:
     """The tables and lines of a non-empty summary."""
+    rows, row_styles = type_rows(summary)
     parts: list[RenderableType] = [
-        counter_table("PKI events per type", summary.event_types, "eventType"),
+        counter_table("PKI events per type", rows, "eventType", row_styles),
         counter_table(
             "Outcomes",
             summary.outcomes,

@@ -16,6 +16,9 @@ does not allow is reported as an anomaly, never silently applied.
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from ._machine import (
     CA_EVENT_TYPES,
     CA_TRANSITIONS,
@@ -27,7 +30,14 @@ from ._machine import (
     Transition,
     lifecycle_diagram,
 )
-from ._records import KeyFunction, Record, ca_keys, certificate_key, record_of, record_signature
+from ._records import (
+    KeyFunction,
+    LifecycleRecord,
+    ca_keys,
+    certificate_key,
+    record_of,
+    record_signature,
+)
 from ._report import (
     CaHistory,
     CertificateHistory,
@@ -57,9 +67,9 @@ __all__ = [
     "LifecycleAnomaly",
     "LifecycleChange",
     "LifecycleError",
+    "LifecycleRecord",
     "LifecycleReport",
     "LifecycleTracker",
-    "Record",
     "TimelineEntry",
     "Transition",
     "build_lifecycles",
@@ -77,3 +87,18 @@ for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", "").startswith(__name__ + "."):
         _obj.__module__ = __name__
+
+
+def __getattr__(name: str) -> Any:
+    """``Record``, the old name of ``LifecycleRecord``: deprecated.
+
+    It was also the name of ``okta_pki_events.Record``, a stream's record.
+    """
+    if name == "Record":
+        warnings.warn(
+            "okta_pki_events.lifecycle.Record is deprecated: use LifecycleRecord",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return LifecycleRecord
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

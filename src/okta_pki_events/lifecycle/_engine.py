@@ -31,7 +31,7 @@ from ._fold import (
     state_to_text,
     summary_of,
 )
-from ._records import CERT, Record, record_signature
+from ._records import CERT, LifecycleRecord, Record, record_signature
 from ._report import LifecycleAnomaly, LifecycleReport, certificates_mapping
 from ._snapshot import anomaly_from_json, anomaly_json
 from ._sources import Item, Skipped, feed_items, items_of_lines
@@ -210,7 +210,7 @@ def fold_group(table: pyarrow.Table) -> pyarrow.Table:
 
     tracker = LifecycleTracker()
     for record in items_from_arrow(table):
-        assert isinstance(record, Record)
+        assert isinstance(record, LifecycleRecord)
         assert record.kind == CERT
         tracker.feed_record(record)
     states, anomalies, strings = _certificate_states(tracker)

@@ -1,6 +1,6 @@
 """The one internal record of the fold: what the lifecycle keeps of an event, and its order.
 
-A ``Record`` is a flat, Arrow-friendly row. It is extracted from a parsed event here (by
+A ``LifecycleRecord`` is a flat, Arrow-friendly row. It is extracted from a parsed event here (by
 ``isinstance`` on the models, with the target rule of ``LogEvent``'s own accessors) or from a
 raw line by ``lifecycles_from``'s minimal validator, and it is all the fold ever reads.
 
@@ -34,6 +34,7 @@ __all__ = [
     "CA",
     "CRL",
     "KeyFunction",
+    "LifecycleRecord",
     "Record",
     "ScopeSide",
     "ca_keys",
@@ -55,10 +56,10 @@ ScopeSide = tuple["str | None", tuple[str, ...]]
 """One side of a scope mapping change: (scope, CA ids)."""
 
 CERT, CA, CRL = "certificate", "certificate_authority", "crl_failure"
-"""The record kinds (``Record.kind``)."""
+"""The record kinds (``LifecycleRecord.kind``)."""
 
 
-class Record(NamedTuple):
+class LifecycleRecord(NamedTuple):
     """What the lifecycle keeps of one event (the one record type of the fold)."""
 
     kind: str
@@ -91,7 +92,11 @@ class Record(NamedTuple):
     """A CRL failure's HTTP status."""
 
 
-def record_signature(record: Record) -> str:
+Record = LifecycleRecord
+"""The fold's modules call it ``Record`` (the public name says whose record it is)."""
+
+
+def record_signature(record: LifecycleRecord) -> str:
     """The canonical text of a record: the total order among copies of one uuid."""
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
@@ -219,14 +224,14 @@ def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
 
 
 CertFields = tuple[int, str, str, "str | None", "str | None", "str | None", "str | None"]
-"""(published, uuid, event type, outcome, certificate key, device id, actor): a ``Record``'s
+"""(published, uuid, event type, outcome, certificate key, device id, actor): a record's
 fields for a certificate event or CRL failure, from ``kind`` on."""
 
 
 def cert_fields(event: LogEvent, key: KeyFunction = certificate_key) -> CertFields:
     """The record fields of a certificate event or CRL failure: the rule of ``record_of``.
 
-    The tracker's hot path packs them without building a ``Record``.
+    The tracker's hot path packs them without building a ``LifecycleRecord``.
     """
     outcome = event.outcome
     actor = event.actor
@@ -262,7 +267,7 @@ def kind_of(event: LogEvent) -> str | None:
     return _kind_of(type(event))
 
 
-def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | None:
+def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> LifecycleRecord | None:
     """The record of a known PKI event; None for any other event (the caller counts it).
 
     Dispatch is by class with ``isinstance`` semantics, so a user's subclass of a model is
@@ -277,14 +282,14 @@ def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> Record | N
         result = outcome.result if outcome is not None else None
         return _ca_record(event, result, _who(event.actor))
     published, uuid, event_type, result, cert_key, device_id, who = cert_fields(event, key)
-    record = Record(kind, published, uuid, event_type, result, cert_key, device_id, who)
+    record = LifecycleRecord(kind, published, uuid, event_type, result, cert_key, device_id, who)
     if kind is CRL:
         assert isinstance(event, PkiCertCrlDownloadFailureEvent)
         return record._replace(crl_url=event.crl_url, http_status=_http_status(event))
     return record
 
 
-def _ca_record(event: LogEvent, result: str | None, who: str | None) -> Record:
+def _ca_record(event: LogEvent, result: str | None, who: str | None) -> LifecycleRecord:
     before = after = None
     if isinstance(event, PkiCaScopeMappingUpdateEvent):
         side = event.scope_before
@@ -293,7 +298,7 @@ def _ca_record(event: LogEvent, result: str | None, who: str | None) -> Record:
         after = (side.scope, side.ca_ids) if side else None
     urgency = event.urgency if isinstance(event, PkiCaExpirationWarnEvent) else None
     assert isinstance(event, BasePkiEvent)
-    return Record(
+    return LifecycleRecord(
         CA,
         micros_of(event.published),
         event.uuid,

@@ -31,6 +31,7 @@ from ._machine import AnomalyKind
 from ._records import (
     CERT,
     KeyFunction,
+    LifecycleRecord,
     Record,
     cert_fields,
     certificate_key,
@@ -149,7 +150,7 @@ class LifecycleTracker:
             feed(event)
         return self
 
-    def feed_record(self, record: Record) -> None:
+    def feed_record(self, record: LifecycleRecord) -> None:
         """Take one record (what ``record_of``, ``lifecycles_from`` and the engines give)."""
         data = self._data
         key = record.key
