@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from click.testing import CliRunner, Result
@@ -249,7 +249,7 @@ def test_summary_human_output_agrees_in_number(tmp_path: Path) -> None:
 
 
 def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
-    alias = "pki.cert.lifecycle.crl_download_failure"
+    alias: Final = "pki.cert.lifecycle.crl_download_failure"
     path = write(
         tmp_path / "crl.ndjson",
         make_wire_event("pki.cert.crl_download_failure"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from typing import Final
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from okta_pki_events.testing import events, make_event
 
 T0 = datetime(2024, 8, 13, tzinfo=timezone.utc)
 ALIAS_OF = {alias: t for t, entry in CATALOG.items() for alias in entry.aliases}
-CRL_ALIAS = "pki.cert.lifecycle.crl_download_failure"
+CRL_ALIAS: Final = "pki.cert.lifecycle.crl_download_failure"
 
 
 def reference(items: list[LogEvent]) -> dict[str, object]:
