@@ -110,3 +110,20 @@ def test_many_files_directories_and_globs(tmp_path: Path) -> None:
     assert "no file matches" in missing.stderr
     stdin = cli("lifecycle", "-", "--json", stdin=line + "\n")
     assert json.loads(stdin.stdout)["certificates_total"] == 1
+
+
+def test_a_certificate_not_in_the_input_is_a_result_exit_1(tmp_path: Path) -> None:
+    # docs/cli.md: 1 is a result (nothing valid, --max-errors, a key not in the input);
+    # 2 is a usage error the command line itself shows (a missing file, a bad option value)
+    path = _day(tmp_path)
+    for extra in ([], ["--json"]):
+        found = cli("lifecycle", path, "--certificate", "c03", *extra)
+        assert found.exit_code == 0, found.stderr
+        missing = cli("lifecycle", path, "--certificate", "nope", *extra)
+        assert missing.exit_code == 1, extra
+        assert missing.stderr.strip() == "okta-pki-events: no certificate 'nope' in the input"
+        assert missing.stdout == ""
+    stdin = cli("lifecycle", "-", "--certificate", "nope", stdin=path.read_text())
+    assert stdin.exit_code == 1
+    usage = cli("lifecycle", path, "--certificate", "c03", "--limit", "-1")
+    assert usage.exit_code == 2

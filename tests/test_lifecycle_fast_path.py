@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okta_pki_events import ParseFailure, iter_records
+from okta_pki_events import ParseFailure, StreamStats, iter_records
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
 from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
@@ -176,3 +176,25 @@ def test_cli_path_refuses_what_validate_refuses(tmp_path: Path) -> None:
     assert fast["certificates_total"] == 1
     assert fast["stats"]["failed"] == 1
     assert cli("validate", path).exit_code == 1
+
+
+def test_the_fields_check_differs_on_exactly_the_documented_records(tmp_path: Path) -> None:
+    # docs/lifecycle.md: a lifecycle event or a non-PKI record valid in the fold's fields and
+    # broken elsewhere is taken (applied, or counted as ignored); everything else is read
+    # exactly as check="full" reads it
+    non_pki = make_wire_event("pki.cert.issue", uuid="n1") | {"eventType": "user.x", "client": 5}
+    ca = make_wire_event("pki.ca.add", uuid="ca1", ca_id="ca-1") | {"client": 5}
+    crl = make_wire_event("pki.cert.crl_download_failure", uuid="crl1") | {"client": 5}
+    unknown = _cert("u1", "pki.cert.quarantine", client=5)
+    rows = [_cert("ok"), _cert("h1", client=5), non_pki, ca, crl, unknown, _cert("h2", target=3)]
+    path = write(tmp_path / "mixed.ndjson", *rows)
+    full_stats, fields_stats = StreamStats(), StreamStats()
+    full = lifecycles_from(path, on_error="collect", stats=full_stats)
+    loose = lifecycles_from(path, on_error="collect", check="fields", stats=fields_stats)
+    assert [f.line for f in full.failures] == [2, 3, 4, 5, 6, 7]
+    assert [f.line for f in loose.failures] == [4, 5, 6, 7]
+    assert set(full.certificates) == {"c-ok"}
+    assert set(loose.certificates) == {"c-ok", "c-h1"}
+    assert (full.ignored, loose.ignored) == (0, 1)
+    assert (full_stats.failed, full_stats.skipped) == (6, 0)
+    assert (fields_stats.failed, fields_stats.skipped) == (4, 1)

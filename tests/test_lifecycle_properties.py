@@ -219,3 +219,52 @@ def test_of_conflicting_copies_the_smallest_signature_is_applied(events: list[Lo
     assert [a for a in full.anomalies if a.kind is not AnomalyKind.CONFLICTING_DUPLICATE] == list(
         reference.anomalies
     )
+
+
+_UUIDS = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(6)] + ["odd-1", "\u00e9" * 36]
+_TARGET_TYPES = ["Certificate", "DeviceCertificate", "Device", "CertificateAuthority", "User", None]
+_target = st.fixed_dictionaries(
+    {"type": st.sampled_from(_TARGET_TYPES)},
+    optional={"id": st.sampled_from(["c1", "c2", "d1", "d2", None])},
+)
+_actor = st.none() | st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.sampled_from(["00u1", None]),
+        "alternateId": st.sampled_from(["a@example.com", "", None]),
+    },
+)
+
+
+@st.composite
+def _any_certificate_events(draw: st.DrawFn) -> list[LogEvent]:
+    """Certificate events with any targets, actors, outcomes and times; uuids canonical or not."""
+    found: list[LogEvent] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=12))):
+        found.append(
+            make_event(
+                draw(st.sampled_from(CERT_TYPES)),
+                uuid=draw(st.sampled_from(_UUIDS)),
+                published=T0 + timedelta(minutes=draw(st.integers(0, 5))),
+                outcome=draw(st.sampled_from(["SUCCESS", "FAILURE", "ALLOW", None])),
+                target=draw(st.none() | st.lists(_target, max_size=4)),
+                actor=draw(_actor),
+            )
+        )
+    return found
+
+
+@SETTINGS
+@given(_any_certificate_events())
+def test_feed_s_hot_path_equals_the_general_path(events_: list[LogEvent]) -> None:
+    # feed() takes an inlined path for the usual event; feed_record(record_of(e)) never does
+    fed = LifecycleTracker().feed_all(events_).report()
+    general = LifecycleTracker()
+    for event in events_:
+        record = record_of(event)
+        assert record is not None
+        general.feed_record(record)
+    reference = general.report()
+    assert fed.to_dict() == reference.to_dict()
+    assert fed.anomalies == reference.anomalies
+    assert fed.duplicates == reference.duplicates

@@ -21,11 +21,12 @@ from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTr
 from ..lifecycle._records import micros_of
 from ..lifecycle._sources import expand_sources, lifecycles_from
 from ._shared import (
+    NOTHING_VALID,
+    CliError,
     EventFilter,
     NothingValidError,
     ReadAs,
     counter_table,
-    fail,
     filter_options,
     input_options,
     json_option,
@@ -39,6 +40,16 @@ from ._shared import (
 __all__ = ["lifecycle"]
 
 _STATES = [s.value for s in CertState] + ["unknown"]
+
+
+class NotInInputError(CliError):
+    """What was asked for is not in the input (``--certificate KEY``): a result, exit 1.
+
+    Not a usage error (exit 2): the command line was right, the input lacks the key.
+    """
+
+    exit_code = NOTHING_VALID
+    label = ""
 
 
 def _record_filter(event_filter: EventFilter) -> Any:
@@ -165,8 +176,8 @@ def lifecycle(
 
     PATH is a file, a directory (its JSON files, recursively), a glob pattern, or - for
     standard input. --json is bounded: counts, at most --limit anomalies and listed
-    certificates, no timelines (but --certificate's). Exits 1 when nothing valid was read or
-    --max-errors stopped the reading.
+    certificates, no timelines (but --certificate's). Exits 1 when nothing valid was read,
+    --max-errors stopped the reading, or the --certificate asked for is not in the input.
     """
     fast = "-" not in files and read_as == ReadAs() and max_errors is None
     if fast:
@@ -181,7 +192,7 @@ def lifecycle(
     if certificate is not None:
         history = report.certificates.get(certificate)
         if history is None:
-            fail(f"no certificate {certificate!r} in the input")
+            raise NotInInputError(f"no certificate {certificate!r} in the input")
         if as_json:
             click.echo(json.dumps(report.to_dict()["certificates"][certificate], indent=2))
             return

@@ -29,7 +29,16 @@ from ._machine import (
     AnomalyKind,
     CaState,
 )
-from ._records import CA, CERT, CRL, Record, datetime_of, record_signature, succeeded
+from ._records import (
+    CA,
+    CERT,
+    CRL,
+    SUCCEEDED,
+    Record,
+    datetime_of,
+    record_signature,
+    succeeded,
+)
 from ._report import (
     CaHistory,
     CertificateHistory,
@@ -56,10 +65,11 @@ from ._store import (
 
 ID_SIZE = UUID_END - UUID_AT
 _SMALLEST, _LARGEST = 1 << 12, 1 << 26
-_GROW = 1024  # bytes: past this, a certificate's records grow in place
+GROW = _GROW = 1024  # bytes: past this, a certificate's records grow in place
 
 __all__ = [
     "BIAS",
+    "GROW",
     "Deliveries",
     "conflict",
     "fold",
@@ -120,7 +130,12 @@ class Deliveries:
         slot = hash(uid) & (len(counts) - 1)
         if counts[slot] < 2:
             counts[slot] += 1
-        if self.delivered * 8 > len(counts) and len(counts) < _LARGEST:
+        if self.delivered * 8 > len(counts):
+            self.count_grown()
+
+    def count_grown(self) -> None:
+        """After a count: rebuild the table larger once it is an eighth full (up to a cap)."""
+        if self.delivered * 8 > len(self.counts) and len(self.counts) < _LARGEST:
             self.recount()
 
     def ids(self) -> Iterator[tuple[bytes, str | None, int]]:
@@ -270,7 +285,10 @@ def fold_certificate(
     for item in items:
         published, _, _, code, outcome_at, device_at, _ = item
         outcome = values[outcome_at]
-        if not succeeded(outcome):
+        applied = SUCCEEDED.get(outcome)  # succeeded(outcome), its cache read inline
+        if applied is None:
+            applied = succeeded(outcome)
+        if not applied:
             if timeline is not None:
                 value = STATE_VALUES[state]
                 timeline.append(entry(unpack(item, key, strings), False, value, value))

@@ -32,7 +32,12 @@ from ._machine import CA_EVENT_TYPES, CERT_EVENT_TYPES
 __all__ = [
     "CERT",
     "CA",
+    "CERT_TARGET",
     "CRL",
+    "DEVICE_TARGET",
+    "EPOCH",
+    "KIND_OF_CLASS",
+    "TARGET_CODES",
     "KeyFunction",
     "LifecycleRecord",
     "Record",
@@ -45,7 +50,9 @@ __all__ = [
     "micros_of",
     "record_of",
     "record_signature",
+    "SUCCEEDED",
     "succeeded",
+    "target_code",
     "target_flags",
 ]
 
@@ -115,10 +122,20 @@ def succeeded(result: str | None) -> bool:
     The models' one outcome rule (``outcome_status``, that of ``LogEvent.is_success``): a
     success is applied, a failure or an unknown outcome is not, and no result counts as applied.
     """
-    return _APPLIED[outcome_status(result)]
+    found = _SUCCEEDED.get(result)
+    if found is None:
+        found = _APPLIED[outcome_status(result)]
+        if len(_SUCCEEDED) < 4096:
+            _SUCCEEDED[result] = found
+    return found
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SUCCEEDED: dict[str | None, bool] = {}
+SUCCEEDED = _SUCCEEDED
+"""The cache of ``succeeded`` per result (read it with ``.get``; a miss calls ``succeeded``)."""
+
+
+_EPOCH = EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 _FLAGS: dict[str | None, tuple[bool, bool, bool]] = {}
@@ -140,6 +157,28 @@ def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
     return found
 
 
+CERT_TARGET, DEVICE_TARGET = 1, 2
+_CODES: dict[str | None, int] = {}
+
+
+def target_code(target_type: str | None) -> int:
+    """``target_flags`` as one int: ``CERT_TARGET``, ``DEVICE_TARGET``, or 0 for any other.
+
+    The same rule (``target_kind``) and the same bounded cache per type; the tracker's hot
+    path reads ``TARGET_CODES.get(type)`` first and calls this on a miss.
+    """
+    found = _CODES.get(target_type)
+    if found is None:
+        kind = target_kind(target_type)
+        found = CERT_TARGET if kind == "certificate" else DEVICE_TARGET if kind == "device" else 0
+        if len(_CODES) < 4096:
+            _CODES[target_type] = found
+    return found
+
+
+TARGET_CODES = _CODES
+"""The cache of ``target_code`` (read it with ``.get``; a miss calls ``target_code``)."""
+
 _LATE_TZ = timezone(-timedelta(hours=23, minutes=59))
 _EARLY_TZ = timezone(timedelta(hours=23, minutes=59))
 
@@ -154,7 +193,8 @@ def datetime_of(micros: int) -> datetime:
     """The instant back as an aware datetime: in UTC where UTC can write it.
 
     An instant past 9999-12-31 in UTC (or before year 1) is written with a -23:59 (+23:59)
-    offset: the same instant, never an error.
+    offset: the same instant, never an error. The models refuse such a ``published``, so
+    only a ``Record`` built by hand (``feed_record``) or read from a snapshot reaches here.
     """
     try:
         return _EPOCH + timedelta(microseconds=micros)
@@ -192,6 +232,8 @@ def ca_keys(event: BasePkiEvent) -> list[str]:
 _CERT_MODELS = tuple(EVENT_MODELS[t] for t in CERT_EVENT_TYPES)
 _CA_MODELS = tuple(EVENT_MODELS[t] for t in sorted(CA_EVENT_TYPES))
 _KIND_OF_CLASS: dict[type, str | None] = {}
+KIND_OF_CLASS = _KIND_OF_CLASS
+"""The cache of ``kind_of`` per class (read it with ``.get``; a miss calls ``kind_of``)."""
 
 
 def _kind_of(cls: type) -> str | None:
@@ -214,13 +256,6 @@ def _kind_of(cls: type) -> str | None:
     if len(_KIND_OF_CLASS) < 4096:
         _KIND_OF_CLASS[cls] = found
     return found
-
-
-def _http_status(event: PkiCertCrlDownloadFailureEvent) -> int | None:
-    try:
-        return event.http_status
-    except ValueError:  # "²".isdigit() holds, int("²") fails; so do 5,000 digits
-        return None
 
 
 CertFields = tuple[int, str, str, "str | None", "str | None", "str | None", "str | None"]
@@ -285,7 +320,7 @@ def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> LifecycleR
     record = LifecycleRecord(kind, published, uuid, event_type, result, cert_key, device_id, who)
     if kind is CRL:
         assert isinstance(event, PkiCertCrlDownloadFailureEvent)
-        return record._replace(crl_url=event.crl_url, http_status=_http_status(event))
+        return record._replace(crl_url=event.crl_url, http_status=event.http_status)
     return record
 
 

@@ -2,25 +2,26 @@
 
 For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is parsed on its
 own, without the stream reader's framing; a line over ``max_record_bytes`` is one failure,
-never held. With ``check="full"`` (the default) every line takes the full models, so the
-report equals the full reader's. With ``check="fields"`` each line is first validated by a
-minimal validator that reads only what the fold keeps (``uuid``, ``published``,
-``eventType``, ``outcome.result``, the actor's ids, the targets' ids and types) with
-pydantic-core, skipping every other value: a certificate event becomes a ``Record``
-directly, and everything else takes the full path, exactly as ``iter_records`` reads it (CA
-events and CRL failures, envelopes and arrays, and any line the minimal validator refuses).
-Other files (``.json`` documents) are read by ``iter_records`` whole.
+never held. No event model is built for a certificate event: with ``check="full"`` (the
+default) a line is validated by ``check_event`` (the models' schemas giving dicts: it
+accepts exactly what ``parse_event`` accepts), with ``check="fields"`` by a minimal
+validator of the fields the fold reads (``uuid``, ``published``, ``eventType``,
+``outcome.result``, the actor's ids, the targets' ids and types), every other value
+skipped. Either way a certificate event becomes a ``Record`` directly, and everything else
+takes the full path, exactly as ``iter_records`` reads it (CA events and CRL failures,
+envelopes and arrays, and any line the validator refuses). Other files (``.json``
+documents) are read by ``iter_records`` whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import glob
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
-from typing import Annotated, Literal, NamedTuple, Union
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
@@ -37,11 +38,12 @@ from .._stream import (
     open_lines,
 )
 from ..models._timestamp import ExactTimestamp
-from ..models.events import BasePkiEvent
+from ..models.events import EVENT_MODELS, BasePkiEvent
 from ..models.log_event import LogEvent
 from ..models.vocabulary import OpenOutcomeResult
+from ._checked import check_event
 from ._machine import TYPE_CODE
-from ._records import CERT, Record, micros_of, record_of, target_flags
+from ._records import CERT, EPOCH, Record, micros_of, record_of, target_flags
 from ._report import LifecycleReport
 from ._tracker import LifecycleTracker
 
@@ -177,36 +179,40 @@ def items_of_lines(
 ) -> Iterator[Item]:
     """The items of numbered lines, each a bare event or anything ``iter_records`` reads.
 
-    With ``check="full"`` every line takes the full models; with ``"fields"`` certificate
-    events take the minimal validator and every other line the full parser. An
-    ``OversizeLine`` (from ``open_lines``) is one failure at its line.
+    With ``check="full"`` every line is validated as ``parse_event`` validates it, by
+    ``check_event`` (the models' schemas giving dicts); with ``"fields"`` a certificate event
+    takes the minimal validator of the fold's fields. A line either refuses is read by
+    ``iter_records`` (an envelope, an array, or a failure at its line); CA events and CRL
+    failures take the full models. An ``OversizeLine`` (from ``open_lines``) is one failure.
     """
-    validate = _FOLD_FIELDS.validate_json
+    validate: Callable[[str | bytes | bytearray], Mapping[str, Any]] = check_event
+    event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
+    if check != "full":
+        validate = _FOLD_FIELDS.validate_json
+        event_type_key, alternate = "eventType", "alternateId"  # the wire names
     flags_of = target_flags
-    full = check == "full"
+    cert_types = TYPE_CODE
     for number, line in lines:
         if isinstance(line, OversizeLine):
             yield _oversize(number, line, name)
             continue
-        if not line.strip():
-            continue
-        if full:  # what iter_records gives
-            try:
-                event = parse_event(line)
-            except ValueError:  # an envelope, an array, a failure: read as iter_records does
-                yield from _items_of_events([line], name, number)
-                continue
-            yield _item_of(event)
-            continue
         try:
             fields = validate(line)
         except ValidationError:
-            yield from _items_of_events([line], name, number)  # an envelope, an array, a failure
+            if line.strip():  # an envelope, an array, a failure: read as iter_records does
+                yield from _items_of_events([line], name, number)
             continue
-        event_type = fields["eventType"]
-        if event_type not in TYPE_CODE:
-            if event_type.startswith("pki."):
+        event_type = fields[event_type_key]
+        if event_type not in cert_types:
+            if check != "full" and event_type.startswith("pki."):
                 yield from _items_of_events([line], name, number)  # CA, CRL failure, unknown
+            elif event_type in EVENT_MODELS:
+                yield _item_of(parse_event(line))  # a CA event, a CRL failure (few): accepted
+            elif event_type.startswith("pki."):
+                outcome = fields.get("outcome")
+                result = outcome.get("result") if outcome else None
+                published = micros_of(fields["published"])
+                yield Skipped(event_type, True, published, fields["uuid"], result)
             else:
                 yield Skipped(event_type, False)
             continue
@@ -220,16 +226,26 @@ def items_of_lines(
                 seen_cert, cert_id = True, target.get("id")
             if is_device and not seen_device:
                 seen_device, device_id = True, target.get("id")
-        yield Record(
-            CERT,
-            micros_of(fields["published"]),
-            fields["uuid"],
-            event_type,
-            outcome.get("result") if outcome else None,
-            cert_id,
-            device_id,
-            (actor.get("alternateId") or actor.get("id")) if actor else None,
+        delta = fields["published"] - EPOCH  # micros_of, inline
+        yield new_record(  # Record(...) without its Python-level __new__
+            Record,
+            (
+                CERT,
+                (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds,
+                fields["uuid"],
+                event_type,
+                outcome.get("result") if outcome else None,
+                cert_id,
+                device_id,
+                (actor.get(alternate) or actor.get("id")) if actor else None,
+                *_NO_CA_FIELDS,
+            ),
         )
+
+
+new_record = tuple.__new__
+_NO_CA_FIELDS = Record(CERT, 0, "", "", None, None)[8:]
+"""A certificate record's values of the fields after ``actor`` (their defaults)."""
 
 
 def _oversize(number: int, line: OversizeLine, name: str) -> ParseFailure:
@@ -270,46 +286,53 @@ class _Numbered:
 
 
 def feed_items(
-    tracker: LifecycleTracker, items: Iterable[Item], on_error: str
+    tracker: LifecycleTracker,
+    items: Iterable[Item],
+    on_error: str,
+    stats: StreamStats | None = None,
+    keep: Callable[[Record], bool] | None = None,
 ) -> list[ParseFailure]:
-    """Feed items to a tracker; the failures per ``on_error`` (raise, collect or skip)."""
+    """Feed items to a tracker; the failures per ``on_error`` (raise, collect or skip).
+
+    ``stats`` counts them as ``iter_events`` counts records (``read``, ``parsed``,
+    ``failed``, ``skipped``); ``keep`` judges each PKI record (see ``lifecycles_from``).
+    """
     failures: list[ParseFailure] = []
     feed_record = tracker.feed_record
     data = tracker._data
-    for item in items:
-        if type(item) is Record:
-            feed_record(item)
-        elif isinstance(item, Skipped):
-            if item.pki:
-                data.unknown[item.event_type] = data.unknown.get(item.event_type, 0) + 1
-            else:
-                data.ignored += 1
-        elif isinstance(item, ParseFailure):
-            if on_error == "raise":
-                raise RecordError(item)
-            if on_error == "collect":
-                failures.append(item)
-        else:
-            feed_record(item)
+    read = parsed = failed = skipped = 0
+    try:
+        for item in items:
+            read += 1
+            if type(item) is Record:
+                parsed += 1
+                if keep is None or keep(item):
+                    feed_record(item)
+            elif isinstance(item, Skipped):
+                if not item.pki:
+                    skipped += 1
+                    data.ignored += 1
+                    continue
+                parsed += 1
+                if keep is None or keep(item.as_record()):
+                    data.unknown[item.event_type] = data.unknown.get(item.event_type, 0) + 1
+            elif isinstance(item, ParseFailure):
+                failed += 1
+                if on_error == "raise":
+                    raise RecordError(item)
+                if on_error == "collect":
+                    failures.append(item)
+            else:  # a subclass of Record
+                parsed += 1
+                if keep is None or keep(item):
+                    feed_record(item)
+    finally:
+        if stats is not None:
+            stats.read += read
+            stats.parsed += parsed
+            stats.failed += failed
+            stats.skipped += skipped
     return failures
-
-
-def _counted(
-    items: Iterable[Item], stats: StreamStats, keep: Callable[[Record], bool] | None
-) -> Iterator[Item]:
-    for item in items:
-        stats.read += 1
-        if isinstance(item, ParseFailure):
-            stats.failed += 1
-        elif isinstance(item, Skipped) and not item.pki:
-            stats.skipped += 1
-        else:
-            stats.parsed += 1
-            if keep is not None and not keep(
-                item.as_record() if isinstance(item, Skipped) else item
-            ):
-                continue
-        yield item
 
 
 def lifecycles_from(
@@ -343,12 +366,16 @@ def lifecycles_from(
             ``failed`` and ``skipped`` (non-PKI).
         max_record_bytes: a record (a line of NDJSON) longer than this is one failure at
             its line, never held in memory; the reading goes on after it.
-        check: ``"full"`` (default) validates every record with the full models, so that a
-            record ``iter_events`` refuses is a failure here too, at its line; ``"fields"``
-            checks a certificate event only in the fields the lifecycle reads (``uuid``,
+        check: ``"full"`` (default) is exact: every line is validated as ``parse_event``
+            validates it (the models' own schemas, giving dicts instead of models), so a
+            record ``iter_events`` refuses is a failure here too, at its line, and the
+            report, failures and ``stats`` equal ``iter_events``'. ``"fields"`` checks a
+            certificate event only in the fields the lifecycle reads (``uuid``,
             ``published``, ``eventType``, ``outcome.result``, the actor's ids, the targets'
-            ids and types), about three times faster on them, and accepts a record broken
-            elsewhere (``"client": 5``) that ``iter_events`` refuses.
+            ids and types) and a non-PKI record only in those fields too: faster, and it
+            differs from ``iter_events`` on exactly these records: a lifecycle event, or a
+            non-PKI record, valid in those fields and broken elsewhere (``"client": 5``)
+            is applied (counted as ignored) where ``iter_events`` reports a failure.
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
@@ -365,5 +392,5 @@ def lifecycles_from(
     counts = stats if stats is not None else StreamStats()
     for path in expand_sources(source):
         items = items_of_path(path, max_record_bytes, check)
-        failures += feed_items(tracker, _counted(items, counts, keep), on_error)
+        failures += feed_items(tracker, items, on_error, counts, keep)
     return dataclasses.replace(tracker.report(), failures=tuple(failures))

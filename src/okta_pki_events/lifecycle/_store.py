@@ -16,6 +16,7 @@ from ._machine import CERT_EVENT_TYPES, TYPE_CODE
 from ._records import CERT, Record
 
 __all__ = [
+    "PACK",
     "SIZE",
     "Packed",
     "Strings",
@@ -96,7 +97,8 @@ def pack(record: Record, strings: Strings) -> tuple[bytes, bool]:
     )
 
 
-_pack = _FORMAT.pack
+PACK = _pack = _FORMAT.pack
+"""Packs a certificate record's fields (``pack_fields``'s rule; the tracker's hot path)."""
 
 
 def pack_fields(

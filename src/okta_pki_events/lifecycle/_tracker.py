@@ -18,6 +18,8 @@ from typing import NamedTuple
 from ..models.events import BasePkiEvent
 from ..models.log_event import LogEvent
 from ._fold import (
+    BIAS,
+    GROW,
     Deliveries,
     conflict,
     fold,
@@ -27,9 +29,13 @@ from ._fold import (
     state_to_text,
     summary_of,
 )
-from ._machine import AnomalyKind
+from ._machine import TYPE_CODE, AnomalyKind
 from ._records import (
     CERT,
+    CERT_TARGET,
+    EPOCH,
+    KIND_OF_CLASS,
+    TARGET_CODES,
     KeyFunction,
     LifecycleRecord,
     Record,
@@ -38,6 +44,7 @@ from ._records import (
     kind_of,
     record_of,
     record_signature,
+    target_code,
 )
 from ._report import (
     CertificateHistory,
@@ -46,6 +53,9 @@ from ._report import (
     LifecycleReport,
     TimelineEntry,
     certificates_mapping,
+)
+from ._store import (
+    PACK as _PACK,
 )
 from ._store import (
     UUID_AT,
@@ -118,6 +128,8 @@ class LifecycleTracker:
         self._data = Deliveries()
         self._shared = False
         self._window: _Window | None = None
+        self._fast = window is None and key is certificate_key
+        """Whether ``feed`` may take its hot path (exact mode, the default key)."""
         if window is not None:
             micros = window // timedelta(microseconds=1)
             self._window = _Window(self._data.strings, micros, on_change)
@@ -129,10 +141,41 @@ class LifecycleTracker:
 
     def feed(self, event: LogEvent) -> None:
         """Take one parsed event (non-PKI events are counted and ignored)."""
-        if self._window is None and kind_of(event) is CERT:  # the hot path: no Record built
-            published, uuid, event_type, outcome, key, device, actor = cert_fields(event, self._key)
-            if key is not None:
-                self._add(published, uuid, event_type, outcome, key, device, actor)
+        if KIND_OF_CLASS.get(type(event)) is CERT and self._fast:
+            # The hot path (exact mode, the default key): ``cert_fields``' rule inline (a
+            # property test holds them equal). An event without a certificate takes the
+            # general path below.
+            cert_id = device_id = None
+            found = 0
+            codes = TARGET_CODES
+            for target in event.target or ():
+                code = codes.get(target.type)
+                if code is None:
+                    code = target_code(target.type)
+                if code and not found & code:
+                    found |= code
+                    if code == CERT_TARGET:
+                        cert_id = target.id
+                    else:
+                        device_id = target.id
+            if cert_id is not None:
+                delta = event.published - EPOCH
+                outcome = event.outcome
+                actor = event.actor
+                self._add(
+                    (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds,
+                    event.uuid,
+                    event.event_type,
+                    outcome.result if outcome is not None else None,
+                    cert_id,
+                    device_id,
+                    (actor.alternate_id or actor.id) if actor is not None else None,
+                )
+                return
+        if self._window is None and kind_of(event) is CERT:  # no Record built
+            fields = cert_fields(event, self._key)
+            if fields[4] is not None:
+                self._add(*fields)  # type: ignore[arg-type]  # the key is not None
                 return
         record = record_of(event, self._key)
         if record is not None:
@@ -174,19 +217,47 @@ class LifecycleTracker:
         device_id: str | None,
         actor: str | None,
     ) -> None:
-        """Store one certificate record, packed (exact mode)."""
+        """Store one certificate record, packed (exact mode).
+
+        ``pack_fields``, ``Deliveries.append`` and ``Deliveries.count``, inline: every
+        certificate event fed takes this path.
+        """
         data = self._data
-        data.delivered += 1
         if self._shared:  # a report holds the current dict: copy on write
             data.certs = dict(data.certs)
             self._shared = False
-        packed, odd = pack_fields(
-            published, uuid, event_type, outcome, device_id, actor, data.strings
-        )
-        data.append(key, packed)
-        if odd:
+        if len(uuid) != 36 or not uuid.isascii():
+            packed, _ = pack_fields(
+                published, uuid, event_type, outcome, device_id, actor, data.strings
+            )
             data.odd_keys.add(key)
-        data.count(packed[UUID_AT:UUID_END])
+        else:
+            index = data.strings.index
+            add = data.strings.add
+            packed = _PACK(
+                published + BIAS,
+                uuid.encode("ascii"),
+                False,
+                TYPE_CODE[event_type],
+                (index.get(outcome) or add(outcome)) if outcome is not None else 0,
+                (index.get(device_id) or add(device_id)) if device_id is not None else 0,
+                (index.get(actor) or add(actor)) if actor is not None else 0,
+            )
+        data.delivered += 1
+        certs = data.certs
+        blob = certs.get(key)
+        if blob is None:
+            certs[key] = packed
+        elif type(blob) is bytes and len(blob) < GROW:
+            certs[key] = blob + packed
+        else:
+            data.append(key, packed)
+        counts = data.counts
+        slot = hash(packed[UUID_AT:UUID_END]) & (len(counts) - 1)
+        if counts[slot] < 2:
+            counts[slot] += 1
+        if data.delivered * 8 > len(counts):
+            data.count_grown()
 
     def follow(self, events: Iterable[LogEvent]) -> Iterator[LifecycleChange]:
         """Feed ``events`` and yield each change as it is applied; flush at the end."""
@@ -247,6 +318,7 @@ class LifecycleTracker:
         if window is not None:
             window.on_change = on_change
             tracker._window = window
+            tracker._fast = False
         elif on_change is not None:
             raise ValueError("on_change needs a window: the snapshot is of exact mode")
         return tracker

@@ -1,0 +1,182 @@
+"""The models' own validation, without the models: what ``lifecycles_from`` checks a line with.
+
+``parse_event`` builds 17 model instances per event; the lifecycle reads seven fields of
+them. ``dict_schema`` rebuilds a model's pydantic-core schema with every ``model`` node
+turned into a ``typed-dict`` node holding the same fields, the same field schemas (types,
+strict unions, the ``published`` grammar, field validators) and the same aliases. Such a
+validator accepts exactly the JSON text the models accept and refuses exactly what they
+refuse, with the same errors, but gives plain dicts (keyed by the Python field names) and
+builds nothing for what no field declares:
+
+- a model's unknown keys (``extra="allow"`` keeps any value: there is nothing to check)
+  and the values of free-form objects (``dict[str, Any]``: any JSON object) are skipped, not
+  built;
+- an absent optional field is absent from the dict (its default is not filled in).
+
+``check_event`` dispatches on ``eventType`` as ``parse_event`` does for JSON text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, cast
+
+from pydantic_core import CoreSchema, SchemaValidator, core_schema
+
+from ..models.events import EVENT_MODELS
+from ..models.log_event import LogEvent
+
+__all__ = ["check_event", "dict_schema"]
+
+_PLAIN = frozenset(
+    {
+        "any",
+        "bool",
+        "chain",
+        "datetime",
+        "float",
+        "function-after",
+        "function-before",
+        "function-plain",
+        "int",
+        "json-or-python",
+        "list",
+        "literal",
+        "none",
+        "nullable",
+        "str",
+        "tagged-union",
+        "union",
+    }
+)
+"""Schema nodes that validate a value by itself (no model instance involved): kept as they are."""
+
+
+def dict_schema(schema: Mapping[str, Any]) -> CoreSchema:
+    """``schema`` with every model node a ``typed-dict`` of the same fields (see the module).
+
+    Raises ``TypeError`` for a node this rewrite does not know to be equivalent (a model
+    validator, a root model, ``model_post_init``, ...): extend it knowingly, never silently.
+    """
+    kind = schema.get("type")
+    if kind == "model":
+        return _model(schema)
+    if kind == "dict" and _free_form(schema):
+        # any JSON object: keys are strings in JSON, values anything; nothing to build
+        return core_schema.typed_dict_schema({}, extra_behavior="ignore")
+    if kind == "function-after" and schema["schema"].get("type") == "model":
+        # a model validator, or a field validator given a model instance: not a dict's job
+        raise TypeError(
+            f"dict_schema does not know validators of model {schema['schema']['cls']!r}"
+        )
+    if kind == "default" or kind in _PLAIN or kind == "dict":
+        kept = {
+            key: value if key == "function" else _rewrite(value) for key, value in _kept(schema)
+        }
+        return cast("CoreSchema", kept)
+    raise TypeError(f"dict_schema does not know schema nodes of type {kind!r}")
+
+
+def _kept(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    return [(k, v) for k, v in schema.items() if k not in ("metadata", "serialization", "ref")]
+
+
+def _rewrite(value: Any) -> Any:
+    if isinstance(value, Mapping) and isinstance(value.get("type"), str):
+        return dict_schema(value)
+    if isinstance(value, list):
+        return [_rewrite(item) for item in value]
+    if isinstance(value, Mapping):  # e.g. a tagged union's choices
+        return {key: _rewrite(item) for key, item in value.items()}
+    return value
+
+
+def _free_form(schema: Mapping[str, Any]) -> bool:
+    keys, values = schema.get("keys_schema"), schema.get("values_schema")
+    plain = set(schema) <= {"type", "keys_schema", "values_schema", "metadata", "serialization"}
+    return (
+        plain
+        and isinstance(keys, Mapping)
+        and dict(keys) == {"type": "str"}
+        and isinstance(values, Mapping)
+        and dict(values) == {"type": "any"}
+    )
+
+
+def _model(schema: Mapping[str, Any]) -> CoreSchema:
+    known = {"type", "cls", "schema", "custom_init", "root_model", "config", "ref", "metadata"}
+    inner = schema["schema"]
+    if set(schema) - known or schema.get("custom_init") or schema.get("root_model"):
+        raise TypeError(f"dict_schema cannot rewrite model {schema.get('cls')!r}")
+    if inner.get("type") != "model-fields" or inner.get("computed_fields"):
+        raise TypeError(f"dict_schema cannot rewrite the fields of {schema.get('cls')!r}")
+    if set(inner) - {"type", "fields", "model_name", "computed_fields"}:
+        raise TypeError(f"dict_schema cannot rewrite the fields of {schema.get('cls')!r}")
+    config = schema.get("config") or {}
+    extra = config.get("extra_fields_behavior", "ignore")
+    fields: dict[str, core_schema.TypedDictField] = {}
+    for name, field in inner["fields"].items():
+        if set(field) - {"type", "schema", "metadata", "validation_alias", "serialization_alias"}:
+            raise TypeError(f"dict_schema cannot rewrite field {name!r} of {schema.get('cls')!r}")
+        value = field["schema"]
+        required = value["type"] != "default"
+        if not required:
+            if set(value) != {"type", "schema", "default"}:  # on_error, validate_default, ...
+                raise TypeError(f"dict_schema cannot rewrite the default of field {name!r}")
+            value = value["schema"]  # an absent field stays absent: its default is not checked
+        fields[name] = core_schema.typed_dict_field(
+            dict_schema(value), required=required, validation_alias=field.get("validation_alias")
+        )
+    return core_schema.typed_dict_schema(
+        fields,
+        # unknown keys: "allow" keeps any value (nothing to check), so they are skipped
+        extra_behavior="ignore" if extra in ("allow", "ignore") else extra,
+        config=core_schema.CoreConfig(
+            validate_by_alias=config.get("validate_by_alias", True),
+            validate_by_name=config.get("validate_by_name", False),
+        ),
+    )
+
+
+def _outside_the_catalogue(event_type: str) -> str:
+    if event_type in EVENT_MODELS:
+        raise ValueError("a catalogued type, which its own model refused")
+    return event_type
+
+
+def _generic() -> CoreSchema:
+    """``LogEvent`` as dicts, for an ``eventType`` outside the catalogue only."""
+    schema = dict_schema(LogEvent.__pydantic_core_schema__)
+    assert schema["type"] == "typed-dict"
+    field = schema["fields"]["event_type"]
+    field["schema"] = core_schema.no_info_after_validator_function(
+        _outside_the_catalogue, field["schema"]
+    )
+    return schema
+
+
+_SCHEMA = core_schema.union_schema(
+    [
+        core_schema.tagged_union_schema(
+            {
+                name: dict_schema(model.__pydantic_core_schema__)
+                for name, model in EVENT_MODELS.items()
+            },
+            discriminator="eventType",
+        ),
+        _generic(),
+    ],
+    mode="left_to_right",
+)
+
+check_event: Callable[[str | bytes | bytearray], dict[str, Any]] = partial(
+    SchemaValidator(_SCHEMA).validate_json, by_alias=True, by_name=False
+)
+"""Validate JSON text as ``parse_event`` does (wire names only), into plain dicts.
+
+A catalogued type by its model (looked up on ``eventType``), any other by ``LogEvent``'s
+fields (what ``UnknownPkiEvent`` and ``NonPkiEvent`` check; ``model_for`` picks one of them
+by the ``pki.`` prefix each requires). Raises ``pydantic.ValidationError`` where
+``parse_event`` raises; its errors are not ``parse_event``'s (read the failure from it).
+"""
