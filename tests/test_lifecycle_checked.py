@@ -109,7 +109,7 @@ def test_the_full_check_gives_the_items_of_the_full_models(text: str) -> None:
 )
 def test_a_record_broken_anywhere_is_a_failure_at_its_line(change: dict[str, Any]) -> None:
     row = make_wire_event("pki.cert.issue", certificate_id="c1", uuid="u1") | change
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         parse_event(json.dumps(row))
     (item,) = items_of_lines([(3, json.dumps(row))], "f.ndjson")
     assert isinstance(item, ParseFailure)
