@@ -1,14 +1,15 @@
 """``iter_events`` and ``iter_records``: the stages chained, and the one place that counts.
 
-source -> chunks (gzip streamed) -> UTF-8 text -> records -> envelopes unwrapped -> parse
--> accounting. Each stage is a generator over the one before it; each record passes through
-each stage once.
+source -> chunks (gzip streamed) -> UTF-8 text -> records: each stage a generator over the
+one before it. Then one loop takes each record: envelopes unwrapped -> parse -> accounting.
+A record the probe already told an event is decided in the loop itself; each record passes
+through each stage once.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 
 from pydantic import TypeAdapter, ValidationError
@@ -44,6 +45,7 @@ DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
 """The default of ``max_record_bytes``: 16 MiB (Okta's events are a few KiB)."""
 
 T = TypeVar("T")
+Probe: TypeAlias = Callable[[bytes], Any]
 
 # The one check of a record's JSON before it is parsed: validates its syntax (and UTF-8)
 # and reads only the keys that tell an event from an envelope (jiter skips the others).
@@ -53,7 +55,7 @@ _FORMATS = ("auto", "ndjson", "json")
 _PKI_HINT = b'"' + PKI_PREFIX.encode()
 
 
-def _lazy_probe(text: bytes) -> Any:
+def _lazy_probe(probe: Probe) -> Probe:
     """The probe with ``lazy=True`` and envelopes told by their keys: one JSON pass per event.
 
     A record whose text names a ``pki.*`` value is parsed lazily at once, which checks its
@@ -61,12 +63,16 @@ def _lazy_probe(text: bytes) -> Any:
     record, or one the lazy parse refuses, is probed. The hint only orders the two: the
     outcome is the probe's either way.
     """
-    if _PKI_HINT in text:
-        try:
-            return parse_lazy(text)
-        except ValidationError:
-            pass
-    return _PROBE(text)
+
+    def lazy_probe(text: bytes) -> Any:
+        if _PKI_HINT in text:
+            try:
+                return parse_lazy(text)
+            except ValidationError:
+                pass
+        return probe(text)
+
+    return lazy_probe
 
 
 _RAW_LIMIT = 100_000
@@ -120,49 +126,132 @@ class _Reader:
         self.max_record_bytes = max_record_bytes
         self.records = records
         self.lazy = lazy
-        # With lazy=True and envelopes told by their keys (or none), a PKI event is parsed
-        # once, at the probe: no second pass over its JSON.
-        self.probe = _lazy_probe if lazy and envelope in ("auto", None) else _PROBE
+        # Records are events, or told from envelopes by their keys: the probe's answer
+        # decides (and with lazy=True a PKI event is parsed once, at the probe). Envelopes
+        # by name are opened whole: the exact probe only tells objects from arrays there.
+        self.keyed = envelope in ("auto", None)
+        self.probe = _lazy_probe(_PROBE) if lazy and self.keyed else _PROBE
         self.name = source_name(source)
         self.stats = StreamStats()
 
     def __iter__(self) -> Iterator[Any]:
         text = utf8(chunks(self.source))
         framed = Framer(text, self.format, self.max_record_bytes, self.probe).records()
-        return self._account(self._parse(self._unwrap(framed)))
+        return self._read(framed)
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def _read(self, framed: Iterator[Framed]) -> Iterator[Any]:
+        """The one loop and the one place that counts: each record parsed, failed or skipped.
+
+        A record of JSON text that its keys tell an event (most records of most streams) is
+        decided here: skipped by its ``eventType``, yielded as the lazy event the probe
+        parsed, or parsed. Any other record (decoded, an envelope, broken) is unwrapped
+        (``_unwrap``) and each of its payloads decided by ``_outcome``. The outcome is the
+        same either way; the counts of skipped records are kept in locals and added to
+        ``stats`` before every yield and at the end.
+        """
+        stats, on_error, only_pki, probe, prefix = (
+            self.stats,
+            self.on_error,
+            self.only_pki,
+            self.probe,
+            PKI_PREFIX,
+        )
+        keyed, events = self.keyed, self.envelope is None
+        # NDJSON lines reach this loop unprobed; without envelopes, only a filter or lazy
+        # parsing needs their keys (else each is parsed as it is).
+        probe_lines = keyed and (not events or only_pki or self.lazy)
+        read = skipped = 0  # skipped records not yet added to stats
+        try:
+            for item in framed:
+                outcomes: Iterable[Any]
+                if keyed and type(item) is tuple and item[2] is not None:
+                    keys = item[3]
+                    if keys is None and probe_lines:
+                        try:
+                            keys = probe(item[2])
+                        except ValidationError as exc:
+                            keys = exc
+                    kind = type(keys)
+                    if kind is dict:  # the exact probe's keys: an event by uuid and eventType
+                        event = events or ("uuid" in keys and "eventType" in keys)
+                        event_type = keys.get("eventType")
+                    else:  # the fast probe's answer: an event, of this type
+                        event = kind is str
+                        event_type = keys
+                    if event:
+                        if (
+                            only_pki
+                            and type(event_type) is str
+                            and not event_type.startswith(prefix)
+                        ):
+                            read += 1
+                            skipped += 1
+                            continue
+                        outcomes = (self._parsed(item[0], item[1], None, item[2]),)
+                    elif keys is None:  # events, neither filtered nor lazy: parsed as they are
+                        outcomes = (self._parsed(item[0], item[1], None, item[2]),)
+                    elif isinstance(keys, LogEvent):  # an event the lazy probe parsed
+                        if only_pki and not isinstance(keys, BasePkiEvent):
+                            read += 1
+                            skipped += 1
+                            continue
+                        outcomes = (self._lazy(item[0], item[1], item[2], keys),)
+                    else:  # broken, an array, or an envelope's keys
+                        outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
+                elif isinstance(item, Broken):
+                    outcomes = (self._outcome(item),)
+                else:  # decoded, or in a named envelope
+                    outcomes = map(self._outcome, self._unwrap(*item))
+                for outcome in outcomes:
+                    read += 1
+                    if outcome is _SKIPPED:
+                        skipped += 1
+                        continue
+                    stats.read += read
+                    stats.skipped += skipped
+                    read = skipped = 0
+                    if type(outcome) is ParseFailure:
+                        stats.failed += 1
+                        if on_error == "raise":
+                            raise RecordError(outcome) from outcome.error
+                        if on_error == "collect":
+                            yield outcome
+                    else:
+                        stats.parsed += 1
+                        yield outcome
+        finally:
+            stats.read += read
+            stats.skipped += skipped
 
     # -- envelopes -----------------------------------------------------------------------
 
-    def _unwrap(self, framed: Iterator[Framed]) -> Iterator[_Unwrapped]:
-        """Records -> events: every payload of an envelope its own record, with its index."""
+    def _unwrap(self, line: int, index: int | None, text: Any, keys: Any) -> Iterator[_Unwrapped]:
+        """A record -> its events: every payload of an envelope its own record, with its index."""
         mode = self.envelope
-        for item in framed:
-            if isinstance(item, Broken):
-                yield item
-                continue
-            line, index, text, keys = item
-            if text is None:  # a decoded record (from an iterable)
-                yield from self._open(line, index, keys.value, mode)
-                continue
-            if mode is None:
-                yield (line, index, None, text, keys)
-                continue
-            if keys is None:
-                try:
-                    keys = self.probe(text)
-                except ValidationError as exc:
-                    keys = exc
-            if type(keys) is dict:
-                if mode == "auto" and (
-                    ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
-                ):
-                    yield (line, index, None, text, keys)  # the keys say: an event
-                    continue
-                yield from self._open(line, index, from_json(text), mode)
-            elif isinstance(keys, ValidationError) and _is_array(keys):
-                yield from self._open(line, index, from_json(text), mode)
-            else:  # an event parsed by the lazy probe, or broken: the parse stage has it
-                yield (line, index, None, text, keys)
+        if text is None:  # a decoded record (from an iterable)
+            yield from self._open(line, index, keys.value, mode)
+            return
+        if mode is None:
+            yield (line, index, None, text, keys)
+            return
+        if keys is None:
+            try:
+                keys = _PROBE(text)
+            except ValidationError as exc:
+                keys = exc
+        if type(keys) is dict:
+            if mode == "auto" and (
+                ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
+            ):
+                yield (line, index, None, text, keys)  # the keys say: an event
+                return
+            yield from self._open(line, index, from_json(text), mode)
+        elif isinstance(keys, ValidationError) and _is_array(keys):
+            yield from self._open(line, index, from_json(text), mode)
+        else:  # broken: the parse stage reports it
+            yield (line, index, None, text, keys)
 
     def _open(self, line: int, index: int | None, document: Any, mode: Any) -> Iterator[Any]:
         """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads."""
@@ -212,63 +301,41 @@ class _Reader:
 
     # -- parsing -------------------------------------------------------------------------
 
-    def _parse(self, unwrapped: Iterator[_Unwrapped]) -> Iterator[Any]:
-        """Events -> outcomes: a parsed event or record, a failure, or skipped."""
-        only_pki, on_unknown, records, name, lazy, probe = (
-            self.only_pki,
-            self.on_unknown,
-            self.records,
-            self.name,
-            self.lazy,
-            self.probe,
-        )
-        for item in unwrapped:
-            if isinstance(item, Broken):
-                yield self._failure(item.line, item.index, item.error, item.raw)
-                continue
-            line, index, envelope, payload, keys = item
-            if keys is None and probe is _lazy_probe and isinstance(payload, bytes):
-                try:
-                    keys = probe(payload)
-                except ValidationError as exc:
-                    keys = exc
-            if type(keys) is not dict and isinstance(keys, LogEvent):  # the lazy probe's
-                if only_pki and not isinstance(keys, BasePkiEvent):
-                    yield _SKIPPED
-                elif on_unknown == "raise" and not isinstance(keys, BaseKnownPkiEvent):
-                    error = UnknownEventTypeError(keys.event_type)
-                    yield self._failure(line, index, error, payload)
-                else:
-                    yield Record(keys, envelope, line, index, name) if records else keys
-                continue
-            if type(keys) is ValidationError:
-                yield self._failure(line, index, keys, payload)
-                continue
-            if only_pki:
-                if type(keys) is dict:
-                    event_type = keys.get("eventType")
-                elif isinstance(payload, bytes):  # not probed yet (no format or envelope asked)
-                    try:
-                        event_type = _PROBE(payload).get("eventType")
-                    except ValidationError as exc:
-                        yield self._failure(line, index, exc, payload)
-                        continue
-                elif isinstance(payload, Mapping):
-                    event_type = payload.get("eventType")
-                else:
-                    event_type = None
-                if isinstance(event_type, str) and not event_type.startswith(PKI_PREFIX):
-                    yield _SKIPPED
-                    continue
-            try:
-                event = parse_event(payload, on_unknown=on_unknown, lazy=lazy)
-            except ValueError as exc:
-                yield self._failure(line, index, exc, payload)
-                continue
-            if only_pki and not isinstance(event, BasePkiEvent):
-                yield _SKIPPED
-                continue
-            yield Record(event, envelope, line, index, name) if records else event
+    def _outcome(self, item: _Unwrapped) -> Any:
+        """An event -> its outcome: a parsed event or record, a failure, or skipped."""
+        if isinstance(item, Broken):
+            return self._failure(item.line, item.index, item.error, item.raw)
+        line, index, envelope, payload, keys = item
+        if type(keys) is ValidationError:
+            return self._failure(line, index, keys, payload)
+        if self.only_pki:
+            if type(keys) is dict:
+                event_type = keys.get("eventType")
+            elif isinstance(payload, Mapping):
+                event_type = payload.get("eventType")
+            else:
+                event_type = None
+            if isinstance(event_type, str) and not event_type.startswith(PKI_PREFIX):
+                return _SKIPPED
+        return self._parsed(line, index, envelope, payload)
+
+    def _lazy(self, line: int, index: int | None, text: bytes, event: LogEvent) -> Any:
+        """An event the lazy probe parsed: the event (or record), or a failure."""
+        if self.on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
+            return self._failure(line, index, UnknownEventTypeError(event.event_type), text)
+        return Record(event, None, line, index, self.name) if self.records else event
+
+    def _parsed(self, line: int, index: int | None, envelope: Any, payload: Any) -> Any:
+        """An event parsed: the event (or record), a failure, or skipped (not PKI)."""
+        try:
+            event = parse_event(payload, on_unknown=self.on_unknown, lazy=self.lazy)
+        except ValueError as exc:
+            return self._failure(line, index, exc, payload)
+        if self.only_pki and not isinstance(event, BasePkiEvent):
+            return _SKIPPED
+        if self.records:
+            return Record(event, envelope, line, index, self.name)
+        return event
 
     def _failure(self, line: int, index: int | None, error: ValueError, raw: Any) -> ParseFailure:
         if isinstance(raw, bytes):
@@ -276,26 +343,6 @@ class _Reader:
         else:
             text = _dumps(raw)
         return ParseFailure(line, index, error, text, self.name)
-
-    # -- accounting ----------------------------------------------------------------------
-
-    def _account(self, outcomes: Iterator[Any]) -> Iterator[Any]:
-        """The one place that counts: every outcome is read, and parsed, failed or skipped."""
-        stats = self.stats
-        on_error = self.on_error
-        for outcome in outcomes:
-            stats.read += 1
-            if outcome is _SKIPPED:
-                stats.skipped += 1
-            elif type(outcome) is ParseFailure:
-                stats.failed += 1
-                if on_error == "raise":
-                    raise RecordError(outcome) from outcome.error
-                if on_error == "collect":
-                    yield outcome
-            else:
-                stats.parsed += 1
-                yield outcome
 
 
 def _is_array(error: ValidationError) -> bool:
