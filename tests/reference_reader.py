@@ -8,11 +8,12 @@ record with the rules the library documents (``okta_pki_events._stream.framing``
   line ends at the top level; any other line is a record (the parser reports it);
 - a value is framed by its brackets (strings skipped); at each line end inside it, once its
   size has doubled since the last check, its text so far is checked for a syntax error;
-- a broken value is one failure; reading resumes at the line of the error when that line
-  starts with it (after the value's first line), else at the next line; a document begun by
-  a line that failed on its own fails as that line, and the lines up to the error that are
-  JSON objects on their own are records (when the text ends inside the value, the error is
-  at a line after the last one: every line after the first);
+- a broken value (including one whose brackets balance over a syntax error, when it spans
+  lines) is one failure, and reading resumes at the line after the value's first line: every
+  line it took in is read again (on its own, or in an array as the array's next elements);
+- an array broken between elements (a missing comma, a stray comma or bracket) is one
+  failure, and reading resumes at the line after the one of the array's last token (its
+  ``[``, an element's end, a comma);
 - a record over ``max_record_bytes`` is one failure.
 
 The envelopes are opened and the events parsed with the library's own pure functions
@@ -72,6 +73,15 @@ def string_end(text: bytes, start: int) -> int:
     return position
 
 
+def broken_json(text: bytes) -> bool:
+    """Whether a value whose brackets balance is no JSON (for the parser, and where)."""
+    try:
+        from_json(text)
+    except ValueError:
+        return json_error(text, final=True) is not None
+    return False
+
+
 def alone(text: bytes) -> str:
     """How a line reads on its own: "value", "goes on" (a document starts) or "broken"."""
     try:
@@ -95,9 +105,6 @@ class Reader:
     def line_of(self, position: int) -> int:
         return self.text.count(b"\n", 0, position) + 1
 
-    def line_start(self, position: int) -> int:
-        return self.text.rfind(b"\n", 0, position) + 1
-
     def line_end(self, position: int) -> int:
         found = self.text.find(b"\n", position)
         return len(self.text) if found < 0 else found
@@ -120,12 +127,12 @@ class Reader:
             if not stripped:
                 position = end + 1
             elif stripped[:1] == b"[":
-                position = self.document(position, None)
+                position = self.document(position)
             elif len(line_text) > self.limit:
                 self.failure(line, None)
                 position = end + 1
             elif stripped[:1] == b"{" and alone(stripped) == "goes on":
-                position = self.document(position, stripped)
+                position = self.document(position)
             else:
                 self.record(line, None, stripped)
                 position = end + 1
@@ -147,7 +154,7 @@ class Reader:
                 return position, False
         return position, False
 
-    def document(self, position: int, first_line: bytes | None) -> int:
+    def document(self, position: int) -> int:
         first = True
         while True:
             position, stopped = self.skip_blank(position, cross_lines=first)
@@ -157,7 +164,7 @@ class Reader:
             if self.text[position : position + 1] == b"[":
                 position, resynced = self.array(position, line)
             else:
-                position, resynced = self.value(position, line, None, first_line if first else None)
+                position, resynced = self.value(position, line, None)
             first = False
             if resynced:
                 return position
@@ -166,6 +173,7 @@ class Reader:
         position += 1
         index = 0
         state = "first"
+        token = position  # just after the array's last token: its `[`, an element, a comma
         while True:
             position, _ = self.skip_blank(position, cross_lines=True)
             if position >= len(self.text):
@@ -178,54 +186,33 @@ class Reader:
             if state == "value" or (byte == b"," and state == "recover"):
                 if byte == b",":
                     position += 1
+                    token = position
                     state = "comma"
                     continue
                 self.failure(line, index)
-                return self.resync(position, position), True
+                return self.line_end(token) + 1, True
             if byte in (b",", b"]"):
                 self.failure(line, index)
-                return self.resync(position, position), True
-            position, resynced = self.value(position, line, index, None)
+                return self.line_end(token) + 1, True
+            position, resynced = self.value(position, line, index)
+            token = position
             index += 1
             state = "recover" if resynced else "value"
 
-    def resync(self, start: int, error: int) -> int:
-        line_start = self.line_start(error)
-        if line_start > start and not self.text[line_start:error].strip(BLANK):
-            return line_start
-        return self.line_end(error) + 1
-
-    def value(
-        self, start: int, line: int, index: int | None, first_line: bytes | None
-    ) -> tuple[int, bool]:
-        """Frame the value at ``start``; its end (or where reading resumes), and if resynced."""
+    def value(self, start: int, line: int, index: int | None) -> tuple[int, bool]:
+        """Frame the value at ``start``; its end (or where reading resumes), and if it broke."""
         status, where = self.frame(start)
         if status == "closed":
-            self.record(line, index, self.text[start:where])
-            return where, False
-        if status == "oversize":
+            text = self.text[start:where]
+            if not (b"\n" in text and broken_json(text)):
+                self.record(line, index, text)
+                return where, False
+        elif status == "oversize":
             self.failure(line, index)
             return where, False
-        if status == "eof":
-            found = json_error(self.text[start:where], final=True)
-            where = start + found if found is not None else where
-        resume = self.resync(start, where)
+        # broken: one failure; the lines after the value's first line are read again
         self.failure(line, index)
-        if first_line is not None:
-            # the lines after the first, up to the error's line, that are objects alone
-            first_end = self.line_end(start)
-            # a value the text ends inside breaks at a line after the last one (line break
-            # or not at the end): every line after the first is read again
-            ended = status == "eof" and where >= len(self.text)
-            error_line_start = len(self.text) if ended else self.line_start(where)
-            if error_line_start > first_end:
-                number = self.line_of(first_end + 1)
-                for piece in self.text[first_end + 1 : error_line_start].split(b"\n"):
-                    stripped = piece.strip(BLANK)
-                    if stripped[:1] == b"{" and alone(stripped) == "value":
-                        self.record(number, None, stripped)
-                    number += 1
-        return resume, True
+        return self.line_end(start) + 1, True
 
     def frame(self, start: int) -> tuple[str, int]:
         """("closed", end) | ("broken", error) | ("eof", end) | ("oversize", resume)."""

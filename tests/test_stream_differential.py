@@ -69,6 +69,9 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 "blank",
                 "junk",
                 "deep",
+                "cut_chain",
+                "cut_array",
+                "over_garbage",
             ]
         )
     )
@@ -122,7 +125,23 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
     if kind == "blank":
         return [draw(st.sampled_from(["", "  ", "\t"]))]
     if kind == "junk":
-        return [draw(st.sampled_from(["xyz", "]", ",", "}", "null", "12", '"s"', "[", "{"]))]
+        return [
+            draw(
+                st.sampled_from(
+                    ["xyz", "garbage line", "]", ",", "}", "null", "12", '"s"', "[", "{", "[1,2"]
+                )
+            )
+        ]
+    if kind == "cut_chain":  # cut lines that each continue the one before, then events
+        ends = [i + 1 for i, c in enumerate(event[:-1]) if c in "[{,:"]
+        cuts = [event[: draw(st.sampled_from(ends))] for _ in range(draw(st.integers(2, 4)))]
+        return [*cuts, event, compact(pki(n + 3000))]
+    if kind == "cut_array":  # an array cut on its line: its whole elements, then the cut
+        elements = [compact(pki(n * 10 + i)) for i in range(draw(st.integers(0, 2)))]
+        tail = draw(st.sampled_from(["", ",", "," + event[:40]]))
+        return ["[" + ",".join(elements) + tail]
+    if kind == "over_garbage":  # brackets that balance over garbage lines and an event
+        return ['{"uuid": "x", "a": [', "garbage", event, "]}"]
     return ["[" * 300 + "]" * 300]
 
 
@@ -197,7 +216,7 @@ def read_library(source: Any) -> tuple[list[Outcome], StreamStats]:
 
 
 @settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -206,6 +225,8 @@ def read_library(source: Any) -> tuple[list[Outcome], StreamStats]:
 # hypothesis (the bytes sources lost the event that a trailing line break kept)
 @example(text='{"uuid":\n' + compact(pki(1)))
 @example(text=compact(pki(0)).split('"actor":')[0] + '"actor":\n' + compact(pki(1)))
+# the repro: a cut line, garbage, an event, a stray array, an event
+@example(text="\n".join(['{"uuid": "x", "a": [', "x", compact(pki(1)), "[1,2", compact(pki(2))]))
 def test_every_source_kind_reads_as_the_reference_reader(text: str) -> None:
     expected = read_events(text.encode("utf-8"), only_pki=True, max_record_bytes=LIMIT)
     assert expected[1].read == expected[1].parsed + expected[1].failed + expected[1].skipped

@@ -21,11 +21,15 @@ Memory stays bounded: a record over ``max_record_bytes`` is reported and skipped
 being held. Time stays linear: each byte is scanned once (a string longer than a chunk is
 re-scanned at most a logarithmic number of times, as reads grow geometrically), and a
 multi-line value is checked for a syntax error at line ends once its size has doubled.
-A value found broken is one failure; reading resumes at the line where the error is when
-that line starts with it (after the value's first line), else at the next line. A value that
-is broken only because the text ends inside it is broken at the start of a line after the
-last one, whether or not the text ends with a line break: a document begun by a cut line
-then rescues every line after that first one.
+
+A value found broken (a syntax error, the text ending inside it, or brackets that balance
+over a syntax error when it spans lines) is one failure: the rest of its first line. Reading
+goes on at the next line, so every line the value took in is read again: on its own in
+``"auto"`` (an event, a failure, or a new document), as the next elements when the value
+was an element of an array. An array broken between elements (a missing comma, a stray
+comma or bracket) is one failure, and reading goes on at the line after its last token.
+Nothing is swallowed; a value read again that was still open where the one before it broke
+breaks there too, and is not framed twice (``_remember``): a chain of cut lines stays linear.
 """
 
 from __future__ import annotations
@@ -103,7 +107,13 @@ class Framer:
         self._probe = probe
         self._buf = b""
         self._pos = 0
+        self._base = 0  # the offset in the whole text of the buffer's first byte
         self._line = 1
+        # The last value found broken: where (offset in the whole text, line, message), and
+        # the offsets of the values opened on an earlier line and still open there (see
+        # ``_remember``).
+        self._error: tuple[int, int, str] = (-1, 0, "")
+        self._open_at_error: frozenset[int] = frozenset()
         self._end = False  # no more text for now: the source ended, or a held item is next
         self._held: Decoded | SourceError | None = None
         self._failed = False  # the source failed inside a value: nothing more to read
@@ -132,6 +142,7 @@ class Framer:
                 break
         if not parts:
             return False
+        self._base += self._pos
         self._buf = self._buf[self._pos :] + b"".join(parts)
         self._pos = 0
         return True
@@ -144,6 +155,7 @@ class Framer:
                 self._pos = newline + 1
                 self._line += 1
                 return
+            self._base += len(self._buf)
             self._buf, self._pos = b"", 0
             if not self._fill():
                 return
@@ -153,31 +165,57 @@ class Framer:
         self._line += self._buf.count(b"\n", self._pos, to)
         self._pos = to
 
-    def _resync(self, error_at: int) -> None:
-        """After a broken value: go to the line of the error when it starts with it, else on.
+    def _resume_after_line(self) -> None:
+        """After a broken value (at the position): read on at the start of the next line.
 
-        ``error_at`` is relative to the position (the value's start).
+        The rest of the value's first line is the failure; every line after it is read again.
         """
-        buf, start = self._buf, self._pos
-        at = start + error_at
-        line_start = buf.rfind(b"\n", start, at) + 1
-        if line_start > start and not buf[line_start:at].strip(_BLANK):
-            self._advance(line_start)
-            return
-        newline = buf.find(b"\n", at)
+        newline = self._buf.find(b"\n", self._pos)
         if newline >= 0:
             self._advance(newline + 1)
             return
-        self._advance(len(buf))
+        self._advance(len(self._buf))
         self._skip_line()
 
-    def _broken(self, index: int | None, line: int, error_at: int, message: str) -> Broken:
-        """A failure for a value broken at ``error_at`` (relative to its start)."""
+    def _broken(self, index: int | None, line: int, error: ValueError) -> Broken:
+        """A failure for the value at the position: its text is the rest of its line."""
         buf, start = self._buf, self._pos
-        at = start + error_at
-        error_line = self._line + buf.count(b"\n", start, at)
-        text = buf[start : min(at + 1, start + _RAW_LIMIT)]
-        return Broken(line, index, ValueError(f"invalid JSON: {message} (line {error_line})"), text)
+        newline = buf.find(b"\n", start)
+        end = len(buf) if newline < 0 else newline
+        return Broken(line, index, error, buf[start : min(end, start + _RAW_LIMIT)].rstrip(_BLANK))
+
+    def _error_line(self, error_at: int) -> int:
+        """The line of a value's error at ``error_at`` (relative to the position)."""
+        if self._base + self._pos + error_at == self._error[0]:
+            return self._error[1]
+        return self._line + self._buf.count(b"\n", self._pos, self._pos + error_at)
+
+    def _remember(self, break_at: int, message: str) -> None:
+        """Note where the value at the position broke, and which values were open there.
+
+        A value opened on a line before the break's, and still open at the break, cannot be
+        read as one record: read again on its own, it breaks too (it has the same text up to
+        there, in the same brackets), so it is not framed a second time. This keeps a chain of
+        cut lines, each continuing the one before, linear.
+        """
+        buf, start = self._buf, self._pos
+        stop = start + break_at
+        stack: list[int] = []
+        at = start
+        while (cursor := _end(_SCAN, buf, at)) < stop:
+            byte = buf[cursor]
+            if byte in _OPEN:
+                stack.append(cursor)
+            elif byte in _CLOSE:
+                if stack:
+                    stack.pop()
+            elif byte != 0x0A:
+                break  # a string that its line ends inside: the break is on this line
+            at = cursor + 1
+        last_line = buf.rfind(b"\n", start, stop)
+        line = self._line + buf.count(b"\n", start, stop)
+        self._error = (self._base + stop, line, message)
+        self._open_at_error = frozenset(self._base + p for p in stack if p < last_line)
 
     def _source_failure(self, source_error: SourceError) -> Broken:
         line = self._line + self._buf.count(b"\n", self._pos)
@@ -307,10 +345,17 @@ class Framer:
                 return
 
     def _array(self, line: int) -> Generator[Framed, None, bool]:
-        """The elements of an array, each a record with its index; True if resynced."""
+        """The elements of an array, each a record with its index; True if it broke.
+
+        An element that breaks is one failure, and the lines after its first one are read
+        again as the array's next elements. A break between elements (a missing comma, a
+        stray comma or bracket, the end of the text) ends the array with one failure: the
+        rest of the line where the array last read a token; reading goes on at the next line.
+        """
         self._pos += 1
         index = 0
         state = "first"  # first | value (a value was read) | comma | recover (after a failure)
+        token_line = self._line  # the line of the array's last token: `[`, an element, `,`
         while True:
             byte = self._skip_blank(cross_lines=True)
             if byte is None:
@@ -328,35 +373,65 @@ class Framer:
                 if byte == 0x2C:
                     self._pos += 1
                     state = "comma"
+                    token_line = self._line
                     continue
-                yield self._broken(index, line, 0, "expected ',' or ']'")
-                self._resync(0)
+                yield from self._between(line, index, token_line, "expected ',' or ']'")
                 return True
             if byte in (0x2C, 0x5D):
-                yield self._broken(index, line, 0, "expected a value")
-                self._resync(0)
+                yield from self._between(line, index, token_line, "expected a value")
                 return True
             resynced = yield from self._value(line, index)
             index += 1
             state = "recover" if resynced else "value"
+            token_line = self._line
             if self._failed:
                 return False
+
+    def _between(self, line: int, index: int, token_line: int, message: str) -> Iterator[Framed]:
+        """The array breaks at the position, between elements: one failure, then the next line.
+
+        Only blanks lie between the array's last token (on ``token_line``) and the position:
+        when a line ends between them, reading goes on here (the line after the token's).
+        """
+        error = ValueError(f"invalid JSON: {message} (line {self._line})")
+        yield self._broken(index, line, error)
+        if self._line == token_line:
+            self._resume_after_line()
 
     def _value(
         self, line: int, index: int | None, line_error: ValueError | None = None
     ) -> Generator[Framed, None, bool]:
-        """Frame one value at the position: a record, or a failure; True if resynced."""
-        opening = self._buf[self._pos]
-        status, end, message = self._frame_container() if opening in _OPEN else self._frame_scalar()
+        """Frame one value at the position: a record, or a failure; True if it broke.
+
+        A broken value is one failure (``line_error`` instead of its own error, when given:
+        the error of the document's first line read on its own), and reading goes on at the
+        line after the value's first line: the lines it took in are read again.
+        """
+        start = self._pos
+        opening = self._buf[start]
+        known = opening in _OPEN and self._base + start in self._open_at_error
+        if known:  # read before inside a value broken at a known error: it breaks there too
+            status, end, message = "broken", self._error[0] - self._base - start, self._error[2]
+        elif opening in _OPEN:
+            status, end, message = self._frame_container()
+        else:
+            status, end, message = self._frame_scalar()
+        start = self._pos  # framing may have read on (and moved the buffer)
         if status == "closed":
-            text = self._buf[self._pos : self._pos + end]
+            text = self._buf[start : start + end]
             try:
                 keys = self._probe(text)
             except ValidationError as exc:
                 keys = exc
-            self._advance(self._pos + end)
-            yield (line, index, text, keys)
-            return False
+                # brackets that balance over a syntax error: a value that took in lines
+                # breaks as any other does (its lines are read again)
+                found = _json_error(text, final=True) if b"\n" in text and _syntax(exc) else None
+                if found is not None:
+                    status, (end, message) = "broken", found
+            if status == "closed":
+                self._advance(start + end)
+                yield (line, index, text, keys)
+                return False
         if status == "oversize":
             yield self._oversize(line, index)
             return False
@@ -364,46 +439,17 @@ class Framer:
             if isinstance(self._held, SourceError):
                 self._failed = True  # the source's failure takes the value in
                 return False
-            found = _json_error(self._buf[self._pos : self._pos + end], final=True)
+            found = _json_error(self._buf[start : start + end], final=True)
             if found is not None:
-                end, message = found
+                status, (end, message) = "broken", found
             else:
                 message = "the input ends inside a value"
-        if line_error is None:
-            yield self._broken(index, line, end, message)
-            self._resync(end)
-            return True
-        # A document begun by a line that failed on its own: the failure is that line, and
-        # the lines after it up to the error are read again, each on its own (a cut line
-        # must not take the records after it down with it).
-        buf, start = self._buf, self._pos
-        first_end = buf.find(b"\n", start)
-        first_end = len(buf) if first_end < 0 else first_end
-        if status == "eof" and start + end >= len(buf):
-            # broken only because the text ends: the error is at the start of a line after
-            # the last one, as when the text ends with a line break (every line is rescued)
-            error_line_start = len(buf)
-        else:
-            error_line_start = buf.rfind(b"\n", start, start + end) + 1
-        rescued = buf[first_end + 1 : error_line_start] if error_line_start > first_end else b""
-        self._resync(end)
-        yield Broken(line, index, line_error, buf[start:first_end])
-        yield from self._rescue(rescued, line + 1)
+        if opening in _OPEN and not known:
+            self._remember(end, message)
+        error = line_error or ValueError(f"invalid JSON: {message} (line {self._error_line(end)})")
+        yield self._broken(index, line, error)
+        self._resume_after_line()
         return True
-
-    def _rescue(self, text: bytes, line: int) -> Iterator[Framed]:
-        """The lines of ``text`` that are JSON objects on their own, as records."""
-        for number, raw in enumerate(text.split(b"\n"), start=line):
-            stripped = raw.strip(_BLANK)
-            if stripped[:1] != b"{":
-                continue
-            try:
-                keys = self._probe(stripped)
-            except ValidationError as exc:
-                if exc.errors(include_url=False, include_input=False)[0]["type"] == "json_invalid":
-                    continue
-                keys = exc
-            yield (number, None, stripped, keys)
 
     def _frame_scalar(self) -> tuple[str, int, str]:
         """Find where a value that is no object or array ends (a string, a number, ...).
@@ -461,7 +507,7 @@ class Framer:
                     if not stack or stack.pop() != byte:
                         found = _json_error(buf[start : cursor + 1], final=True)
                         if found is None:
-                            return "broken", cursor - start, f"unexpected {chr(byte)!r}"
+                            return "unchecked", cursor - start, f"unexpected {chr(byte)!r}"
                         return "broken", found[0], found[1]
                     at = cursor + 1 - start
                     if not stack:
@@ -483,7 +529,7 @@ class Framer:
                 if newline >= 0:
                     found = _json_error(buf[start : newline + 1], final=True)
                     if found is None:  # pragma: no cover - a raw line break in a string
-                        return "broken", newline - start, "a line break inside a string"
+                        return "unchecked", newline - start, "a line break inside a string"
                     return "broken", found[0], found[1]
             at = cursor - start
             if not self._fill(len(self._buf) - self._pos):
@@ -541,6 +587,7 @@ class Framer:
                                 self._advance(cursor)
                                 return
             self._advance(cursor)
+            self._base += len(self._buf)
             self._buf, self._pos, cursor = b"", 0, 0
             if not self._fill():
                 return
@@ -550,6 +597,11 @@ def _end(pattern: re.Pattern[bytes], text: bytes, at: int) -> int:
     """Where a match of ``pattern`` (which may match nothing) from ``at`` ends."""
     match = pattern.match(text, at)
     return match.end() if match is not None else at
+
+
+def _syntax(error: ValidationError) -> bool:
+    """Whether a record's error is of its JSON text (not of its content)."""
+    return bool(error.errors(include_url=False, include_input=False)[0]["type"] == "json_invalid")
 
 
 def _json_error(text: bytes, final: bool) -> tuple[int, str] | None:

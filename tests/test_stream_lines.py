@@ -1,0 +1,162 @@
+"""``format="auto"`` decides record by record: a broken document swallows no line after it.
+
+When a value breaks, the failure is the value's first line (from where the value starts);
+every line after it is read again, each on its own (an event, a failure, or the start of a
+new document), or, in an array, as the array's next elements. Nothing is swallowed, every
+line's fate is reported, and the counts add up; reading stays linear (work is counted).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from okta_pki_events import ParseFailure, StreamStats, iter_events
+from okta_pki_events._stream import framing
+from okta_pki_events._stream.reader import _PROBE as PROBE
+from okta_pki_events._stream.sources import Chunk
+from okta_pki_events.testing import make_wire_event
+
+from .reference_reader import read_events
+
+
+def pki(n: int) -> dict[str, Any]:
+    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
+
+
+def line(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def outcomes(text: str, **options: Any) -> tuple[list[Any], StreamStats]:
+    """Each item as the event's uuid or ("F", line, index), and the final stats."""
+    stream = iter_events(text.encode(), on_error="collect", **options)
+    items: list[Any] = []
+    for item in stream:
+        items.append(("F", item.line, item.index) if isinstance(item, ParseFailure) else item.uuid)
+    return items, stream.stats
+
+
+def as_reference(text: str) -> list[Any]:
+    found, _ = read_events(text.encode(), only_pki=True, max_record_bytes=1 << 24)
+    return [o[1] if o[0] == "event" else ("F", o[1], o[2]) for o in found]
+
+
+def test_the_issue_repro_a_cut_line_garbage_and_a_stray_array_lose_nothing() -> None:
+    text = '{"uuid": "x", "a": [\ngarbage line\n' + line(pki(1)) + "\n[1,2\n" + line(pki(2)) + "\n"
+    items, stats = outcomes(text)
+    # 1 and 2 are records of the array (not events); (4, 2) is the array cut on line 4
+    assert items == [
+        *[("F", 1, None), ("F", 2, None), "u1"],
+        *[("F", 4, 0), ("F", 4, 1), ("F", 4, 2), "u2"],
+    ]
+    assert stats == StreamStats(read=7, parsed=2, failed=5, skipped=0)
+    assert items == as_reference(text)
+
+
+def test_a_stray_array_line_then_events() -> None:
+    text = "[\n" + line(pki(1)) + "\n" + line(pki(2)) + "\n" + line(pki(3)) + "\n"
+    items, stats = outcomes(text)
+    # u1 is the array's first element; the array breaks at line 3 (no comma): line 3 on
+    assert items == ["u1", ("F", 1, 1), "u2", "u3"]
+    assert stats.read == stats.parsed + stats.failed == 4
+
+
+def test_a_stray_object_line_then_events() -> None:
+    text = "{\n" + line(pki(1)) + "\n" + line(pki(2)) + "\n"
+    items, _ = outcomes(text)
+    assert items == [("F", 1, None), "u1", "u2"]
+
+
+def test_garbage_and_stray_closers_after_a_cut_line_are_each_one_failure() -> None:
+    # the old rescue read only the object lines after a cut line, silently dropping the rest
+    cut = '{"uuid": "x", "target": ['
+    text = "\n".join([cut, "garbage", line(pki(1)), "]", "}", "", line(pki(2))])
+    items, stats = outcomes(text + "\n")
+    assert items == [("F", 1, None), ("F", 2, None), "u1", ("F", 4, None), ("F", 5, None), "u2"]
+    assert stats == StreamStats(read=6, parsed=2, failed=4, skipped=0)
+
+
+def test_a_value_whose_brackets_close_over_garbage_swallows_no_line() -> None:
+    # the brackets balance, so the value "closes": its syntax error still re-reads its lines
+    text = '{"uuid": "x", "a": [\ngarbage\n' + line(pki(1)) + "\n]}\n" + line(pki(2)) + "\n"
+    items, _ = outcomes(text)
+    assert items == [("F", 1, None), ("F", 2, None), "u1", ("F", 4, None), "u2"]
+    assert items == as_reference(text)
+
+
+def test_a_cut_line_nested_in_a_cut_line_chain_keeps_the_events_after() -> None:
+    cut = line(pki(0)).split('"target":')[0] + '"target":['
+    text = "\n".join([cut] * 5 + [line(pki(1)), cut, line(pki(2))]) + "\n"
+    items, stats = outcomes(text)
+    assert items == [("F", n, None) for n in range(1, 6)] + ["u1", ("F", 7, None), "u2"]
+    assert stats.read == 8
+
+
+def test_a_broken_element_rereads_the_lines_after_its_first_one_as_elements() -> None:
+    text = "[\n" + '{"uuid": "x", "a": [\n' + line(pki(1)) + ",\n" + line(pki(2)) + "\n]\n"
+    items, _ = outcomes(text)
+    # element 0 is cut (its text runs to the end); its lines after the first are elements 1, 2
+    assert items[0] == ("F", 1, 0)
+    assert items[1:3] == ["u1", "u2"]
+    assert items == as_reference(text)
+
+
+def test_json_format_rereads_the_lines_of_a_broken_value_too() -> None:
+    text = '{"uuid": "x", "a": [\n' + line(pki(1)) + "\n"
+    items, _ = outcomes(text, format="json")
+    assert items == [("F", 1, None), "u1"]
+
+
+def test_a_broken_pretty_document_reports_each_of_its_lines() -> None:
+    pretty = json.dumps(pki(2), indent=2).replace('"uuid": "u2",', '"uuid": "u2" "x": 1,')
+    text = "\n".join([line(pki(1)), pretty, line(pki(3))]) + "\n"
+    items, stats = outcomes(text)
+    assert items[0] == "u1"
+    assert items[1] == ("F", 2, None)
+    assert items[-1] == "u3"
+    assert stats.read == stats.parsed + stats.failed
+    assert items == as_reference(text)
+
+
+@pytest.mark.parametrize("cut", ['{"uuid": "x", "a": [', '{"a": {"b":', '[{"a": ['])
+@pytest.mark.parametrize("fmt", ["auto", "json"])
+def test_a_long_chain_of_cut_lines_is_read_in_linear_work(
+    monkeypatch: pytest.MonkeyPatch, cut: str, fmt: Any
+) -> None:
+    """Each cut line opens a value that the next one continues: no line is framed twice over."""
+    work = [0]
+    scanned = framing._end
+    checked = framing._json_error
+
+    def counted_end(pattern: Any, text: bytes, at: int) -> int:
+        end = scanned(pattern, text, at)
+        work[0] += end - at + 1
+        return end
+
+    def counted_error(text: bytes, final: bool) -> Any:
+        work[0] += len(text)
+        return checked(text, final)
+
+    def probe(text: bytes) -> Any:
+        work[0] += len(text)
+        return PROBE(text)
+
+    monkeypatch.setattr(framing, "_end", counted_end)
+    monkeypatch.setattr(framing, "_json_error", counted_error)
+
+    def run(count: int) -> int:
+        work[0] = 0
+        text = ((cut + "\n") * count + line(pki(1)) + "\n").encode()
+        chunks: Iterator[Chunk] = iter([text[i : i + 4096] for i in range(0, len(text), 4096)])
+        framed = list(framing.Framer(chunks, fmt, 1 << 24, probe).records())
+        assert len(framed) >= count  # every cut line is reported
+        return work[0]
+
+    small, large = run(500), run(4000)
+    # linear: 8 times the lines, about 8 times the work (quadratic would be 64 times)
+    assert large < 12 * small, (small, large)
+    assert large < 40 * 4000 * len(cut), large
