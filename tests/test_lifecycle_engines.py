@@ -150,3 +150,22 @@ def test_spark_reads_the_parquet_export(
 ) -> None:
     report = spark_lifecycles(spark.read.parquet(str(parquet)), column="_raw")
     assert comparable(report) == comparable(reference)
+
+
+def test_spark_gives_timelines_on_request(
+    spark: SparkSession, lines: list[str], reference: LifecycleReport
+) -> None:
+    frame = spark.createDataFrame([(line,) for line in lines], "value string").repartition(2)
+    every = spark_lifecycles(frame, timelines=True)
+    assert every.to_dict() == dataclasses.replace(reference, failures=()).to_dict()
+    for key, history in reference.certificates.items():
+        assert every.certificates[key].timeline == history.timeline
+    one = sorted(reference.certificates)[3]
+    some = spark_lifecycles(frame, timelines=[one])
+    assert some.certificates[one] == reference.certificates[one]
+    others = [k for k in reference.certificates if k != one]
+    assert all(some.certificates[k].timeline == () for k in others)
+    assert comparable(some) == comparable(reference)
+    rows = {r["key"]: r["timeline"] for r in certificate_frame(frame, timelines={one}).collect()}
+    assert json.loads(rows[one])[0][1] == reference.certificates[one].timeline[0].uuid
+    assert {k for k, v in rows.items() if v is not None} == {one}

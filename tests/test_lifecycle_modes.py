@@ -49,18 +49,25 @@ in_window = st.lists(
 )
 
 
-def _deliveries(
-    rows: list[tuple[str, str, bool, int, bool]],
-) -> tuple[list[LogEvent], list[LogEvent]]:
-    events, arrivals = [], []
-    for minute, (event_type, cert, ok, delay, again) in enumerate(rows):
-        event = cert_event(event_type, cert, minute, f"u{minute:04d}", ok)
-        events.append(event)
+def _arrivals(events: list[LogEvent], delays: list[tuple[int, bool]]) -> list[LogEvent]:
+    """Event ``minute`` arrives ``delay`` minutes late, and again half a minute later if asked."""
+    arrivals: list[tuple[float, int, LogEvent]] = []
+    for minute, (event, (delay, again)) in enumerate(zip(events, delays, strict=True)):
         arrivals.append((float(minute + delay), minute, event))
         if again:
             arrivals.append((minute + delay + 0.5, minute, event))
     arrivals.sort(key=lambda a: (a[0], a[1]))
-    return events, [event for _, _, event in arrivals]
+    return [event for _, _, event in arrivals]
+
+
+def _deliveries(
+    rows: list[tuple[str, str, bool, int, bool]],
+) -> tuple[list[LogEvent], list[LogEvent]]:
+    events = [
+        cert_event(event_type, cert, minute, f"u{minute:04d}", ok)
+        for minute, (event_type, cert, ok, _, _) in enumerate(rows)
+    ]
+    return events, _arrivals(events, [(delay, again) for *_, delay, again in rows])
 
 
 def counts_only(report: LifecycleReport) -> list[dict[str, object]]:
@@ -269,3 +276,110 @@ def test_a_certificate_with_many_events_is_fed_in_linear_time_and_reports_stay_f
     assert tracker.report().certificates["c1"].renewals == 3010
     restored = LifecycleTracker.restore(tracker.snapshot())
     assert restored.report() == tracker.report()
+
+
+CA_TYPES = ["pki.ca.add", "pki.ca.delete", "pki.ca.renew", "pki.ca.expiration.warn"]
+
+# Certificate and CA events one minute apart, each delivered at most 9 minutes late, some twice.
+mixed_in_window = st.lists(
+    st.tuples(
+        st.sampled_from([*CERT_TYPES, *CA_TYPES]),
+        st.sampled_from(["1", "2"]),
+        st.booleans(),
+        st.integers(min_value=0, max_value=9),
+        st.booleans(),
+    ),
+    max_size=30,
+)
+
+
+def _mixed(rows: list[tuple[str, str, bool, int, bool]]) -> tuple[list[LogEvent], list[LogEvent]]:
+    events: list[LogEvent] = [
+        make_event(
+            known_event_type(event_type),
+            certificate_id=f"c{n}",
+            device_id=f"d{n}",
+            ca_id=f"ca{n}",
+            published=at(minute),
+            uuid=f"u{minute:04d}",
+            outcome="SUCCESS" if ok else "FAILURE",
+        )
+        for minute, (event_type, n, ok, _, _) in enumerate(rows)
+    ]
+    return events, _arrivals(events, [(delay, again) for *_, delay, again in rows])
+
+
+@SETTINGS
+@given(mixed_in_window)
+def test_the_consumer_tells_certificates_and_cas_as_the_exact_report_has_them(
+    rows: list[tuple[str, str, bool, int, bool]],
+) -> None:
+    events, arrivals = _mixed(rows)
+    exact = build_lifecycles(events)
+    told = list(LifecycleTracker(window=WINDOW).follow(arrivals))
+    assert [(c.entry.published, c.entry.uuid) for c in told] == sorted(
+        (c.entry.published, c.entry.uuid) for c in told
+    )
+    for subject, histories in (
+        ("certificate", exact.certificates),
+        ("certificate_authority", exact.authorities),
+    ):
+        for key, history in histories.items():
+            story = [c.entry for c in told if c.subject == subject and c.key == key]
+            assert story == list(history.timeline), (subject, key)
+    anomalies = sorted(
+        (c.anomaly for c in told if c.anomaly is not None),
+        key=lambda a: (a.event.published, a.event.uuid, a.kind.value, a.key),
+    )
+    assert anomalies == list(exact.anomalies)
+
+
+def _ca(event_type: str, minute: int, uuid: str) -> LogEvent:
+    return make_event(known_event_type(event_type), ca_id="ca1", published=at(minute), uuid=uuid)
+
+
+def test_a_late_ca_event_is_told_late_and_placed_in_order_by_the_report() -> None:
+    changes: list[LifecycleChange] = []
+    tracker = LifecycleTracker(window=WINDOW, on_change=changes.append)
+    tracker.feed(_ca("pki.ca.add", 0, "a0"))
+    tracker.feed(_ca("pki.ca.renew", 2, "a2"))
+    tracker.feed(cert_event("pki.cert.issue", "c1", 30, "u30"))  # the CA events leave the window
+    tracker.feed(_ca("pki.ca.delete", 1, "a1"))  # older than a2, told already
+    assert [(c.subject, c.key, c.entry.uuid, c.entry.state_after) for c in changes] == [
+        ("certificate_authority", "ca1", "a0", "active"),
+        ("certificate_authority", "ca1", "a2", "active"),
+        ("certificate_authority", "ca1-renewed", "a2", "active"),  # a renew names both
+        ("certificate_authority", "ca1", "a1", None),
+    ]
+    assert changes[-1].anomaly is not None
+    assert changes[-1].anomaly.kind is AnomalyKind.LATE_EVENT
+    report = tracker.report()
+    exact = build_lifecycles(
+        [
+            _ca("pki.ca.add", 0, "a0"),
+            _ca("pki.ca.renew", 2, "a2"),
+            _ca("pki.ca.delete", 1, "a1"),
+            cert_event("pki.cert.issue", "c1", 30, "u30"),
+        ]
+    )
+    assert report.authorities == exact.authorities  # the report's CAs stay exact
+    assert report.late == 0  # certificates only: the consumer alone heard of the late CA event
+
+
+def test_the_ca_consumer_survives_a_snapshot() -> None:
+    events = [_ca("pki.ca.add", 0, "a0"), _ca("pki.ca.renew", 3, "a3")]
+    events += [cert_event("pki.cert.issue", "c1", 20, "u20"), _ca("pki.ca.delete", 25, "a25")]
+    events += [cert_event("pki.cert.bind", "c1", 50, "u50")]
+    whole = list(LifecycleTracker(window=WINDOW).follow(events))
+    first: list[LifecycleChange] = []
+    tracker = LifecycleTracker(window=WINDOW, on_change=first.append).feed_all(events[:4])
+    later: list[LifecycleChange] = []
+    restored = LifecycleTracker.restore(tracker.snapshot(), on_change=later.append)
+    restored.feed_all(events[4:])
+    restored.flush()
+    assert first + later == whole
+    assert [c.entry.state_after for c in whole if c.key == "ca1"] == [
+        "active",
+        "active",
+        "deleted",
+    ]

@@ -10,17 +10,18 @@ Each engine adapter (``spark``, ``duckdb``, ``polars``) does the same three stag
 2. fold each certificate's records (``fold_group``), anywhere; fold the few CA events, CRL
    failures and unkeyed events in one place; ``assemble`` the report.
 
-The result equals ``build_lifecycles`` of the same events, timelines aside (the engines
-return counts per certificate, not timelines).
+The result equals ``build_lifecycles`` of the same events, timelines aside: the engines
+return counts per certificate, and the timelines of the certificates asked for
+(``Timelines``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .._stream import ParseFailure
 from ._fold import (
@@ -33,7 +34,7 @@ from ._fold import (
 )
 from ._records import CERT, LifecycleRecord, Record, record_signature
 from ._report import LifecycleAnomaly, LifecycleReport, certificates_mapping
-from ._snapshot import anomaly_from_json, anomaly_json
+from ._snapshot import anomaly_from_json, anomaly_json, timeline_from_json, timeline_json
 from ._sources import Item, Skipped, feed_items, items_of_lines
 from ._store import Strings
 from ._tracker import LifecycleTracker
@@ -43,10 +44,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CERTIFICATE_COLUMNS",
+    "Timelines",
     "assemble",
     "certificate_schema",
     "fold_group",
     "fold_texts",
+    "group_folder",
     "item_schema",
     "items_from_arrow",
     "items_of_texts",
@@ -178,8 +181,10 @@ CERTIFICATE_COLUMNS = (
     "anomaly_count",
     "packed",
     "anomalies",
+    "timeline",
 )
-"""The per-certificate output of ``fold_group``: counts, the compact state and anomalies."""
+"""The per-certificate output of ``fold_group``: counts, the compact state, anomalies, and
+the timeline where asked for (else null)."""
 
 
 def certificate_schema() -> pyarrow.Schema:
@@ -200,12 +205,20 @@ def certificate_schema() -> pyarrow.Schema:
             ("anomaly_count", pa.int64()),
             ("packed", pa.binary()),
             ("anomalies", pa.string()),  # JSON list, each as ``snapshot`` writes anomalies
+            ("timeline", pa.string()),  # JSON list of ``timeline_json`` entries, or null
         ]
     )
 
 
-def fold_group(table: pyarrow.Table) -> pyarrow.Table:
-    """Fold certificate records (item rows, one or more certificates, copies resolved)."""
+Timelines = Union[bool, Collection[str]]
+"""Which certificates' timelines an engine returns: all (True), none (False), or these keys."""
+
+
+def fold_group(table: pyarrow.Table, timelines: Timelines = False) -> pyarrow.Table:
+    """Fold certificate records (item rows, one or more certificates, copies resolved).
+
+    ``timelines``: whose timelines to return in the ``timeline`` column (see ``Timelines``).
+    """
     import pyarrow as pa
 
     tracker = LifecycleTracker()
@@ -217,9 +230,14 @@ def fold_group(table: pyarrow.Table) -> pyarrow.Table:
     found: dict[str, list[LifecycleAnomaly]] = {}
     for item in anomalies:
         found.setdefault(item.key, []).append(item)
+    wanted = [k for k in states if timelines is True or (timelines and k in timelines)]
+    histories = tracker.report().certificates if wanted else {}
     rows = []
     for key, packed in states.items():
         summary = summary_of(packed, strings)
+        timeline = None
+        if key in wanted:
+            timeline = json.dumps([timeline_json(e) for e in histories[key].timeline])
         rows.append(
             {
                 "key": key,
@@ -233,9 +251,20 @@ def fold_group(table: pyarrow.Table) -> pyarrow.Table:
                 "anomaly_count": summary.anomalies,
                 "packed": state_to_text(packed, strings),
                 "anomalies": json.dumps([anomaly_json(a) for a in found.get(key, ())]),
+                "timeline": timeline,
             }
         )
     return pa.Table.from_pylist(rows, schema=certificate_schema())
+
+
+def group_folder(timelines: Timelines) -> Callable[[pyarrow.Table], pyarrow.Table]:
+    """``fold_group`` with its ``timelines`` bound (what ``applyInArrow`` takes)."""
+    wanted: Timelines = timelines if isinstance(timelines, bool) else frozenset(timelines)
+
+    def fold(table: pyarrow.Table) -> pyarrow.Table:
+        return fold_group(table, wanted)
+
+    return fold
 
 
 def _certificate_states(
@@ -274,14 +303,18 @@ def assemble(
     states: dict[str, bytes] = {}
     anomalies = list(base.anomalies)
     anomalies.extend(conflict(record) for record in losers)
+    timelines: dict[str, str] = {}
     for row in sorted(certificates, key=lambda r: str(r["key"])):
         states[row["key"]] = bytes(row["packed"])
         anomalies.extend(anomaly_from_json(a) for a in json.loads(row["anomalies"]))
+        if row.get("timeline") is not None:
+            timelines[row["key"]] = row["timeline"]
     anomalies.sort(key=lambda a: (a.event.published, a.event.uuid, a.kind.value, a.key))
     empty = Strings()
 
     def history(key: str) -> Any:
-        return history_of(key, summary_of(states[key], empty), [])
+        timeline = [timeline_from_json(e) for e in json.loads(timelines.get(key, "[]"))]
+        return history_of(key, summary_of(states[key], empty), timeline)
 
     return LifecycleReport(
         certificates=certificates_mapping(states, lambda k: summary_of(states[k], empty), history),

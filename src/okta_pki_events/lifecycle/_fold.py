@@ -73,6 +73,7 @@ __all__ = [
     "Deliveries",
     "conflict",
     "fold",
+    "fold_ca",
     "fold_certificate",
     "fold_certificates",
     "history_of",
@@ -375,7 +376,8 @@ def summary_of(packed: bytes, strings: Strings) -> CertificateSummary:
     )
 
 
-def _fold_ca(key: str, items: list[Record], anomalies: list[LifecycleAnomaly]) -> CaHistory:
+def fold_ca(key: str, items: list[Record], anomalies: list[LifecycleAnomaly]) -> CaHistory:
+    """Fold one CA's records, in order, through ``CA_TRANSITIONS``."""
     state: CaState | None = None
     complete = False
     added_at: datetime | None = None
@@ -482,7 +484,7 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
                 per_ca.setdefault(ca, []).append(record)
         else:
             unkeyed.append(entry(record, False, None, None))
-    authorities = {key: _fold_ca(key, per_ca[key], anomalies) for key in sorted(per_ca)}
+    authorities = {key: fold_ca(key, per_ca[key], anomalies) for key in sorted(per_ca)}
     updates = [r for r in ordered if r.scope_after is not None and succeeded(r.outcome)]
     mappings = _scopes(updates)
     serving: dict[str, list[str]] = {}

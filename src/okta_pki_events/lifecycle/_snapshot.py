@@ -20,7 +20,16 @@ from ._store import Strings
 if TYPE_CHECKING:
     from ._tracker import _Window
 
-__all__ = ["MAGIC", "VERSION", "anomaly_from_json", "anomaly_json", "dump", "load"]
+__all__ = [
+    "MAGIC",
+    "VERSION",
+    "anomaly_from_json",
+    "anomaly_json",
+    "dump",
+    "load",
+    "timeline_from_json",
+    "timeline_json",
+]
 
 MAGIC = b"OKPELC\r\n"
 VERSION = 1
@@ -41,23 +50,29 @@ def _record(data: Any) -> Record:
     return Record(*values)
 
 
+def timeline_json(entry: TimelineEntry) -> list[Any]:
+    """A timeline entry as JSON values (its instant in microseconds since the epoch)."""
+    return [micros_of(entry.published), *entry[1:]]
+
+
+def timeline_from_json(data: list[Any]) -> TimelineEntry:
+    """The inverse of ``timeline_json``."""
+    micros, *rest = data
+    return TimelineEntry(datetime_of(micros), *rest)
+
+
 def anomaly_json(item: LifecycleAnomaly) -> list[Any]:
-    event = item.event
-    return [
-        item.kind.value,
-        item.subject,
-        item.key,
-        item.state,
-        item.message,
-        micros_of(event.published),
-        *event[1:],
-    ]
+    """An anomaly as JSON values (its event as ``timeline_json`` writes it)."""
+    event = timeline_json(item.event)
+    return [item.kind.value, item.subject, item.key, item.state, item.message, *event]
 
 
 def anomaly_from_json(data: list[Any]) -> LifecycleAnomaly:
-    kind, subject, key, state, message, micros, *rest = data
-    event = TimelineEntry(datetime_of(micros), *rest)
-    return LifecycleAnomaly(AnomalyKind(kind), subject, key, event, state, message)
+    """The inverse of ``anomaly_json``."""
+    kind, subject, key, state, message, *event = data
+    return LifecycleAnomaly(
+        AnomalyKind(kind), subject, key, timeline_from_json(event), state, message
+    )
 
 
 def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
@@ -94,6 +109,8 @@ def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
             "duplicates": window.duplicates,
             "delivered": window.delivered,
             "anomalies": [anomaly_json(a) for a in window.anomalies],
+            "ca_pending": [_record_json(r) for rs in window.cas.pending.values() for r in rs],
+            "ca_told": [_record_json(r) for r in window.cas.told.values()],
         }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
@@ -151,6 +168,10 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
             window.duplicates = int(saved["duplicates"])
             window.delivered = int(saved["delivered"])
             window.anomalies = [anomaly_from_json(a) for a in saved["anomalies"]]
+            for record in map(_record, saved.get("ca_told", ())):  # older snapshots: none
+                window.cas.apply(record)
+            for record in map(_record, saved.get("ca_pending", ())):
+                window.cas.pending.setdefault(record.uuid, []).append(record)
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
         data.recount()

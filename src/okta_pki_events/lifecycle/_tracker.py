@@ -21,8 +21,10 @@ from ._fold import (
     BIAS,
     GROW,
     Deliveries,
+    anomaly,
     conflict,
     fold,
+    fold_ca,
     fold_certificate,
     history_of,
     state_from_text,
@@ -31,6 +33,7 @@ from ._fold import (
 )
 from ._machine import TYPE_CODE, AnomalyKind
 from ._records import (
+    CA,
     CERT,
     CERT_TARGET,
     EPOCH,
@@ -76,9 +79,9 @@ class LifecycleChange(NamedTuple):
     """One thing the windowed tracker applied (or refused), as it happened."""
 
     subject: str
-    """``certificate`` (CA events are folded at ``report()``)."""
+    """``certificate`` or ``certificate_authority``."""
     key: str
-    """The certificate key."""
+    """The certificate key, or the CA's id (a scope mapping update: one change per CA)."""
     entry: TimelineEntry
     """The event, with the state it met and the state it left (``applied`` says which)."""
     anomaly: LifecycleAnomaly | None
@@ -103,8 +106,9 @@ class LifecycleTracker:
       equals exact mode when disorder and redelivery delays stay within the window; an event
       older than what was already applied is counted in ``report.late`` and reported as a
       ``late_event`` anomaly, never applied out of order. ``on_change`` (or ``follow()``)
-      learns each transition and anomaly as it is applied. CA events, CRL failures and
-      unkeyed events are few: they are kept and folded exactly at ``report()``.
+      learns each transition and anomaly of certificates and CAs as it is applied. CA
+      events, CRL failures and unkeyed events are few: the report keeps them and folds
+      them exactly at ``report()``.
 
     ``snapshot()`` and ``LifecycleTracker.restore()`` carry a tracker across restarts;
     ``merge()`` combines trackers fed with disjoint parts of the events.
@@ -201,6 +205,8 @@ class LifecycleTracker:
             data.delivered += 1
             data.others.append(record)
             data.count(uuid_id(record.uuid, data.strings))
+            if self._window is not None and record.kind == CA and record.ca_ids:
+                self._window.feed_ca(record)
             return
         if self._window is not None:
             self._window.feed(record)
@@ -337,7 +343,11 @@ def merge(*trackers: LifecycleTracker) -> LifecycleTracker:
     target = merged._data
     for tracker in trackers:
         if tracker._window is not None:
-            raise ValueError("merge() takes exact trackers; windowed ones hold no timelines")
+            raise ValueError(
+                "merge() takes exact trackers: a windowed one keeps a state per certificate, "
+                "not its events, so copies of one uuid in two partitions could not be "
+                "resolved; fold each partition in exact mode to merge them"
+            )
         data = tracker._data
         for key, blob in data.certs.items():
             for item in records(blob):
@@ -377,6 +387,27 @@ class _Window:
         """The edge of the last release: everything older was applied."""
         self.last: tuple[int, str] | None = None
         """(published, uuid) of the last event applied: anything older is late."""
+        self.cas = _CaFeed()
+        """CA events for the consumer, in the same order."""
+
+    def feed_ca(self, record: Record) -> None:
+        """A CA event, for the consumer (the report folds CA events exactly, apart)."""
+        for change in self.cas.feed(record):
+            self._emit(change)
+        self._advance(record.published)
+
+    def _emit(self, change: LifecycleChange) -> None:
+        if self.on_change is not None:
+            self.on_change(change)
+
+    def _advance(self, published: int) -> None:
+        """A record published at ``published`` arrived: release what left the window."""
+        newest = self.newest
+        if newest is None or published > newest:
+            self.newest = published
+            until = published - self.span
+            if self.released is None or until - self.released > self.step:
+                self.release(until)
 
     def feed(self, record: Record) -> None:
         self.delivered += 1
@@ -400,18 +431,12 @@ class _Window:
             return
         self.pending[uuid] = [record]
         heapq.heappush(self.heap, (published, uuid))
-        newest = self.newest
-        if newest is None or published > newest:
-            self.newest = published
-            until = published - self.span
-            if self.released is None or until - self.released > self.step:
-                self.release(until)
+        self._advance(published)
 
     def _refuse(self, record: Record, kind: AnomalyKind) -> None:
         made = conflict(record, kind)
         self.anomalies.append(made)
-        if self.on_change is not None:
-            self.on_change(LifecycleChange(made.subject, made.key, made.event, made))
+        self._emit(LifecycleChange(made.subject, made.key, made.event, made))
 
     def _take(self, until: int | None) -> list[Record]:
         """Pop the pending events older than ``until`` (all with None): the copies applied."""
@@ -429,12 +454,19 @@ class _Window:
         """Apply the pending events older than ``until`` (all with None), in order."""
         if until is not None:
             self.released = until
+        changes = self.cas.release(until)
         winners = self._take(until)
-        if not winners:
-            return
+        if winners:
+            self._apply(winners, changes)
+        if self.on_change is not None:
+            changes.sort(key=lambda c: (c.entry.published, c.entry.uuid, c.subject, c.key))
+            for change in changes:
+                self.on_change(change)
+
+    def _apply(self, winners: list[Record], changes: list[LifecycleChange]) -> None:
+        """Apply certificate records in order; their changes (if wanted) into ``changes``."""
         self.last = (winners[-1].published, winners[-1].uuid)
         timeline: list[TimelineEntry] | None = [] if self.on_change is not None else None
-        changes: list[LifecycleChange] = []
         self._shared_states()
         strings = Strings()  # for this batch only: states keep their device as text
         states = self.states
@@ -455,10 +487,6 @@ class _Window:
         horizon = winners[-1].published - self.span
         while self.applied and self.applied[0][0] < horizon:
             self.recent.pop(self.applied.popleft()[1], None)
-        if self.on_change is not None:
-            changes.sort(key=lambda c: (c.entry.published, c.entry.uuid))
-            for change in changes:
-                self.on_change(change)
 
     def _shared_states(self) -> None:
         if self.shared:  # a report holds the current dict: copy on write
@@ -499,6 +527,81 @@ class _Window:
             duplicates=others.duplicates + self.duplicates,
             late=self.late,
         )
+
+
+class _CaFeed:
+    """CA events told to a windowed tracker's consumer, in window order.
+
+    The report folds CA events exactly, in any order, at ``report()``; this tells the
+    consumer each CA transition (and anomaly) once its event leaves the window, as certificate
+    events are told. CA events are few: every applied one is kept, and a CA's history is
+    folded again (``fold_ca``) to tell what its newest event did. A CA event older than one
+    already told is told as a ``late_event`` (the report still places it in its order); a
+    copy of a told uuid with other content as a ``conflicting_duplicate``.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[str, list[Record]] = {}
+        self.told: dict[str, Record] = {}
+        """uuid -> the copy applied."""
+        self.per_ca: dict[str, list[Record]] = {}
+        """CA id -> its records applied, in order."""
+        self.last: tuple[int, str] | None = None
+
+    def feed(self, record: Record) -> list[LifecycleChange]:
+        """Take a CA record; the changes to tell at once (a late event, a conflicting copy)."""
+        uuid = record.uuid
+        copies = self.pending.get(uuid)
+        if copies is not None:
+            if record not in copies:
+                copies.append(record)
+            return []
+        told = self.told.get(uuid)
+        if told is not None:
+            return (
+                [] if told == record else self._refused(record, AnomalyKind.CONFLICTING_DUPLICATE)
+            )
+        if self.last is not None and (record.published, uuid) < self.last:
+            return self._refused(record, AnomalyKind.LATE_EVENT)
+        self.pending[uuid] = [record]
+        return []
+
+    def apply(self, record: Record) -> tuple[str, ...]:
+        """Note ``record`` as applied (also when a snapshot is restored); its CAs."""
+        self.told[record.uuid] = record
+        self.last = (record.published, record.uuid)
+        for ca in record.ca_ids:
+            self.per_ca.setdefault(ca, []).append(record)
+        return record.ca_ids
+
+    @staticmethod
+    def _refused(record: Record, kind: AnomalyKind) -> list[LifecycleChange]:
+        entry = conflict(record, kind).event
+        return [
+            LifecycleChange(CA, ca, entry, anomaly(kind, CA, ca, entry, None))
+            for ca in record.ca_ids
+        ]
+
+    def release(self, until: int | None) -> list[LifecycleChange]:
+        """Apply the pending CA records older than ``until`` (all with None); their changes."""
+        ready = sorted(
+            (copies[0].published, uuid)
+            for uuid, copies in self.pending.items()
+            if until is None or copies[0].published < until
+        )
+        changes: list[LifecycleChange] = []
+        for _, uuid in ready:
+            copies = sorted(self.pending.pop(uuid), key=record_signature)
+            winner = copies[0]
+            for loser in copies[1:]:
+                changes += self._refused(loser, AnomalyKind.CONFLICTING_DUPLICATE)
+            for ca in self.apply(winner):
+                records = self.per_ca[ca]
+                found: list[LifecycleAnomaly] = []
+                made = fold_ca(ca, records, found).timeline[-1]
+                mine = [a for a in found if a.event.uuid == uuid]
+                changes.append(LifecycleChange(CA, ca, made, mine[-1] if mine else None))
+        return changes
 
 
 class _Keys(Mapping[str, bytes]):

@@ -8,8 +8,8 @@ in Python workers (``mapInArrow``); copies of one uuid with different content ar
 with the same total order as ``build_lifecycles``; each certificate is folded in a worker
 (``groupBy(key).applyInArrow``); CA events, CRL failures and unkeyed events (few) are folded
 on the driver. ``certificate_frame`` gives the per-certificate DataFrame (state, counts,
-anomalies), ``spark_lifecycles`` the ``LifecycleReport`` (counts, not timelines), equal to
-the single-process report.
+anomalies, and timelines on request), ``spark_lifecycles`` the ``LifecycleReport`` (counts,
+and the timelines asked for), equal to the single-process report.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._engine import (
+    Timelines,
     assemble,
     certificate_schema,
-    fold_group,
+    group_folder,
     item_schema,
     items_from_arrow,
     items_of_texts,
@@ -79,24 +80,38 @@ def _stages(frame: DataFrame, column: str) -> tuple[DataFrame, DataFrame, list[R
     return certs, others, losers, int(counts["n"]) - int(counts["u"])
 
 
-def certificate_frame(frame: DataFrame, column: str = "value") -> DataFrame:
-    """One row per certificate (``CERTIFICATE_COLUMNS``): state, counts, anomalies."""
+def _folded(certs: DataFrame, timelines: Timelines) -> DataFrame:
     from pyspark.sql.pandas.types import from_arrow_schema
 
+    schema = from_arrow_schema(certificate_schema())
+    return certs.groupBy("key").applyInArrow(group_folder(timelines), schema)
+
+
+def certificate_frame(
+    frame: DataFrame, column: str = "value", *, timelines: Timelines = False
+) -> DataFrame:
+    """One row per certificate (``CERTIFICATE_COLUMNS``): state, counts, anomalies.
+
+    ``timelines``: True for every certificate's timeline in the ``timeline`` column (JSON),
+    or a collection of certificate keys for theirs only; the others' is null.
+    """
     certs, _, _, _ = _stages(frame, column)
-    return certs.groupBy("key").applyInArrow(fold_group, from_arrow_schema(certificate_schema()))
+    return _folded(certs, timelines)
 
 
-def spark_lifecycles(frame: DataFrame, column: str = "value") -> LifecycleReport:
+def spark_lifecycles(
+    frame: DataFrame, column: str = "value", *, timelines: Timelines = False
+) -> LifecycleReport:
     """The lifecycle report of a DataFrame of JSON events, folded by Spark.
 
-    Equal to ``build_lifecycles`` of the same events, with histories that carry counts, not
-    timelines; failures (records that could not be read) are in ``report.failures``.
+    Equal to ``build_lifecycles`` of the same events; certificate histories carry counts,
+    and timelines on request: ``timelines=True`` for all (they travel to the driver: mind
+    its memory), or a collection of certificate keys (``{"crt0042"}``) for theirs only.
+    CA histories always have theirs. Failures (records that could not be read) are in
+    ``report.failures``.
     """
-    from pyspark.sql.pandas.types import from_arrow_schema
-
     certs, others, losers, duplicates = _stages(frame, column)
-    folded = certs.groupBy("key").applyInArrow(fold_group, from_arrow_schema(certificate_schema()))
+    folded = _folded(certs, timelines)
     rows = folded.toArrow().to_pylist()
     rest = list(items_from_arrow(others.toArrow()))
     return assemble(rows, rest, losers, duplicates)
