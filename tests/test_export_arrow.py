@@ -4,6 +4,7 @@ read back what was written; every event the parser accepts fits; nothing is lost
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import timezone
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from pyspark.sql import SparkSession
 
 from okta_pki_events import EVENT_TYPES, LogEvent, iter_events, parse_event
 from okta_pki_events.export import (
+    EXTRA_COLUMN,
     JSON_METADATA,
     RAW_COLUMN,
     arrow_schema,
@@ -57,14 +59,14 @@ def test_published_and_required_fields() -> None:
     schema = arrow_schema()
     assert schema.field("published").type == pa.timestamp("us", tz="UTC")
     assert [f.name for f in schema if not f.nullable] == ["uuid", "published", "eventType", "_raw"]
-    assert schema.names[-1] == RAW_COLUMN
+    assert schema.names[-2:] == [EXTRA_COLUMN, RAW_COLUMN]
 
 
 def test_free_form_objects_are_json_text() -> None:
     schema = arrow_schema()
     debug = schema.field("debugContext").type.field("debugData")
     detail = schema.field("target").type.value_type.field("detailEntry")
-    for field in (debug, detail, schema.field(RAW_COLUMN)):
+    for field in (debug, detail, schema.field(EXTRA_COLUMN), schema.field(RAW_COLUMN)):
         assert field.type == pa.string()
         assert field.metadata is not None
         assert JSON_METADATA.items() <= field.metadata.items()
@@ -94,9 +96,9 @@ def test_schema_follows_the_json_schema() -> None:
     schema = json_schema()
     generic = schema["$defs"]["UnknownPkiEvent"]
     arrow = arrow_schema()
-    assert arrow.names[:-1] == list(generic["properties"])
+    assert arrow.names[:-2] == list(generic["properties"])
     for field in arrow:
-        if field.name != RAW_COLUMN:
+        if field.name not in (EXTRA_COLUMN, RAW_COLUMN):
             _assert_same_shape(field.type, generic["properties"][field.name], schema["$defs"])
 
 
@@ -175,6 +177,94 @@ def test_the_schema_accepts_every_event_the_parser_accepts(
     for event, raw in zip(events, table.column(RAW_COLUMN).to_pylist(), strict=True):
         assert parse_event(raw) == event
         assert json.loads(raw) == _wire(event)
+    for event, extra in zip(events, table.column(EXTRA_COLUMN).to_pylist(), strict=True):
+        assert (json.loads(extra) if extra is not None else None) == _unknown_keys(event)
+    assert table.to_pylist() == _reference_table(events, batch_size=2).to_pylist()
+
+
+def _unknown_keys(event: LogEvent) -> dict[str, Any] | None:
+    """Reference for ``_extra``: the event's JSON walked against the JSON Schema's properties."""
+    schema = json_schema()
+    defs = schema["$defs"]
+
+    def walk(value: Any, node: dict[str, Any]) -> Any:
+        node = _resolve(node, defs)
+        if isinstance(value, dict) and "properties" in node:
+            props = node["properties"]
+            out = {k: v for k, v in value.items() if k not in props}
+            for key, item in value.items():
+                if key in props and (found := walk(item, props[key])) is not None:
+                    out[key] = found
+            return out or None
+        if isinstance(value, list) and node.get("type") == "array":
+            items = [walk(item, node["items"]) for item in value]
+            return items if any(i is not None for i in items) else None
+        return None
+
+    found: dict[str, Any] | None = walk(_wire(event), defs["UnknownPkiEvent"])
+    return found
+
+
+def _reference_table(events: Sequence[LogEvent], batch_size: int) -> pa.Table:
+    """The same events through the plain builder only (dumps, fixers, ``pyarrow.array``)."""
+    from okta_pki_events.export._batch import plain_batch
+    from okta_pki_events.export._columns import extra_json, raw_json
+
+    batches = [
+        plain_batch(chunk, [raw_json(e) for e in chunk], [extra_json(e) for e in chunk])
+        for chunk in (list(events[i : i + batch_size]) for i in range(0, len(events), batch_size))
+    ]
+    return pa.Table.from_batches(batches, schema=arrow_schema())
+
+
+def test_fast_and_plain_builders_agree_on_every_fixture_and_sample() -> None:
+    """The fast builder (Arrow's JSON reader) takes these without falling back, and agrees."""
+    from okta_pki_events.export._batch import _fast_batch
+    from okta_pki_events.export._columns import extras_json, raw_json
+
+    events = _events()
+    fast = _fast_batch(events, [raw_json(e) for e in events], extras_json(events))
+    assert fast.to_pylist() == _reference_table(events, len(events)).to_pylist()
+    assert to_arrow(events, batch_size=7).to_pylist() == fast.to_pylist()
+
+
+def test_a_batch_arrow_refuses_falls_back_to_the_plain_builder() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["authenticationContext"] = {"authenticationStep": 2**70}
+    events = [parse_event(raw), parse_event(pki_fixture("pki.ca.add"))]
+    table = to_arrow(events)
+    assert table.to_pylist() == _reference_table(events, 2).to_pylist()
+    assert table.column("authenticationContext")[0].as_py() == {
+        f.name: None for f in arrow_schema().field("authenticationContext").type
+    }
+
+
+def test_unknown_keys_at_any_depth_are_in_the_extra_column() -> None:
+    raw = pki_fixture("pki.cert.issue")
+    raw["futureField"] = {"a": [1, 2]}
+    raw["client"]["newThing"] = "x"
+    raw["client"]["geographicalContext"]["newer"] = True
+    raw["target"][-1]["surprise"] = 1
+    raw["debugContext"]["debugData"]["notExtra"] = "free-form"
+    event = parse_event(raw)
+    extra = to_arrow([event]).to_pylist()[0][EXTRA_COLUMN]
+    targets: list[Any] = [None] * (len(raw["target"]) - 1) + [{"surprise": 1}]
+    assert json.loads(extra) == {
+        "futureField": {"a": [1, 2]},
+        "client": {"newThing": "x", "geographicalContext": {"newer": True}},
+        "target": targets,
+    }
+    assert json.loads(extra) == _unknown_keys(event)
+    plain = to_arrow([parse_event(pki_fixture("pki.cert.issue"))])
+    assert plain.column(EXTRA_COLUMN)[0].as_py() is None
+    assert to_records([event])[0][EXTRA_COLUMN] == extra
+
+
+def test_published_in_every_form_the_parser_accepts() -> None:
+    """Lowercase t/z, offsets and 7+ fractional digits: Arrow's own parser refuses some."""
+    for text in ("2024-08-13t15:58:20.353z", "2024-08-13T17:58:20.3534567+02:00"):
+        event = parse_event({**BARE, "published": text})
+        assert to_arrow([event]).to_pylist()[0]["published"] == event.published
 
 
 # -- Parquet and the engines ---------------------------------------------------------------

@@ -6,7 +6,8 @@
   ``OCSF_VERSION``) for any event the parser accepts.
 - ``to_records(events)`` / ``to_dataframe(events)``: one fixed set of flat columns.
 - ``to_arrow``, ``write_parquet`` and the schema for DuckDB, Polars and Spark.
-- ``raw_json(event)``: the event's JSON as it arrived (a lazy event's own text).
+- ``raw_json(event)``: the event's JSON as it arrived (a lazy event's own text);
+  ``extra_json(event)``: the keys no column declares (the ``_extra`` column).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ._arrow import (
     to_arrow,
     write_parquet,
 )
-from ._columns import RAW_COLUMN, raw_json
+from ._columns import EXTRA_COLUMN, RAW_COLUMN, extra_json, raw_json
 from ._ecs import (
     ECS_CATEGORIZATION,
     ECS_DEBUG_DATA_FIELDS,
@@ -44,7 +45,9 @@ from ._records import record_columns, to_dataframe, to_records
 __all__ = [
     "BATCH_SIZE",
     "JSON_METADATA",
+    "EXTRA_COLUMN",
     "RAW_COLUMN",
+    "extra_json",
     "raw_json",
     "arrow_schema",
     "duckdb_types",

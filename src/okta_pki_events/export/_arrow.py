@@ -10,17 +10,13 @@ batch whatever the number of events.
 
 from __future__ import annotations
 
-import io
-import json
 import os
-from collections.abc import Iterable, Iterator
-from functools import cache
-from itertools import islice
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .._lazy import is_lazy
 from ..models.log_event import LogEvent
-from ._columns import RAW_COLUMN, Column, event_columns, fit_number, raw_json
+from ._batch import batches
+from ._columns import EXTRA_COLUMN, RAW_COLUMN, Column, event_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -95,6 +91,18 @@ def arrow_schema() -> pyarrow.Schema:
     fields = [_arrow_field(pa, c) for c in event_columns()]
     fields.append(
         pa.field(
+            EXTRA_COLUMN,
+            pa.string(),
+            nullable=True,
+            metadata={
+                **JSON_METADATA,
+                b"description": b"The keys no column declares (at any depth), as JSON text; "
+                b"null when there are none.",
+            },
+        )
+    )
+    fields.append(
+        pa.field(
             RAW_COLUMN,
             pa.string(),
             nullable=False,
@@ -108,110 +116,6 @@ def arrow_schema() -> pyarrow.Schema:
     return schema
 
 
-_Plan = dict[str, Any]
-
-
-def _plan_of(column: Column) -> Any:
-    """What a column needs before Arrow's JSON reader takes it, or None."""
-    if column.kind == "json":
-        return "json"
-    if column.kind == "string" and column.numbers_as_text:
-        return "text"
-    if column.kind in ("int64", "float64"):
-        return column.kind
-    if column.kind == "struct":
-        return _plan(column.fields)
-    if column.kind == "list" and column.item is not None:
-        inner = _plan_of(column.item)
-        return ("list", inner) if inner is not None else None
-    return None
-
-
-def _plan(columns: Iterable[Column]) -> _Plan | None:
-    plan = {c.name: p for c in columns if (p := _plan_of(c)) is not None}
-    return plan or None
-
-
-@cache
-def _event_plan() -> _Plan:
-    return _plan(event_columns()) or {}
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _fix(value: Any, plan: Any) -> Any:
-    if plan == "json":
-        return _dumps(value)
-    if plan == "text":
-        return value if isinstance(value, str) else _dumps(value)
-    if plan in ("int64", "float64"):
-        return fit_number(plan, value)
-    if isinstance(plan, dict):
-        if isinstance(value, dict):
-            _patch(value, plan)
-        return value
-    if isinstance(value, list):  # ("list", item plan)
-        return [None if item is None else _fix(item, plan[1]) for item in value]
-    return value
-
-
-def _patch(data: dict[str, Any], plan: _Plan) -> None:
-    """Free-form objects to JSON text, numbers of text columns to text: in place."""
-    for key, rule in plan.items():
-        value = data.get(key)
-        if value is not None:
-            data[key] = _fix(value, rule)
-
-
-def _line(event: LogEvent, where: str | None) -> tuple[bytes, str]:
-    """The event as one JSON line Arrow's reader maps onto ``arrow_schema()``, and its raw JSON.
-
-    A lazy event is validated whole here (its typed columns hold the model's values);
-    ``where`` (``file:line``) names the record when that fails.
-    """
-    if not isinstance(event, LogEvent):
-        raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
-    raw = raw_json(event)
-    try:
-        data = (
-            event.model_dump(mode="json", by_alias=True, exclude_unset=True)
-            if is_lazy(event)
-            else json.loads(raw)
-        )
-    except ValueError as exc:
-        if where is not None:
-            raise ValueError(f"{where}: {exc}") from exc
-        raise
-    data.pop(RAW_COLUMN, None)  # an unknown key of that name stays in the raw column only
-    _patch(data, _event_plan())
-    return _dumps(data).encode(), raw
-
-
-def _batches(
-    items: Iterable[tuple[LogEvent, str | None]], batch_size: int
-) -> Iterator[pyarrow.RecordBatch]:
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-    pa = _pyarrow()
-    import pyarrow.json as pa_json
-
-    schema = arrow_schema()
-    typed = pa.schema(list(schema)[:-1])  # every column but the raw one
-    parse_options = pa_json.ParseOptions(explicit_schema=typed, unexpected_field_behavior="ignore")
-    lines = (_line(event, where) for event, where in items)
-    while chunk := list(islice(lines, batch_size)):
-        block = b"\n".join(line for line, _ in chunk)
-        read_options = pa_json.ReadOptions(block_size=len(block) + 1)
-        table = pa_json.read_json(
-            io.BytesIO(block), read_options=read_options, parse_options=parse_options
-        )
-        columns = [table.column(name) for name in typed.names]
-        columns.append(pa.chunked_array([pa.array([raw for _, raw in chunk], pa.string())]))
-        yield from pa.Table.from_arrays(columns, schema=schema).to_batches(max_chunksize=batch_size)
-
-
 def to_arrow(events: Iterable[LogEvent], *, batch_size: int = BATCH_SIZE) -> pyarrow.Table:
     """A ``pyarrow.Table`` of the events in ``arrow_schema()`` (extra ``arrow``).
 
@@ -220,7 +124,7 @@ def to_arrow(events: Iterable[LogEvent], *, batch_size: int = BATCH_SIZE) -> pya
     """
     pa = _pyarrow()
     table: pyarrow.Table = pa.Table.from_batches(
-        list(_batches(((e, None) for e in events), batch_size)), schema=arrow_schema()
+        list(batches(((e, None) for e in events), batch_size)), schema=arrow_schema()
     )
     return table
 
@@ -257,7 +161,7 @@ def write_parquet(
     count = 0
     try:
         with pq.ParquetWriter(partial, arrow_schema(), compression=compression) as writer:
-            for batch in _batches(items, batch_size):
+            for batch in batches(items, batch_size):
                 writer.write_table(pa.Table.from_batches([batch]))
                 count += batch.num_rows
         os.replace(partial, target)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..classification import classify
 from ..models.entities import Target
 from ..models.log_event import LogEvent
-from ._columns import Column, Kind, event_columns, row_of
+from ._columns import EXTRA_COLUMN, Column, Kind, event_columns, extra_json, row_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -65,6 +65,7 @@ def _all_columns() -> Mapping[str, Kind]:
             kinds[f"target.{pick}.{wire}"] = "string"
     kinds["target.count"] = "int64"
     kinds.update(_CLASSIFICATION)
+    kinds[EXTRA_COLUMN] = "json"
     return MappingProxyType(kinds)
 
 
@@ -108,6 +109,7 @@ def _record(event: LogEvent) -> dict[str, Any]:
     record["lifecycle_effect"] = kind.lifecycle_effect
     record["needs_attention"] = kind.needs_attention
     record["is_success"] = event.is_success
+    record[EXTRA_COLUMN] = extra_json(event)
     return record
 
 
@@ -120,7 +122,9 @@ def to_records(events: Iterable[LogEvent]) -> list[dict[str, Any]]:
     and first CA targets are ``target.certificate.*``, ``target.device.*`` and
     ``target.ca.*``; ``action``, ``lifecycle_effect`` and ``needs_attention`` come from
     ``classify``; ``is_success`` is ``LogEvent.is_success`` (the one outcome rule: SUCCESS
-    or ALLOW in any case; None without a result). ``published`` is an aware UTC datetime.
+    or ALLOW in any case; None without a result); ``_extra`` the keys no column declares,
+    at any depth, as JSON text (``extra_json``; None when there are none). ``published`` is
+    an aware UTC datetime.
     """
     return [_record(event) for event in events]
 
