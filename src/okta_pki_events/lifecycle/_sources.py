@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Union
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
+from .._gc import gc_paused
 from .._parsing import parse_event
 from .._stream import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -390,7 +391,9 @@ def lifecycles_from(
     tracker = LifecycleTracker(window=window, strict=strict)
     failures: list[ParseFailure] = []
     counts = stats if stats is not None else StreamStats()
-    for path in expand_sources(source):
-        items = items_of_path(path, max_record_bytes, check)
-        failures += feed_items(tracker, items, on_error, counts, keep)
-    return dataclasses.replace(tracker.report(), failures=tuple(failures))
+    with gc_paused():  # a batch: the tracker keeps its records, no collector rescans of them
+        for path in expand_sources(source):
+            items = items_of_path(path, max_record_bytes, check)
+            failures += feed_items(tracker, items, on_error, counts, keep)
+        report = tracker.report()
+    return dataclasses.replace(report, failures=tuple(failures))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import NamedTuple
 
+from .._gc import gc_paused
 from ..models.events import BasePkiEvent
 from ..models.log_event import LogEvent
 from ._fold import (
@@ -664,7 +665,10 @@ def build_lifecycles(
     events are applied in (``published``, ``uuid``) order; a uuid delivered again is applied
     once and counted in ``report.duplicates``; of copies of one uuid with different content,
     the one with the smallest ``record_signature`` is applied and the others are reported as
-    ``conflicting_duplicate`` anomalies.
+    ``conflicting_duplicate`` anomalies. The cyclic garbage collector is paused while the
+    tracker fills (``gc_paused``): it keeps what it is fed.
 
     """
-    return LifecycleTracker(key=key, strict=strict).feed_all(events).report()
+    # a batch: the tracker keeps what it is fed, so the collector would rescan it as it grows
+    with gc_paused():
+        return LifecycleTracker(key=key, strict=strict).feed_all(events).report()

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Union
 from urllib.parse import quote, urlencode, urlsplit
 
+from .._gc import gc_paused
 from .._stream import ParseFailure, describe_error, iter_records
 from ..http import Headers, RateLimit, header_pairs, header_values, next_link
 from ..models._base import format_okta_datetime
@@ -354,15 +355,8 @@ def split_page(body: bytes) -> list[bytes]:
     return out
 
 
-def _parse_page(
-    url: str,
-    raw: list[bytes],
-    body: bytes,
-    next_url: str | None,
-    caught_up: bool,
-    rate: RateLimit,
-    server_time: float,
-) -> Page:
+def _page_items(body: bytes) -> tuple[list[Event], list[ParseFailure], int]:
+    """A page's events and failures, and how many records were read."""
     events: list[Event] = []
     failures: list[ParseFailure] = []
     stream = iter_records(
@@ -373,8 +367,22 @@ def _parse_page(
             failures.append(item)
         else:
             events.append(item.event)
-    if stream.stats.read != len(raw) or len(events) + len(failures) != len(raw):
-        raise _BadPageError(f"{len(raw)} records in the page, but {stream.stats.read} were read")
+    return events, failures, stream.stats.read
+
+
+def _parse_page(
+    url: str,
+    raw: list[bytes],
+    body: bytes,
+    next_url: str | None,
+    caught_up: bool,
+    rate: RateLimit,
+    server_time: float,
+) -> Page:
+    with gc_paused():  # the page's events are kept: no collector rescans while it fills
+        events, failures, read = _page_items(body)
+    if read != len(raw) or len(events) + len(failures) != len(raw):
+        raise _BadPageError(f"{len(raw)} records in the page, but {read} were read")
     return Page(
         url, next_url, tuple(raw), tuple(events), tuple(failures), caught_up, rate, server_time
     )
