@@ -14,7 +14,11 @@ record with the rules the library documents (``okta_pki_events._stream.framing``
 - an array broken between elements (a missing comma, a stray comma or bracket) is one
   failure, and reading resumes at the line after the one of the array's last token (its
   ``[``, an element's end, a comma);
-- a record over ``max_record_bytes`` is one failure.
+- a record over ``max_record_bytes`` is one failure;
+- an error of the source (``cut``: the text is what came before it) is one failure, at the
+  line where the text ends; it takes in that line when the line is incomplete (unless it opens
+  an array, whose whole elements are read, or is over the limit), and a value open there that
+  starts on that line; a value open there that starts on an earlier line is broken as usual.
 
 The envelopes are opened and the events parsed with the library's own pure functions
 (``open_envelope``, ``parse_event``): what is compared is the reading of the text.
@@ -22,6 +26,7 @@ The envelopes are opened and the events parsed with the library's own pure funct
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,12 +99,17 @@ def alone(text: bytes) -> str:
     return "value"
 
 
+class StopReadingError(Exception):
+    """The error of the source takes in what is left: reading stops."""
+
+
 @dataclass
 class Reader:
-    """One reading of a whole text."""
+    """One reading of a whole text (``cut``: it ends at an error of the source)."""
 
     text: bytes
     limit: int
+    cut: bool = False
     records: list[Outcome] = field(default_factory=list)  # ("record", line, index, text)
 
     def line_of(self, position: int) -> int:
@@ -118,6 +128,11 @@ class Reader:
     # -- lines -----------------------------------------------------------------------------
 
     def read(self) -> list[Outcome]:
+        with contextlib.suppress(StopReadingError):
+            self.lines()
+        return self.records
+
+    def lines(self) -> None:
         position = 0
         while position < len(self.text):
             end = self.line_end(position)
@@ -131,12 +146,13 @@ class Reader:
             elif len(line_text) > self.limit:
                 self.failure(line, None)
                 position = end + 1
+            elif self.cut and end == len(self.text):
+                raise StopReadingError  # an incomplete last line: the source's failure
             elif stripped[:1] == b"{" and alone(stripped) == "goes on":
                 position = self.document(position)
             else:
                 self.record(line, None, stripped)
                 position = end + 1
-        return self.records
 
     # -- documents -------------------------------------------------------------------------
 
@@ -177,6 +193,8 @@ class Reader:
         while True:
             position, _ = self.skip_blank(position, cross_lines=True)
             if position >= len(self.text):
+                if self.cut:
+                    raise StopReadingError
                 if state != "recover":
                     self.failure(line, index)
                 return position, False
@@ -210,6 +228,8 @@ class Reader:
         elif status == "oversize":
             self.failure(line, index)
             return where, False
+        elif status == "eof" and self.cut and b"\n" not in self.text[start:]:
+            raise StopReadingError  # open where the source failed, on its line: the failure
         # broken: one failure; the lines after the value's first line are read again
         self.failure(line, index)
         return self.line_end(start) + 1, True
@@ -315,12 +335,17 @@ class Reader:
 
 
 def read_events(
-    text: bytes, *, only_pki: bool = True, max_record_bytes: int
+    text: bytes, *, only_pki: bool = True, max_record_bytes: int, cut: bool = False
 ) -> tuple[list[Outcome], StreamStats]:
-    """The outcomes (events and failures, in order) and stats of reading ``text``."""
+    """The outcomes (events and failures, in order) and stats of reading ``text``.
+
+    ``cut``: the text is what a source gave before its error (truncated or corrupt gzip).
+    """
     if text.startswith(b"\xef\xbb\xbf"):
         text = text[3:]
-    framed = Reader(text, max_record_bytes).read()
+    framed = Reader(text, max_record_bytes, cut).read()
+    if cut:
+        framed.append(("failure", text.count(b"\n") + 1, None))
     outcomes: list[Outcome] = []
     stats = StreamStats()
 

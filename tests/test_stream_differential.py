@@ -1,12 +1,15 @@
 """``iter_events`` against the plain reference reader, on generated hostile streams.
 
 Every stream is read through every source kind (bytes, a path, gzip, file objects reading a
-few bytes at a time, a text file, iterables of lines, UTF-16): the same events, the same
-failures at the same line and index, the same stats, as the reference reader finds.
+few bytes at a time, a text file, iterables of lines, UTF-16 LE and BE with a byte-order
+mark): the same events, the same failures at the same line and index, the same stats, as the
+reference reader finds. Its gzip, truncated or corrupted at a drawn byte, is read too: the
+reference reader then reads the text the gzip stage gave before its error, as cut there.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -16,14 +19,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okta_pki_events import ParseFailure, Record, StreamStats, iter_records
+from okta_pki_events._stream import SourceError, sources
 from okta_pki_events.testing import make_wire_event
 
 from .reference_reader import Outcome, read_events
 from .support import sample_event
+
+# A source's error must leave no generator in a reference cycle (the garbage collector then
+# closes them in any order: "generator already executing", printed on standard error).
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 
 LIMIT = 4000  # max_record_bytes: an event is about 1.3 KB; an oversize record is 5 KB
 NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
@@ -188,18 +197,54 @@ def source_kinds(text: str, folder: Path) -> dict[str, Callable[[], Any]]:
     packed.write_bytes(gzip.compress(data))
     wide = folder / "export-utf16.json"
     wide.write_bytes(text.removeprefix("\ufeff").encode("utf-16"))
+    bare = text.removeprefix("\ufeff")
+    little = codecs.BOM_UTF16_LE + bare.encode("utf-16-le")
+    big = codecs.BOM_UTF16_BE + bare.encode("utf-16-be")
     return {
         "bytes": lambda: data,
         "path": lambda: plain,
         "str path": lambda: str(plain),
         "gzip path": lambda: packed,
         "utf-16 path": lambda: wide,
+        "utf-16-le bytes": lambda: little,
+        "utf-16-be file": lambda: io.BytesIO(big),
         "binary file": lambda: io.BytesIO(data),
         "trickle 7": lambda: Trickle(data, 7),
         "trickle 1000": lambda: io.BufferedReader(Trickle(data, 1000)),
         "text file": lambda: io.StringIO(text),
         "lines": lambda: lines_of(text),
         "byte lines": lambda: [line.encode() for line in lines_of(text)],
+    }
+
+
+def gzip_prefix(pieces: list[bytes]) -> tuple[bytes, bool]:
+    """What the gzip stage gives from these reads before its error, and if it had one."""
+    text = b""
+    for item in sources._gunzip_if_needed(iter(pieces)):
+        if isinstance(item, SourceError):
+            return text, True
+        text += item
+    return text, False
+
+
+def damaged_gzip(text: str, folder: Path, at: float) -> dict[str, tuple[Any, list[bytes]]]:
+    """Truncated and corrupt gzip sources (at a fraction ``at`` of the compressed stream),
+    each with the reads that its source makes."""
+    packed = gzip.compress(text.encode("utf-8"))
+    truncated = packed[: 10 + int(at * (len(packed) - 10))]
+    where = 10 + int(at * (len(packed) - 11))  # past the header: the data or its trailer
+    corrupt = packed[:where] + bytes([packed[where] ^ 0x55]) + packed[where + 1 :]
+    path = folder / "corrupt.json.gz"
+    path.write_bytes(corrupt)
+
+    def reads(data: bytes, size: int) -> list[bytes]:
+        return [data[i : i + size] for i in range(0, len(data), size)]
+
+    return {
+        "truncated gzip bytes": (truncated, [truncated]),
+        "truncated gzip trickle 7": (Trickle(truncated, 7), reads(truncated, 7)),
+        "corrupt gzip path": (path, reads(corrupt, sources.CHUNK)),
+        "corrupt gzip trickle 7": (Trickle(corrupt, 7), reads(corrupt, 7)),
     }
 
 
@@ -220,20 +265,26 @@ def read_library(source: Any) -> tuple[list[Outcome], StreamStats]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(hostile_stream())
+@given(hostile_stream(), st.floats(0, 1))
 # a line cut right after a key, then one whole event with no line break at the end: found by
 # hypothesis (the bytes sources lost the event that a trailing line break kept)
-@example(text='{"uuid":\n' + compact(pki(1)))
-@example(text=compact(pki(0)).split('"actor":')[0] + '"actor":\n' + compact(pki(1)))
+@example(text='{"uuid":\n' + compact(pki(1)), at=0.5)
+@example(text=compact(pki(0)).split('"actor":')[0] + '"actor":\n' + compact(pki(1)), at=0.5)
 # the issue's repro: a cut line, garbage, an event, a stray array, an event
-@example(text="\n".join(['{"uuid": "x", "a": [', "x", compact(pki(1)), "[1,2", compact(pki(2))]))
-def test_every_source_kind_reads_as_the_reference_reader(text: str) -> None:
+@example(
+    text="\n".join(['{"uuid": "x", "a": [', "x", compact(pki(1)), "[1,2", compact(pki(2))]), at=0.5
+)
+def test_every_source_kind_reads_as_the_reference_reader(text: str, at: float) -> None:
     expected = read_events(text.encode("utf-8"), only_pki=True, max_record_bytes=LIMIT)
     assert expected[1].read == expected[1].parsed + expected[1].failed + expected[1].skipped
     with tempfile.TemporaryDirectory() as folder:
         for kind, make in source_kinds(text, Path(folder)).items():
             got = read_library(make())
             assert got == expected, kind
+        for kind, (source, reads) in damaged_gzip(text, Path(folder), at).items():
+            prefix, cut = gzip_prefix(reads)
+            damaged = read_events(prefix, only_pki=True, max_record_bytes=LIMIT, cut=cut)
+            assert read_library(source) == damaged, kind
 
 
 def test_a_cut_line_then_an_event_at_the_end_of_the_text_loses_nothing() -> None:

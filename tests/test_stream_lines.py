@@ -8,6 +8,8 @@ line's fate is reported, and the counts add up; reading stays linear (work is co
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 
 from okta_pki_events import ParseFailure, StreamStats, iter_events
-from okta_pki_events._stream import framing
+from okta_pki_events._stream import SourceError, framing
 from okta_pki_events._stream.reader import _PROBE as PROBE
 from okta_pki_events._stream.sources import Chunk
 from okta_pki_events.testing import make_wire_event
@@ -160,3 +162,17 @@ def test_a_long_chain_of_cut_lines_is_read_in_linear_work(
     # linear: 8 times the lines, about 8 times the work (quadratic would be 64 times)
     assert large < 12 * small, (small, large)
     assert large < 40 * 4000 * len(cut), large
+
+
+def test_a_source_error_inside_a_multi_line_value_keeps_the_lines_before_it() -> None:
+    """Truncated gzip inside a value opened by a cut line: the event it took in is read."""
+    text = '{"uuid": "x", "a":\n' + line(pki(1)) + '\n{"uuid": "u2", "a'
+    packed = gzip.compress(text.encode())[:-8]  # no trailer: the stream ends early
+    stream = iter_events(io.BytesIO(packed), on_error="collect")
+    items = list(stream)
+    got = [("F", i.line, i.index) if isinstance(i, ParseFailure) else i.uuid for i in items]
+    # the cut line is one failure, the event is read, the source's failure takes in line 3
+    assert got == [("F", 1, None), "u1", ("F", 3, None)]
+    assert isinstance(items[-1], ParseFailure)
+    assert isinstance(items[-1].error, SourceError)
+    assert stream.stats == StreamStats(read=3, parsed=1, failed=2, skipped=0)

@@ -436,8 +436,8 @@ class Framer:
             yield self._oversize(line, index)
             return False
         if status == "eof":
-            if isinstance(self._held, SourceError):
-                self._failed = True  # the source's failure takes the value in
+            if isinstance(self._held, SourceError) and self._buf.find(b"\n", start) < 0:
+                self._failed = True  # the source's failure takes in the value on its line
                 return False
             found = _json_error(self._buf[start : start + end], final=True)
             if found is not None:

@@ -97,43 +97,68 @@ def _path_chunks(path: str | os.PathLike[str]) -> Iterator[bytes | SourceError]:
         yield from _file_chunks(handle.read1)
 
 
+# An error is yielded after its ``except`` block, never inside it: a generator suspended in a
+# handler holds the exception, whose traceback holds the generator's frame, a cycle that the
+# garbage collector later breaks in any order ("generator already executing" warnings).
+
+
 def _file_chunks(read: Callable[[int], Any]) -> Iterator[bytes | SourceError]:
     while True:
+        failure = None
         try:
             data = read(CHUNK)
         except (OSError, ValueError) as exc:  # ValueError: a closed file, a decoding error
-            yield SourceError(f"cannot read the input: {exc}")
+            failure = SourceError(f"cannot read the input: {exc}")
+        if failure is not None:
+            yield failure
             return
         if not data:
             return
         if isinstance(data, str):
-            try:
-                data = data.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                yield SourceError(f"the text is not encodable as UTF-8: {exc}")
+            data = _encoded(data)
+            if isinstance(data, SourceError):
+                yield data
                 return
         yield bytes(data)
 
 
+def _encoded(text: str) -> bytes | SourceError:
+    """Text as UTF-8, or the error of text that is not encodable (a lone surrogate)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return SourceError(f"the text is not encodable as UTF-8: {exc}")
+
+
 def _item_chunks(items: Iterable[Any]) -> Iterator[Chunk]:
     """Each item of an iterable is one line (text), or one decoded record (anything else)."""
-    try:
-        for item in items:
-            if isinstance(item, str):
-                try:
-                    data = item.encode("utf-8")
-                except UnicodeEncodeError as exc:
-                    yield SourceError(f"the text is not encodable as UTF-8: {exc}")
-                    return
-            elif isinstance(item, (bytes, bytearray, memoryview)):
-                data = bytes(item)
-            else:
-                yield Decoded(item)
-                continue
-            yield data if data.endswith(b"\n") else data + b"\n"
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        # an iterable that reads a file itself (a gzip.open, a codecs reader) can fail too
-        yield SourceError(f"cannot read the input: {exc!r}")
+    iterator = iter(items)
+    while True:
+        failure = None
+        try:
+            item = next(iterator, _END)
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+            # an iterable that reads a file itself (a gzip.open, a codecs reader) can fail too
+            failure = SourceError(f"cannot read the input: {exc!r}")
+        if failure is not None:
+            yield failure
+            return
+        if item is _END:
+            return
+        if isinstance(item, str):
+            data = _encoded(item)
+            if isinstance(data, SourceError):
+                yield data
+                return
+        elif isinstance(item, (bytes, bytearray, memoryview)):
+            data = bytes(item)
+        else:
+            yield Decoded(item)
+            continue
+        yield data if data.endswith(b"\n") else data + b"\n"
+
+
+_END = object()
 
 
 def _gunzip_if_needed(raw: Iterator[bytes | SourceError]) -> Iterator[bytes | SourceError]:
@@ -171,22 +196,28 @@ def _gunzip(first: bytes, rest: Iterator[bytes | SourceError]) -> Iterator[bytes
                 if not data.strip(b"\x00"):
                     break  # zero padding after the last member, as gzip itself allows
                 inflater = zlib.decompressobj(wbits=31)
-            try:
-                out = inflater.decompress(data, CHUNK)
-            except zlib.error as exc:
-                yield SourceError(f"corrupt gzip data: {exc}")
-                return
-            if out:
-                yield out
-            data = inflater.unconsumed_tail or (inflater.unused_data if inflater.eof else b"")
-            while not data and len(out) == CHUNK and not inflater.eof:
-                out = inflater.decompress(b"", CHUNK)  # drain what zlib still holds
+            out = _inflate(inflater, data)
+            while True:
+                if isinstance(out, SourceError):
+                    yield out
+                    return
                 if out:
                     yield out
-                data = inflater.unconsumed_tail
+                data = inflater.unconsumed_tail or (inflater.unused_data if inflater.eof else b"")
+                if data or len(out) < CHUNK or inflater.eof:
+                    break
+                out = _inflate(inflater, b"")  # drain what zlib still holds
         pending = next(rest, None)
     if not inflater.eof:
         yield SourceError("truncated gzip data: the compressed stream ends early")
+
+
+def _inflate(inflater: Any, data: bytes) -> bytes | SourceError:
+    """At most ``CHUNK`` bytes more of a gzip member, or the error of corrupt data."""
+    try:
+        return bytes(inflater.decompress(data, CHUNK))
+    except zlib.error as exc:
+        return SourceError(f"corrupt gzip data: {exc}")
 
 
 # Byte-order marks, longest first (UTF-32-LE's starts with UTF-16-LE's).
@@ -277,14 +308,17 @@ def _transcode(first: bytes, items: Iterator[Chunk], encoding: str) -> Iterator[
     offset = 0  # bytes of the source decoded so far, for the error message
     final = False
     while True:
+        bad: UnicodeDecodeError | None = None
         try:
             text, used = decode(pending, "strict", final)
         except UnicodeDecodeError as exc:
-            good, _ = decode(pending[: exc.start], "strict", False)
+            bad = UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end, exc.reason)
+        if bad is not None:
+            good, _ = decode(pending[: bad.start], "strict", False)
             if good:
                 yield good.encode("utf-8")
-            where = offset + exc.start
-            yield SourceError(f"invalid {encoding.upper()} at byte {where}: {exc.reason}")
+            where = offset + bad.start
+            yield SourceError(f"invalid {encoding.upper()} at byte {where}: {bad.reason}")
             return
         if text:
             yield text.encode("utf-8")
