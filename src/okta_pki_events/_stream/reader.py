@@ -9,17 +9,18 @@ through each stage once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from pydantic_core import from_json
 
 from .._lazy import parse_lazy
 from .._parsing import OnUnknown, UnknownEventTypeError, parse_event
-from ..envelopes import ENVELOPE_NAMES, EnvelopeKeys, EnvelopeName, detect_envelope, open_envelope
+from ..envelopes import ENVELOPE_NAMES, EnvelopeName, detect_envelope, open_envelope
 from ..models.events import PKI_PREFIX, BaseKnownPkiEvent, BasePkiEvent, NonPkiEvent, PkiEvent
 from ..models.log_event import LogEvent
+from ._probe import Probe, exact_probe, fast_probe
 from .framing import Broken, Format, Framed, Framer
 from .results import ParseFailure, Record, RecordError, StreamStats
 from .sources import Source, chunks, source_name, utf8
@@ -45,11 +46,9 @@ DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
 """The default of ``max_record_bytes``: 16 MiB (Okta's events are a few KiB)."""
 
 T = TypeVar("T")
-Probe: TypeAlias = Callable[[bytes], Any]
 
-# The one check of a record's JSON before it is parsed: validates its syntax (and UTF-8)
-# and reads only the keys that tell an event from an envelope (jiter skips the others).
-_PROBE = TypeAdapter(EnvelopeKeys).validator.validate_json
+# The one check of a record's JSON before it is parsed (see ``_probe``).
+_PROBE = exact_probe
 _FORMATS = ("auto", "ndjson", "json")
 # A PKI event's text holds its eventType's value, and so these bytes (unless escaped).
 _PKI_HINT = b'"' + PKI_PREFIX.encode()
@@ -130,7 +129,12 @@ class _Reader:
         # decides (and with lazy=True a PKI event is parsed once, at the probe). Envelopes
         # by name are opened whole: the exact probe only tells objects from arrays there.
         self.keyed = envelope in ("auto", None)
-        self.probe = _lazy_probe(_PROBE) if lazy and self.keyed else _PROBE
+        probe = _PROBE
+        if self.keyed:
+            probe = fast_probe() or _PROBE
+            if lazy:
+                probe = _lazy_probe(probe)
+        self.probe = probe
         self.name = source_name(source)
         self.stats = StreamStats()
 
@@ -166,21 +170,23 @@ class _Reader:
         try:
             for item in framed:
                 outcomes: Iterable[Any]
-                if keyed and type(item) is tuple and item[2] is not None:
+                if keyed and type(item) is tuple:
                     keys = item[3]
-                    if keys is None and probe_lines:
+                    text = item[2]
+                    if keys is None and probe_lines and text is not None:  # an NDJSON line
                         try:
-                            keys = probe(item[2])
+                            keys = probe(text)
                         except ValidationError as exc:
                             keys = exc
                     kind = type(keys)
-                    if kind is dict:  # the exact probe's keys: an event by uuid and eventType
-                        event = events or ("uuid" in keys and "eventType" in keys)
-                        event_type = keys.get("eventType")
-                    else:  # the fast probe's answer: an event, of this type
-                        event = kind is str
-                        event_type = keys
-                    if event:
+                    if kind is str:  # the fast probe's answer: an event of this type
+                        if only_pki and not keys.startswith(prefix):
+                            read += 1
+                            skipped += 1
+                            continue
+                        outcomes = (self._parsed(item[0], item[1], None, text),)
+                    elif kind is dict and (events or ("uuid" in keys and "eventType" in keys)):
+                        event_type = keys.get("eventType")  # an event, by its keys
                         if (
                             only_pki
                             and type(event_type) is str
@@ -189,20 +195,20 @@ class _Reader:
                             read += 1
                             skipped += 1
                             continue
-                        outcomes = (self._parsed(item[0], item[1], None, item[2]),)
+                        outcomes = (self._parsed(item[0], item[1], None, text),)
                     elif keys is None:  # events, neither filtered nor lazy: parsed as they are
-                        outcomes = (self._parsed(item[0], item[1], None, item[2]),)
+                        outcomes = (self._parsed(item[0], item[1], None, text),)
                     elif isinstance(keys, LogEvent):  # an event the lazy probe parsed
                         if only_pki and not isinstance(keys, BasePkiEvent):
                             read += 1
                             skipped += 1
                             continue
-                        outcomes = (self._lazy(item[0], item[1], item[2], keys),)
-                    else:  # broken, an array, or an envelope's keys
+                        outcomes = (self._lazy(item[0], item[1], text, keys),)
+                    else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
                 elif isinstance(item, Broken):
                     outcomes = (self._outcome(item),)
-                else:  # decoded, or in a named envelope
+                else:  # in a named envelope
                     outcomes = map(self._outcome, self._unwrap(*item))
                 for outcome in outcomes:
                     read += 1
@@ -319,7 +325,7 @@ class _Reader:
                 return _SKIPPED
         return self._parsed(line, index, envelope, payload)
 
-    def _lazy(self, line: int, index: int | None, text: bytes, event: LogEvent) -> Any:
+    def _lazy(self, line: int, index: int | None, text: Any, event: LogEvent) -> Any:
         """An event the lazy probe parsed: the event (or record), or a failure."""
         if self.on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
             return self._failure(line, index, UnknownEventTypeError(event.event_type), text)
