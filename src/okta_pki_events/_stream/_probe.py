@@ -38,7 +38,7 @@ __all__ = ["MAX_BRACKETS", "MAX_BYTES", "Probe", "exact_probe", "fast_probe"]
 Probe = Callable[[bytes], Any]
 """A probe: a record's JSON text -> what tells an event from an envelope (or a ValidationError)."""
 
-exact_probe: Probe = TypeAdapter(EnvelopeKeys).validator.validate_json
+exact_probe = TypeAdapter(EnvelopeKeys).validator.validate_json
 """The exact probe: checks a record's JSON syntax (and UTF-8) and reads only the keys that
 tell an event from an envelope (``EnvelopeKeys``; jiter skips the values of the others)."""
 

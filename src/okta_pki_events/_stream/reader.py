@@ -129,7 +129,7 @@ class _Reader:
         # decides (and with lazy=True a PKI event is parsed once, at the probe). Envelopes
         # by name are opened whole: the exact probe only tells objects from arrays there.
         self.keyed = envelope in ("auto", None)
-        probe = _PROBE
+        probe: Probe = _PROBE
         if self.keyed:
             probe = fast_probe() or _PROBE
             if lazy:
