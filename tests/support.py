@@ -48,3 +48,15 @@ def sample_event(name: str) -> dict[str, Any]:
         event: dict[str, Any] = data["data"]["events"][0]
         return event
     return data
+
+
+def json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a JSON document (keys of objects, indexes of arrays)."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for at, item in enumerate(value):
+            found += json_paths(item, (*path, at))
+    return found

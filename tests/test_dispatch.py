@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from okta_pki_events import (
@@ -31,7 +32,7 @@ from okta_pki_events import (
 )
 from okta_pki_events.testing import wire_events
 
-from .support import EVENT_HOOK_SAMPLE, load_json, pki_fixture, pki_fixture_types
+from .support import EVENT_HOOK_SAMPLE, json_paths, load_json, pki_fixture, pki_fixture_types
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LIST: TypeAdapter[list[PkiEvent]] = TypeAdapter(list[PkiEvent])
@@ -134,6 +135,53 @@ def test_errors_are_at_the_fields_own_path_everywhere(
         with pytest.raises(ValidationError) as listed:
             LIST.validate_json(f"[{json.dumps(minimal())}, {text}]")
         assert locs(listed.value) == [(1, *loc)]
+
+
+def _outcome(call: Any, strip: int) -> Any:
+    """What a call gives: the event's class and dump, or each error's path and type."""
+    try:
+        event = call()
+    except ValidationError as exc:
+        return "error", [(tuple(e["loc"])[strip:], e["type"]) for e in exc.errors()]
+    return type(event), dump(event)
+
+
+@SETTINGS
+@given(
+    wire_events(unknown_types=True),
+    st.data(),
+    st.sampled_from([5, -1.5, "x", "", True, None, [], [5], {}, {"k": 1}]),
+)
+def test_a_broken_field_gives_the_same_result_everywhere(
+    raw: dict[str, Any], data: st.DataObject, value: Any
+) -> None:
+    """Any field replaced by a value of any JSON type: the annotation (in a user's model, in
+    a list) and ``parse_event`` agree, JSON text or Python data: the same event, or the same
+    errors at the same paths (the annotation's prefixed by where it sits)."""
+    paths = [p for p in json_paths(raw) if p != ("eventType",)]  # a non-PKI type: checked above
+    path = data.draw(st.sampled_from(paths))
+    broken = copy.deepcopy(raw)
+    node: Any = broken
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    text = json.dumps(broken)
+    from_text = [
+        _outcome(lambda: parse_event(text), 0),
+        _outcome(lambda: Holder.model_validate_json('{"event": ' + text + "}").event, 1),
+        _outcome(lambda: LIST.validate_json(f"[{text}]")[0], 1),
+    ]
+    from_python = [
+        _outcome(lambda: parse_event(broken), 0),
+        _outcome(lambda: Holder.model_validate({"event": broken}).event, 1),
+        _outcome(lambda: LIST.validate_python([broken])[0], 1),
+    ]
+    assert from_text[1:] == from_text[:1] * 2
+    assert from_python[1:] == from_python[:1] * 2
+    if from_text[0][0] == "error":
+        assert [loc for loc, _ in from_text[0][1]] == [loc for loc, _ in from_python[0][1]]
+    else:
+        assert from_python[0] == from_text[0]
 
 
 def test_a_non_pki_event_is_refused_by_the_annotation_only() -> None:

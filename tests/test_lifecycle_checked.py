@@ -19,19 +19,9 @@ from okta_pki_events.lifecycle._sources import _items_of_events, items_of_lines
 from okta_pki_events.models._base import OktaModel
 from okta_pki_events.testing import json_values, make_wire_event, wire_events
 
+from .support import json_paths
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path to a value inside ``value`` (keys of objects, indexes of arrays)."""
-    found = [path] if path else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for at, item in enumerate(value):
-            found += _paths(item, (*path, at))
-    return found
 
 
 def _snake(key: str) -> str:
@@ -45,7 +35,7 @@ def corrupted_events(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         raw["eventType"] = draw(st.sampled_from(["user.session.start", "policy.x", "pki"]))
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
-        paths = _paths(raw)
+        paths = json_paths(raw)
         path = draw(st.sampled_from(paths))
         *head, last = path
         parent: Any = raw

@@ -1,21 +1,30 @@
 """One home per fact: the catalogue is the source; what must stay written out agrees with it.
 
 Written out because type checkers need them: each model class (its ``Literal`` and its
-docstring), ``EventType``, ``KnownPkiEvent``, the group unions and the ``__all__`` lists.
+docstring), ``EventType``, ``KnownPkiEvent``, the group unions, the ``__all__`` lists and
+``models/__init__``'s imports; beside them, two per-type tables outside the models (the
+lifecycle's transition table, OCSF's activities). ``drift`` compares each of these places with
+the catalogue, and a test changes each place in turn (a type dropped, added, reordered, a
+class's ``Literal`` or docstring changed, a stale class left) to show that the check fails.
 Derived at run time: ``catalog`` on each model, ``EVENT_MODELS``, ``KNOWN_MODELS``, the
 ``PkiEvent`` dispatch, the type guards' tuples, ``CLASSIFICATIONS``, the schema descriptions.
+Also here: the one outcome rule and the one target-kind rule, and every consumer of each.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import Field
 from rich.table import Table
 
 import okta_pki_events
@@ -51,8 +60,11 @@ from okta_pki_events import (
 )
 from okta_pki_events import models as models_package
 from okta_pki_events.cli.summary import format_summary
+from okta_pki_events.export._ocsf import OCSF_ACTIVITIES
 from okta_pki_events.lifecycle import lifecycles_from
+from okta_pki_events.lifecycle._machine import CERT_EVENT_TYPES
 from okta_pki_events.lifecycle._records import succeeded
+from okta_pki_events.models import BaseKnownPkiEvent, CatalogEntry
 from okta_pki_events.models import events as events_module
 from okta_pki_events.models.vocabulary import OutcomeResult
 from okta_pki_events.testing import make_event
@@ -64,41 +76,265 @@ def class_name(event_type: str) -> str:
     return "Pki" + "".join(p.title() for p in re.split(r"[._]", event_type[4:])) + "Event"
 
 
-def test_event_type_literal_is_the_catalogue() -> None:
-    assert get_args(EventType) == tuple(CATALOG) == EVENT_TYPES
+# -- what stays written out, checked against the catalogue ----------------------------------
 
 
-def test_one_model_per_entry_in_catalogue_order() -> None:
+@dataclass(frozen=True)
+class WrittenOut:
+    """Every place that names the catalogued types one by one (type checkers need them)."""
+
+    catalog: tuple[CatalogEntry, ...]
+    """The source: the catalogue's entries, in order."""
+    event_type: tuple[str, ...]
+    """``get_args(EventType)``."""
+    known: tuple[type[BaseKnownPkiEvent], ...]
+    """``get_args(KnownPkiEvent)``: the model classes, in catalogue order."""
+    defined: tuple[type[BaseKnownPkiEvent], ...]
+    """The model classes bound in ``models.events`` (a stale one must not linger)."""
+    certificate: tuple[type[BaseKnownPkiEvent], ...]
+    """``get_args(CertificateEvent)``."""
+    ca: tuple[type[BaseKnownPkiEvent], ...]
+    """``get_args(CaEvent)``."""
+    lifecycle: tuple[type[BaseKnownPkiEvent], ...]
+    """``get_args(LifecycleEvent)``."""
+    events_all: tuple[str, ...]
+    """``models.events.__all__``."""
+    models_all: tuple[str, ...]
+    """``models.__all__``."""
+    models_names: frozenset[str]
+    """The names ``models/__init__`` binds (its imports)."""
+    package_names: frozenset[str]
+    """The names ``okta_pki_events`` offers (``dir``: its ``__all__`` and lazy names)."""
+    transitions: frozenset[str]
+    """The certificate types of the lifecycle's transition table."""
+    ocsf_activities: frozenset[str]
+    """The types with an OCSF activity."""
+
+
+def written_out() -> WrittenOut:
+    classes = tuple(
+        v
+        for v in vars(events_module).values()
+        if isinstance(v, type) and issubclass(v, BaseKnownPkiEvent) and v is not BaseKnownPkiEvent
+    )
+    return WrittenOut(
+        catalog=tuple(CATALOG.values()),
+        event_type=get_args(EventType),
+        known=get_args(KnownPkiEvent),
+        defined=classes,
+        certificate=get_args(CertificateEvent),
+        ca=get_args(CaEvent),
+        lifecycle=get_args(LifecycleEvent),
+        events_all=tuple(events_module.__all__),
+        models_all=tuple(models_package.__all__),
+        models_names=frozenset(vars(models_package)),
+        package_names=frozenset(dir(okta_pki_events)),
+        transitions=frozenset(CERT_EVENT_TYPES),
+        ocsf_activities=frozenset(OCSF_ACTIVITIES),
+    )
+
+
+def literal_of(model: type[BaseKnownPkiEvent]) -> tuple[str, ...]:
+    return get_args(model.model_fields["event_type"].annotation)
+
+
+def drift(w: WrittenOut) -> list[str]:
+    """What disagrees with the catalogue, one line per place and problem (empty: none)."""
+    problems: list[str] = []
+    types = tuple(e.event_type for e in w.catalog)
+    by_type = {name: e for e in w.catalog for name in (e.event_type, *e.aliases)}
+    if w.event_type != types:
+        differ = sorted(set(w.event_type) ^ set(types)) or "the order"
+        problems.append(f"EventType: differs from the catalogue in {differ}")
+    if tuple(literal_of(m)[:1] for m in w.known) != tuple((t,) for t in types):
+        problems.append("KnownPkiEvent: not one model per entry, in catalogue order")
+    for model in w.known:
+        names = literal_of(model)
+        entry = by_type.get(names[0]) if names else None
+        if entry is None:
+            problems.append(f"{model.__name__}: its Literal {names} is not catalogued")
+            continue
+        if names != (entry.event_type, *entry.aliases):
+            problems.append(f"{model.__name__}: Literal {names} is not the entry's types")
+        if model.__name__ != class_name(entry.event_type):
+            problems.append(f"{model.__name__}: not named after {entry.event_type}")
+        doc = " ".join((model.__doc__ or "").split())
+        if f"``{entry.event_type}``" not in doc or " ".join(entry.summary.split()) not in doc:
+            problems.append(f"{model.__name__}: its docstring is not the entry's summary")
+    if set(w.defined) != set(w.known):
+        stale = sorted(m.__name__ for m in set(w.defined) ^ set(w.known))
+        problems.append(f"models.events defines models outside KnownPkiEvent: {stale}")
+    groups: dict[str, tuple[tuple[type[BaseKnownPkiEvent], ...], Callable[[CatalogEntry], bool]]]
+    groups = {
+        "CertificateEvent": (w.certificate, lambda e: e.subject == "certificate"),
+        "CaEvent": (w.ca, lambda e: e.subject == "certificate_authority"),
+        "LifecycleEvent": (w.lifecycle, lambda e: e.is_lifecycle),
+    }
+    for group, (members, wanted) in groups.items():
+        entries = [(m, by_type.get(literal_of(m)[0])) for m in w.known]
+        expected = tuple(m for m, e in entries if e is not None and wanted(e))
+        if members != expected:
+            problems.append(f"{group}: {[m.__name__ for m in members]} is not the catalogue's")
+    class_names = {m.__name__ for m in w.known}
+    for place, offered in (
+        ("models.events.__all__", set(w.events_all)),
+        ("models.__all__", set(w.models_all)),
+        ("models/__init__ imports", set(w.models_names)),
+        ("okta_pki_events", set(w.package_names)),
+    ):
+        if not class_names <= offered:
+            problems.append(f"{place}: misses {sorted(class_names - offered)}")
+    unbound = sorted(set(w.models_all) - w.models_names)
+    if unbound:
+        problems.append(f"models.__all__ names what models/__init__ does not import: {unbound}")
+    certificate_types = {
+        name
+        for name, e in by_type.items()
+        if e.subject == "certificate" and e.action != "crl_download_failure"
+    }
+    if w.transitions != certificate_types:
+        problems.append(f"lifecycle TRANSITIONS: {sorted(w.transitions ^ certificate_types)}")
+    if not set(types) <= w.ocsf_activities <= set(by_type):
+        problems.append(f"OCSF_ACTIVITIES: {sorted(w.ocsf_activities ^ set(types))}")
+    return problems
+
+
+def test_every_written_out_place_agrees_with_the_catalogue() -> None:
+    assert drift(written_out()) == []
+    assert tuple(CATALOG) == EVENT_TYPES
     assert get_args(KnownPkiEvent) == KNOWN_MODELS
-    assert [m.catalog for m in KNOWN_MODELS] == list(CATALOG.values())
-    for model in KNOWN_MODELS:
-        entry = model.catalog
-        assert get_args(model.model_fields["event_type"].annotation) == (
-            entry.event_type,
-            *entry.aliases,
-        )
-        assert model.__name__ == class_name(entry.event_type)
-        doc = model.__doc__ or ""
-        assert f"``{entry.event_type}``" in doc
-        assert " ".join(entry.summary.split()) in " ".join(doc.split())
+
+
+class PkiCertIssuedEvent(BaseKnownPkiEvent):
+    """Model of the ``pki.cert.issued`` event (a type the catalogue does not have)."""
+
+    event_type: Literal["pki.cert.issued"] = Field(description="Not catalogued.")
+
+
+class PkiCertIssueEvent(BaseKnownPkiEvent):  # the real name and docstring, another Literal
+    """Model of the ``pki.cert.issue`` event.
+
+    A Device Trust certificate was issued.
+    """
+
+    event_type: Literal["pki.cert.issue", "pki.cert.issue.v2"] = Field(description="Drifted.")
+
+
+class PkiCertBindEvent(BaseKnownPkiEvent):  # the right Literal, a stale docstring
+    """Model of the ``pki.cert.bind`` event.
+
+    A certificate was tied to a device.
+    """
+
+    event_type: Literal["pki.cert.bind"] = Field(description="Drifted.")
+
+
+def _drop(items: tuple[Any, ...], index: int = -1) -> tuple[Any, ...]:
+    kept = list(items)
+    del kept[index]
+    return tuple(kept)
+
+
+def _swap_in(items: tuple[Any, ...], new: Any) -> tuple[Any, ...]:
+    return tuple(new if m.__name__ == new.__name__ else m for m in items)
+
+
+NEW_ENTRY = CatalogEntry(
+    event_type="pki.cert.future",
+    summary="A future type.",
+    description="Not yet.",
+    subject="certificate",
+    action="issue",
+    lifecycle_effect="-> ISSUED",
+)
+# Each drift: the place it should be reported at, and the change (fields of ``WrittenOut``).
+_DRIFTS: dict[str, tuple[str, Callable[[WrittenOut], dict[str, Any]]]] = {
+    "a type added to the catalogue only": (
+        "EventType",
+        lambda w: {"catalog": (*w.catalog, NEW_ENTRY)},
+    ),
+    "EventType misses a type": ("EventType", lambda w: {"event_type": _drop(w.event_type)}),
+    "EventType out of order": (
+        "EventType",
+        lambda w: {"event_type": (*w.event_type[1:], w.event_type[0])},
+    ),
+    "EventType has an extra type": (
+        "EventType",
+        lambda w: {"event_type": (*w.event_type, "pki.cert.issued")},
+    ),
+    "KnownPkiEvent misses a model": ("KnownPkiEvent", lambda w: {"known": _drop(w.known, 3)}),
+    "KnownPkiEvent out of order": (
+        "KnownPkiEvent",
+        lambda w: {"known": (*w.known[1:], w.known[0])},
+    ),
+    "KnownPkiEvent has an uncatalogued model": (
+        "KnownPkiEvent",
+        lambda w: {"known": (*w.known, PkiCertIssuedEvent)},
+    ),
+    "a class's Literal drifted": (
+        "PkiCertIssueEvent: Literal",
+        lambda w: {"known": _swap_in(w.known, PkiCertIssueEvent)},
+    ),
+    "a class's docstring drifted": (
+        "PkiCertBindEvent: its docstring",
+        lambda w: {"known": _swap_in(w.known, PkiCertBindEvent)},
+    ),
+    "a stale class left in models.events": (
+        "models.events defines",
+        lambda w: {"defined": (*w.defined, PkiCertIssuedEvent)},
+    ),
+    "CertificateEvent misses a model": (
+        "CertificateEvent",
+        lambda w: {"certificate": _drop(w.certificate)},
+    ),
+    "CertificateEvent has a CA model": (
+        "CertificateEvent",
+        lambda w: {"certificate": (*w.certificate, w.ca[0])},
+    ),
+    "CaEvent misses a model": ("CaEvent", lambda w: {"ca": _drop(w.ca, 0)}),
+    "LifecycleEvent misses a model": (
+        "LifecycleEvent",
+        lambda w: {"lifecycle": _drop(w.lifecycle)},
+    ),
+    "models.events.__all__ misses a class": (
+        "models.events.__all__",
+        lambda w: {"events_all": tuple(n for n in w.events_all if n != "PkiCertRenewEvent")},
+    ),
+    "models.__all__ misses a class": (
+        "models.__all__",
+        lambda w: {"models_all": tuple(n for n in w.models_all if n != "PkiCaDeleteEvent")},
+    ),
+    "models/__init__ does not import a class": (
+        "models/__init__ imports",
+        lambda w: {"models_names": w.models_names - {"PkiCertIssueEvent"}},
+    ),
+    "okta_pki_events does not offer a class": (
+        "okta_pki_events",
+        lambda w: {"package_names": w.package_names - {"PkiCertRevokeEvent"}},
+    ),
+    "the transition table misses a type": (
+        "lifecycle TRANSITIONS",
+        lambda w: {"transitions": w.transitions - {"pki.cert.renew"}},
+    ),
+    "OCSF_ACTIVITIES misses a type": (
+        "OCSF_ACTIVITIES",
+        lambda w: {"ocsf_activities": w.ocsf_activities - {"pki.ca.renew"}},
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(_DRIFTS))
+def test_the_check_fails_when_any_written_out_place_drifts(change: str) -> None:
+    place, mutate = _DRIFTS[change]
+    actual = written_out()
+    problems = drift(dataclasses.replace(actual, **mutate(actual)))
+    assert any(p.startswith(place) for p in problems), (change, problems)
 
 
 def test_the_registry_is_derived_from_the_catalogue() -> None:
     assert set(EVENT_MODELS) == set(CATALOG_BY_ANY_TYPE)
     for name, model in EVENT_MODELS.items():
         assert model.catalog is CATALOG_BY_ANY_TYPE[name]
-
-
-@pytest.mark.parametrize(
-    ("union", "wanted"),
-    [
-        (CertificateEvent, lambda e: e.subject == "certificate"),
-        (CaEvent, lambda e: e.subject == "certificate_authority"),
-        (LifecycleEvent, lambda e: e.is_lifecycle),
-    ],
-)
-def test_group_unions_agree_with_the_catalogue(union: Any, wanted: Any) -> None:
-    assert get_args(union) == tuple(m for m in KNOWN_MODELS if wanted(m.catalog))
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
@@ -122,14 +358,6 @@ def test_guards_and_classification_read_the_catalogue(event_type: str) -> None:
         entry.attention,
     )
     assert kind.attention_reason == entry.attention
-
-
-def test_names_are_exported_at_every_level() -> None:
-    model_names = {m.__name__ for m in KNOWN_MODELS}
-    assert model_names <= set(events_module.__all__)
-    assert set(events_module.__all__) <= set(models_package.__all__)
-    assert set(models_package.__all__) <= set(okta_pki_events.__all__)
-    assert len(okta_pki_events.__all__) == len(set(okta_pki_events.__all__))
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
