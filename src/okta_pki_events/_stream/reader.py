@@ -76,7 +76,10 @@ def _lazy_probe(probe: Probe) -> Probe:
 
 _RAW_LIMIT = 100_000
 
-# An unwrapped record: (line, index, envelope, payload as JSON text or decoded, its keys)
+# The envelopes around a payload, outermost first (None: metadata that did not validate)
+_Chain: TypeAlias = tuple[Any, ...]
+# An unwrapped record: (line, index, its envelopes or None, payload as JSON text or decoded,
+# its keys)
 _Unwrapped: TypeAlias = Union[tuple[int, Union[int, None], Any, Any, Any], Broken]
 
 
@@ -259,34 +262,40 @@ class _Reader:
         else:  # broken: the parse stage reports it
             yield (line, index, None, text, keys)
 
-    def _open(self, line: int, index: int | None, document: Any, mode: Any) -> Iterator[Any]:
-        """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads."""
+    def _open(
+        self, line: int, index: int | None, document: Any, mode: Any, chain: _Chain = ()
+    ) -> Iterator[Any]:
+        """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads.
+
+        ``chain``: the envelopes it is inside, outermost first (None for one whose metadata
+        does not validate); it goes with each event, in the envelope slot.
+        """
         kind = detect_envelope(document) if mode == "auto" else mode
         if kind is None or kind == "log_event":
-            yield (line, index, None, document, None)
+            yield (line, index, chain or None, document, None)
             return
         if kind == "api_page" and index is not None and isinstance(document, Mapping):
-            yield (line, index, None, document, None)  # an element of an array read as JSON
+            yield (line, index, chain or None, document, None)  # an element read as JSON
             return
         try:
             for position, envelope, payload in open_envelope(
                 kind, document, max_bytes=self.max_record_bytes
             ):
                 where = index if position is None else position
-                yield from self._payload(line, where, envelope, payload)
+                yield from self._payload(line, where, (*chain, envelope), payload)
         except ValueError as exc:
             yield Broken(line, index, exc, _dumps(document).encode())
 
-    def _payload(self, line: int, index: int | None, envelope: Any, payload: Any) -> Iterator[Any]:
+    def _payload(self, line: int, index: int | None, chain: _Chain, payload: Any) -> Iterator[Any]:
         """A payload of an envelope: an event, or a nested envelope (opened in turn)."""
         if isinstance(payload, ValueError):
             yield Broken(line, index, payload, b"")
             return
         if not isinstance(payload, (str, bytes)):
             if detect_envelope(payload) == "log_event":
-                yield (line, index, envelope, payload, None)
+                yield (line, index, chain, payload, None)
             else:
-                yield from self._open(line, index, payload, "auto")
+                yield from self._open(line, index, payload, "auto", chain)
             return
         text = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
         text = text.strip(b" \t\r\n")
@@ -301,9 +310,9 @@ class _Reader:
         if (type(keys) is dict and detect_envelope(keys) != "log_event") or (
             isinstance(keys, ValidationError) and _is_array(keys)
         ):
-            yield from self._open(line, index, from_json(text), "auto")
+            yield from self._open(line, index, from_json(text), "auto", chain)
         else:
-            yield (line, index, envelope, text, keys)
+            yield (line, index, chain, text, keys)
 
     # -- parsing -------------------------------------------------------------------------
 
@@ -331,7 +340,7 @@ class _Reader:
             return self._failure(line, index, UnknownEventTypeError(event.event_type), text)
         return Record(event, None, line, index, self.name) if self.records else event
 
-    def _parsed(self, line: int, index: int | None, envelope: Any, payload: Any) -> Any:
+    def _parsed(self, line: int, index: int | None, chain: _Chain | None, payload: Any) -> Any:
         """An event parsed: the event (or record), a failure, or skipped (not PKI)."""
         try:
             event = parse_event(payload, on_unknown=self.on_unknown, lazy=self.lazy)
@@ -340,7 +349,10 @@ class _Reader:
         if self.only_pki and not isinstance(event, BasePkiEvent):
             return _SKIPPED
         if self.records:
-            return Record(event, envelope, line, index, self.name)
+            if not chain:
+                return Record(event, None, line, index, self.name)
+            envelopes = tuple(e for e in chain if e is not None)
+            return Record(event, chain[-1], line, index, self.name, envelopes)
         return event
 
     def _failure(self, line: int, index: int | None, error: ValueError, raw: Any) -> ParseFailure:

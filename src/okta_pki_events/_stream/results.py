@@ -98,10 +98,15 @@ class Record(Generic[T]):
     event: T
     """The parsed event."""
     envelope: Envelope | None
-    """The innermost envelope it was delivered in (EventBridge, event hook, ...), else None."""
+    """The innermost envelope it was delivered in (EventBridge, event hook, ...), else None
+    (also when that envelope's metadata does not validate)."""
     line: int
     """The 1-based line where the record's document starts."""
     index: int | None
     """The record's position in its multi-record document, else None."""
     source: str | None = None
     """The source's name, when it has one."""
+    envelopes: tuple[Envelope, ...] = ()
+    """Every envelope it was delivered in, outermost first: ``(SqsRecord, EventBridgeEvent)``
+    for EventBridge inside SQS; empty for a bare event. An envelope whose metadata does not
+    validate is left out (its events are read all the same)."""
