@@ -1,8 +1,8 @@
 """``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline.
 
 Paths, directories and glob patterns are read by ``lifecycles_from`` (line by line, every
-record checked by the full models); standard input, ``--input-format``/``--envelope`` and
-``--max-errors`` take the full reader.
+record checked exactly as the models check it, without building them); standard input,
+``--input-format``/``--envelope`` and ``--max-errors`` take the full reader.
 """
 
 from __future__ import annotations

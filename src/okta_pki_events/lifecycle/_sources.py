@@ -27,7 +27,6 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from .._gc import gc_paused
-from .._parsing import parse_event
 from .._stream import (
     DEFAULT_MAX_RECORD_BYTES,
     OversizeLine,
@@ -205,10 +204,9 @@ def items_of_lines(
             continue
         event_type = fields[event_type_key]
         if event_type not in cert_types:
-            if check != "full" and event_type.startswith("pki."):
-                yield from _items_of_events([line], name, number)  # CA, CRL failure, unknown
-            elif event_type in EVENT_MODELS:
-                yield _item_of(parse_event(line))  # a CA event, a CRL failure (few): accepted
+            if event_type in EVENT_MODELS or (check != "full" and event_type.startswith("pki.")):
+                # a CA event, a CRL failure (few; "fields": an unknown type too): the models
+                yield from _items_of_events([line], name, number)
             elif event_type.startswith("pki."):
                 outcome = fields.get("outcome")
                 result = outcome.get("result") if outcome else None
