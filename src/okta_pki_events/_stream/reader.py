@@ -169,6 +169,7 @@ class _Reader:
         # NDJSON lines reach this loop unprobed; without envelopes, only a filter or lazy
         # parsing needs their keys (else each is parsed as it is).
         probe_lines = keyed and (not events or only_pki or self.lazy)
+        plain = self.on_unknown != "raise" and not self.records
         read = skipped = 0  # skipped records not yet added to stats
         try:
             for item in framed:
@@ -206,7 +207,8 @@ class _Reader:
                             read += 1
                             skipped += 1
                             continue
-                        outcomes = (self._lazy(item[0], item[1], text, keys),)
+                        lazy = keys if plain else self._lazy(item[0], item[1], text, keys)
+                        outcomes = (lazy,)
                     else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
                 elif isinstance(item, Broken):
@@ -335,7 +337,7 @@ class _Reader:
         return self._parsed(line, index, envelope, payload)
 
     def _lazy(self, line: int, index: int | None, text: Any, event: LogEvent) -> Any:
-        """An event the lazy probe parsed: the event (or record), or a failure."""
+        """An event the lazy probe parsed: the record, or a failure (``on_unknown="raise"``)."""
         if self.on_unknown == "raise" and not isinstance(event, BaseKnownPkiEvent):
             return self._failure(line, index, UnknownEventTypeError(event.event_type), text)
         return Record(event, None, line, index, self.name) if self.records else event
@@ -382,19 +384,22 @@ class EventStream(Iterator[T], Generic[T]):
     def __init__(self, reader: _Reader) -> None:
         """Wrap a reader: yield what it yields (events, or records)."""
         self._reader = reader
-        self._next = iter(reader).__next__
+        self._items: Iterator[T] = iter(reader)
 
     @property
     def stats(self) -> StreamStats:
         """Counts so far: read, parsed, failed, skipped (final once exhausted)."""
         return self._reader.stats
 
-    def __iter__(self) -> EventStream[T]:
-        return self
+    def __iter__(self) -> Iterator[T]:
+        """The reader's own generator: a ``for`` loop then runs without this wrapper's call.
+
+        It is the same iteration as this object's (``next()`` on either takes the next item).
+        """
+        return self._items
 
     def __next__(self) -> T:
-        item: T = self._next()
-        return item
+        return next(self._items)
 
 
 RecordStream = EventStream
