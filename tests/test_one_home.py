@@ -61,7 +61,7 @@ from okta_pki_events import (
 from okta_pki_events import models as models_package
 from okta_pki_events.cli.summary import format_summary
 from okta_pki_events.export._ocsf import OCSF_ACTIVITIES
-from okta_pki_events.lifecycle import lifecycles_from
+from okta_pki_events.lifecycle import certificate_key, lifecycles_from, record_of
 from okta_pki_events.lifecycle._machine import CERT_EVENT_TYPES
 from okta_pki_events.lifecycle._records import succeeded
 from okta_pki_events.models import BaseKnownPkiEvent, CatalogEntry
@@ -432,6 +432,38 @@ def test_the_target_kind_rule_is_used_by_the_accessors(types: list[str | None]) 
     assert [t.id for t in event.ca_targets] == [
         str(i) for i, k in enumerate(kinds) if k == "certificate_authority"
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TYPES, max_size=5))
+def test_the_target_kind_rule_is_used_by_the_lifecycle_and_the_exports(
+    types: list[str | None],
+) -> None:
+    kinds = [target_kind(t) for t in types]
+    first = {k: f"t{kinds.index(k)}" if k in kinds else None for k in ("certificate", "device")}
+    targets = [{"id": f"t{i}", "type": t} for i, t in enumerate(types)]
+    bind = make_event("pki.cert.bind", published="2026-01-01T00:00:00.000Z", target=targets)
+    # the lifecycle: the certificate key and the device, from the models and from the line
+    record = record_of(bind)
+    assert record is not None
+    assert (record.key, record.device_id) == (first["certificate"], first["device"])
+    assert certificate_key(bind) == first["certificate"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.ndjson"
+        path.write_text(bind.model_dump_json() + "\n")
+        for check in ("full", "fields"):
+            report = lifecycles_from(path, check=check)
+            assert list(report.certificates) == [k for k in [first["certificate"]] if k]
+    # the exports: the records' target columns, OCSF's device
+    row = to_records([bind])[0]
+    assert (row["target.certificate.id"], row["target.device.id"]) == (
+        first["certificate"],
+        first["device"],
+    )
+    cas = [f"t{i}" for i, k in enumerate(kinds) if k == "certificate_authority"]
+    assert row["target.ca.id"] == (cas[0] if cas else None)
+    device = to_ocsf(bind).get("device")
+    assert (device or {}).get("uid") == first["device"]
 
 
 # Every consumer of outcome.result, checked against a plain reference of the one rule: only

@@ -1,0 +1,130 @@
+"""Eager ``parse_event`` against ``json.loads`` and against variants of its validator, paired.
+
+    python -m benchmarks.eager [--events 5000] [--rounds 40]
+
+Every candidate parses the same lines once per round, in the same order, rounds interleaved;
+the ratio of a candidate to ``json.loads`` is taken round by round, and the median of those
+ratios is printed beside the best-of-rounds figure (a shared machine's speed drifts between
+rounds: a ratio taken within one round is what stays comparable). The variants rebuild the
+catalogued types' validator from the models' own core schemas with one change each; the
+``lossy`` ones break the library's promises and only say what a piece costs. Figures are
+recorded in ``benchmarks/RESULTS.md`` ("Eager parse").
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pydantic_core import SchemaValidator, core_schema
+
+from benchmarks.run import realistic
+from okta_pki_events import parse_event
+from okta_pki_events._parsing import _KNOWN_JSON
+from okta_pki_events.models.events import EVENT_MODELS
+
+Change = Callable[[dict[str, Any]], dict[str, Any]]
+_OPAQUE = ("cls", "function", "serialization", "metadata", "config")
+
+
+def _walk(node: Any, change: Change) -> Any:
+    if isinstance(node, dict):
+        node = change(node)
+        return {k: v if k in _OPAQUE else _walk(v, change) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_walk(item, change) for item in node]
+    return node
+
+
+def variant(
+    change: Change = lambda node: node, config: core_schema.CoreConfig | None = None
+) -> Callable[[bytes], Any]:
+    """The validator of the catalogued types (as ``parse_event`` builds it), changed."""
+    choices = {
+        name: _walk(model.__pydantic_core_schema__, change) for name, model in EVENT_MODELS.items()
+    }
+    schema = core_schema.tagged_union_schema(choices, discriminator="eventType")
+    validate = SchemaValidator(schema, config).validate_json
+    return lambda line: validate(line, by_alias=True, by_name=False)
+
+
+def _free_form_dicts_untyped(node: dict[str, Any]) -> dict[str, Any]:
+    """``dict[str, Any]`` as a bare dict schema (for JSON input the keys are strings anyway)."""
+    keys, values = node.get("keys_schema", {}), node.get("values_schema", {})
+    if node.get("type") == "dict" and keys.get("type") == "str" and values.get("type") == "any":
+        return {"type": "dict"}
+    return node
+
+
+def _unions_left_to_right(node: dict[str, Any]) -> dict[str, Any]:
+    return {**node, "mode": "left_to_right"} if node.get("type") == "union" else node
+
+
+def _published_as_plain_datetime(node: dict[str, Any]) -> dict[str, Any]:
+    """Lossy: no canonical-text check, no other forms kept (what the ``published`` rule costs)."""
+    if node.get("custom_error_type") == "okta_datetime":
+        return {"type": "datetime"}
+    return node
+
+
+def candidates() -> dict[str, Callable[[bytes], Any]]:
+    """What is compared: the references, the library, and one change each."""
+    return {
+        "json.loads": json.loads,
+        "parse_event": parse_event,
+        "the validator alone (no Python)": lambda line: _KNOWN_JSON(
+            line, by_alias=True, by_name=False
+        ),
+        "rebuilt, unchanged (control)": variant(),
+        "free-form dicts untyped": variant(_free_form_dicts_untyped),
+        "unions left to right": variant(_unions_left_to_right),
+        'cache_strings="keys"': variant(config={"cache_strings": "keys"}),
+        "strict=True at the call": lambda line: _KNOWN_JSON(
+            line, by_alias=True, by_name=False, strict=True
+        ),
+        "lossy: published a plain datetime": variant(_published_as_plain_datetime),
+    }
+
+
+def main() -> None:
+    """Print each candidate's events/s and its ratios to ``json.loads`` and ``parse_event``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=5_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    rng = random.Random(20261125)
+    # the lines of ``make bench``'s typed parse (its generator and seed, compact JSON)
+    lines = [
+        json.dumps(realistic(rng, n), separators=(",", ":")).encode() for n in range(args.events)
+    ]
+    runs = candidates()
+    for parse in runs.values():  # every candidate gives an event for every line
+        assert all(parse(line) is not None for line in lines[:100])
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.rounds):
+        for name, parse in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            for line in lines:
+                parse(line)
+            seconds[name].append(time.perf_counter() - start)
+    base, library = seconds["json.loads"], seconds["parse_event"]
+    print(f"{len(lines):,} events of ~{sum(map(len, lines)) / len(lines):,.0f} bytes, ", end="")
+    print(f"{args.rounds} interleaved rounds; ratios: best of rounds, median of paired rounds")
+    print(f"{'candidate':36s} {'events/s':>9s} {'x json.loads':>14s} {'x parse_event':>14s}")
+    for name, times in seconds.items():
+        paired = statistics.median(b / t for b, t in zip(base, times, strict=True))
+        ours = statistics.median(b / t for b, t in zip(library, times, strict=True))
+        rate = len(lines) / min(times)
+        best, best_ours = min(base) / min(times), min(library) / min(times)
+        print(f"{name:36s} {rate:9,.0f} {best:6.3f} {paired:6.3f} {best_ours:6.3f} {ours:6.3f}")
+
+
+if __name__ == "__main__":
+    main()
