@@ -140,6 +140,17 @@ def test_batches_of_the_requested_size() -> None:
         to_arrow([], batch_size=0)
 
 
+def test_a_batch_joins_the_chunks_it_is_converted_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from okta_pki_events.export import _batch
+
+    monkeypatch.setattr(_batch, "_CONVERT", 3)
+    events = _events()
+    table = to_arrow(events, batch_size=8)
+    sizes = [8] * (len(events) // 8) + ([len(events) % 8] if len(events) % 8 else [])
+    assert [b.num_rows for b in table.to_batches()] == sizes
+    assert table.to_pylist() == _reference_table(events, len(events)).to_pylist()
+
+
 def test_raw_column_rebuilds_every_event_exactly() -> None:
     events = _events()
     table = to_arrow(events)
