@@ -15,9 +15,16 @@ from click.testing import CliRunner, Result
 
 from okta_pki_events import EVENT_TYPES, parse_event
 from okta_pki_events.cli import main
-from okta_pki_events.export import arrow_schema, record_columns, to_ecs, to_ocsf
+from okta_pki_events.export import (
+    arrow_schema,
+    ecs_categorization,
+    ecs_category_table,
+    record_columns,
+    to_ecs,
+    to_ocsf,
+)
 
-from .support import pki_fixture, sample_event
+from .support import DATA_DIR, pki_fixture, sample_event
 
 SESSION = "okta-openapi-spec_ListLogs_user.session.start.json"
 BAD = '{"uuid": 5, "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.cert.issue"}'
@@ -267,3 +274,39 @@ def test_usage_errors(source: Path, tmp_path: Path) -> None:
     result = cli("export", "--format", "csv", "-o", tmp_path, source)
     assert result.exit_code == 2
     assert "is a directory" in result.stderr
+
+
+ELASTIC_TABLE = DATA_DIR / "elastic" / "ecs_category_type.json"
+
+
+@pytest.mark.skipif(not ELASTIC_TABLE.exists(), reason="Elastic's data is not in the sdist")
+def test_ecs_with_elastics_category_table(source: Path) -> None:
+    result = cli(
+        "export", "--format", "ecs", "--all-types", "--elastic-categories", ELASTIC_TABLE,
+        "-o", "-", source,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    docs = {d["event"]["action"]: d for d in _lines(result.stdout)}
+    table = ecs_category_table(ELASTIC_TABLE)
+    session = docs["user.session.start"]["event"]
+    assert (tuple(session["category"]), tuple(session["type"])) == ecs_categorization(
+        "user.session.start", table
+    )
+    assert session["category"] == ["session", "authentication"]  # the pipeline's HashSet order
+    revoke = docs["pki.cert.revoke"]["event"]
+    assert (revoke["category"], revoke["type"]) == (["configuration"], ["deletion"])
+
+
+def test_elastic_categories_needs_ecs_and_a_table(source: Path, tmp_path: Path) -> None:
+    table = tmp_path / "table.json"
+    table.write_text('{"x": {"category": ["iam"]}}')
+    result = cli("export", "--format", "ocsf", "--elastic-categories", table, "-o", "-", source)
+    assert result.exit_code == 2
+    assert "--elastic-categories goes with --format ecs" in result.stderr
+    table.write_text('{"x": {"category": "iam"}}')
+    result = cli("export", "--format", "ecs", "--elastic-categories", table, "-o", "-", source)
+    assert result.exit_code == 2  # a usage error: nothing read, nothing written
+    assert result.stdout == ""
+    assert "cannot read the category table" in result.stderr
+    assert "x.category: must be a list of strings" in result.stderr
+    assert "Traceback" not in result.output

@@ -7,12 +7,23 @@ with Elastic's expected documents (``tests/data/elastic``, see PROVENANCE.md the
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from okta_pki_events import EVENT_TYPES, parse_event
-from okta_pki_events.export import ECS_FIELDS, ecs_categorization, to_ecs
+from okta_pki_events.export import (
+    ECS_FIELDS,
+    ECS_PKI_CATEGORY_TABLE,
+    EcsCategoryTable,
+    ecs_categorization,
+    ecs_category_table,
+    to_ecs,
+)
 from okta_pki_events.testing import make_event
 
 from .support import DATA_DIR, pki_fixture
@@ -248,3 +259,151 @@ def test_timestamp_is_utc_whatever_the_offset() -> None:
     raw = pki_fixture("pki.cert.issue")
     raw["published"] = "2024-08-13T17:58:20.353+02:00"
     assert to_ecs(parse_event(raw))["@timestamp"] == "2024-08-13T15:58:20.353Z"
+
+
+# -- Elastic's generated category table (tests/data/elastic/ecs_category_type.json) -----------
+
+# Painless's addUnique, the pipeline script's own code path, run by a real JVM: java.util.HashSet.
+_ADD_UNIQUE_JAVA = """
+import java.io.*;
+import java.util.*;
+
+public class AddUnique {
+    public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, "UTF-8"));
+        StringBuilder out = new StringBuilder();
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] parts = line.split("\\\\|", -1);
+            List<String> dst = parts[0].isEmpty()
+                ? new ArrayList<>() : new ArrayList<>(Arrays.asList(parts[0].split(",")));
+            List<String> src = parts[1].isEmpty()
+                ? new ArrayList<>() : Arrays.asList(parts[1].split(","));
+            List<String> result = dst;
+            if (!src.isEmpty()) {
+                HashSet<String> set = new HashSet<>(dst);
+                set.addAll(src);
+                result = new ArrayList<>(set);
+            }
+            out.append(String.join(",", result)).append('\\n');
+        }
+        System.out.print(out);
+    }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def java_add_unique(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., list[tuple[str, ...]]]:
+    """Run ``addUnique(dst, src)`` for many pairs in one JVM (Java 17, as Spark needs)."""
+    source = tmp_path_factory.mktemp("java") / "AddUnique.java"
+    source.write_text(_ADD_UNIQUE_JAVA)
+
+    def run(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> list[tuple[str, ...]]:
+        text = "".join(f"{','.join(dst)}|{','.join(src)}\n" for dst, src in pairs)
+        done = subprocess.run(
+            ["java", str(source)], input=text, capture_output=True, text=True, check=True
+        )
+        return [tuple(line.split(",")) if line else () for line in done.stdout.splitlines()]
+
+    return run
+
+
+def _table() -> EcsCategoryTable:
+    return ecs_category_table(ELASTIC / "ecs_category_type.json")
+
+
+@needs_elastic_data
+def test_elastics_table_is_read_whole() -> None:
+    table = _table()
+    assert len(table) == 1039
+    assert table["device.user.add"] == (("iam",), ("creation", "user"))
+    assert table["security.request.blocked"] == (("threat",), ())
+    assert all(categories for categories, _ in table.values())
+
+
+@needs_elastic_data
+def test_our_pki_rows_are_elastics() -> None:
+    """The table shipped with the library is the PKI part of Elastic's, unchanged."""
+    table = _table()
+    assert {t: table[t] for t in EVENT_TYPES if t in table} == dict(ECS_PKI_CATEGORY_TABLE)
+    assert set(EVENT_TYPES) - set(table) == {
+        "pki.ca.expiration.warn",
+        "pki.ca.scope.mapping.update",
+    }
+
+
+@needs_elastic_data
+def test_the_merge_is_javas_hash_set_order(java_add_unique: Any) -> None:
+    """For every type of the table, the pipeline's appends merged with its row, as the JVM does."""
+    table = _table()
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    ours: list[tuple[str, ...]] = []
+    for event_type, (categories, types) in table.items():
+        appended_categories, appended_types = ecs_categorization(event_type, {})
+        pairs += [(appended_types, types), (appended_categories, categories)]
+        merged_categories, merged_types = ecs_categorization(event_type, table)
+        ours += [merged_types, merged_categories]
+    assert java_add_unique(pairs) == ours
+    # and some orders a HashSet gives that insertion order would not
+    assert ecs_categorization("user.session.start", table)[0] == ("session", "authentication")
+
+
+@needs_elastic_data
+@pytest.mark.parametrize("index", range(4))
+def test_same_document_as_elastics_pipeline_with_its_table(
+    index: int, java_add_unique: Any
+) -> None:
+    """The excerpt's documents predate the table: with it, only the categorization changes,
+    to the pipeline's merge of the expected arrays with the table's row."""
+    table = _table()
+    event = parse_event(_inputs()[index])
+    expected = _expected()[index]
+    got = to_ecs(event, categories=table)
+    row = table[event.event_type]
+    want_types, want_categories = java_add_unique(
+        [
+            (tuple(expected["event"].get("type", ())), row[1]),
+            (tuple(expected["event"].get("category", ())), row[0]),
+        ]
+    )
+    assert got["event"]["type"] == list(want_types)
+    assert got["event"]["category"] == list(want_categories)
+    for key in ("type", "category"):
+        got["event"].pop(key)
+        expected["event"].pop(key, None)
+    flat = _flat(got)
+    for field in ADDED_BY_THE_DATA_STREAM:
+        flat.pop(field)
+    assert flat == _flat(expected)
+
+
+def test_a_table_in_each_shape_elastic_gives(tmp_path: Path) -> None:
+    rows = {"x.y": {"category": ["iam"], "type": ["user"]}, "z": {"category": ["threat"]}}
+    pipeline = {"processors": [{"set": {"field": "a"}}, {"script": {"params": rows}}]}
+    expected = {"x.y": (("iam",), ("user",)), "z": (("threat",), ())}
+    for document in (rows, pipeline, {"logs-okta.system-2.0-ecs_category_type": pipeline}):
+        assert dict(ecs_category_table(document)) == expected
+        path = tmp_path / "table.json"
+        path.write_text(json.dumps(document))
+        assert dict(ecs_category_table(path)) == expected
+    yml = tmp_path / "ecs_category_type.yml"
+    yml.write_text(yaml.safe_dump(pipeline))
+    assert dict(ecs_category_table(yml)) == expected
+    assert to_ecs(make_event("pki.cert.issue"), categories={})["event"].get("category") is None
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([1, 2], "must be a JSON object"),
+        ({"processors": [{"set": {}}]}, "no script processor with params"),
+        ({"x": ["iam"]}, "x: a row must be an object"),
+        ({"x": {"category": "iam"}}, r"x\.category: must be a list of strings"),
+        ({"x": {"category": ["iam"], "type": [1]}}, r"x\.type: must be a list of strings"),
+    ],
+)
+def test_a_table_that_does_not_fit_is_refused(document: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ecs_category_table(document)

@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import IO, Any
 
 import click
 
-from ..export import raw_json, record_columns, to_ecs, to_ocsf, to_records
+from ..export import (
+    ecs_category_table,
+    raw_json,
+    record_columns,
+    to_ecs,
+    to_ocsf,
+    to_records,
+)
 from ..models import format_okta_datetime
 from ..models.log_event import LogEvent
 from ._shared import (
@@ -55,7 +63,11 @@ def _one_line(text: str) -> str:
     return _STRING_OR_BLANKS.sub(lambda m: m.group(1) or "", text)
 
 
-def format_line(event: LogEvent, output_format: str) -> str:
+def format_line(
+    event: LogEvent,
+    output_format: str,
+    line_formats: Mapping[str, Callable[[LogEvent], Any]] = _LINE_FORMATS,
+) -> str:
     """One event as one JSON line (no newline): as it arrived, as ECS, or as OCSF.
 
     ``ndjson`` writes ``raw_json(event)``: for an event read lazily from text (``export``
@@ -66,7 +78,7 @@ def format_line(event: LogEvent, output_format: str) -> str:
     if output_format == "ndjson":
         line = raw_json(event)
         return _one_line(line) if "\n" in line or "\r" in line else line
-    document = _LINE_FORMATS[output_format](event)
+    document = line_formats[output_format](event)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -115,8 +127,16 @@ def _output(path: str, *, binary: bool) -> Iterator[Any]:
             os.remove(partial)
 
 
-def write_text(events: Iterable[LogEvent], output_format: str, out: IO[str]) -> int:
+def write_text(
+    events: Iterable[LogEvent],
+    output_format: str,
+    out: IO[str],
+    line_formats: Mapping[str, Callable[[LogEvent], Any]] = _LINE_FORMATS,
+) -> int:
     """Write events as NDJSON, ECS, OCSF (one JSON document a line) or CSV; return how many.
+
+    ``line_formats`` maps ``ecs`` and ``ocsf`` to their conversions (``to_ecs`` with a
+    category table, for one).
 
     Nothing is written before the first event: the CSV header comes with it (none when
     there is no event).
@@ -131,7 +151,7 @@ def write_text(events: Iterable[LogEvent], output_format: str, out: IO[str]) -> 
             count += 1
         return count
     for event in events:
-        out.write(format_line(event, output_format))
+        out.write(format_line(event, output_format, line_formats))
         out.write("\n")
         count += 1
     return count
@@ -164,6 +184,15 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     help="Where to write ('-': standard output; not for parquet).",
 )
 @click.option(
+    "--elastic-categories",
+    "elastic_categories",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="With --format ecs: Elastic's generated Okta category table (its ecs_category_type "
+    "ingest pipeline as JSON, e.g. from GET _ingest/pipeline/<id>, or the package's YAML), "
+    "for event.category/event.type of every type Elastic maps (default: its PKI rows).",
+)
+@click.option(
     "--all-types",
     is_flag=True,
     help="Export every record the parser accepts, not only the pki.* ones.",
@@ -175,6 +204,7 @@ def export(
     files: tuple[str, ...],
     output_format: str,
     output: str,
+    elastic_categories: str | None,
     all_types: bool,
     read_as: ReadAs,
     max_errors: int | None,
@@ -191,6 +221,15 @@ def export(
         fail("--format parquet needs --output FILE (Parquet cannot be streamed to a pipe)")
     if output != "-" and os.path.isdir(output):
         fail(f"cannot write {output}: it is a directory")
+    line_formats = _LINE_FORMATS
+    if elastic_categories is not None:
+        if output_format != "ecs":
+            raise click.UsageError("--elastic-categories goes with --format ecs")
+        try:
+            table = ecs_category_table(elastic_categories)
+        except (OSError, ValueError) as exc:
+            fail(f"cannot read the category table {elastic_categories}: {exc}")
+        line_formats = {**_LINE_FORMATS, "ecs": functools.partial(to_ecs, categories=table)}
     reading = read_events(
         files,
         event_filter=event_filter,
@@ -205,7 +244,7 @@ def export(
             count = _parquet(reading, output)
         else:
             with _output(output, binary=False) as out:
-                count = write_text(_events(reading), output_format, out)
+                count = write_text(_events(reading), output_format, out, line_formats)
                 _check(reading, max_errors, count if output == "-" else 0)
                 if not count and output_format == "csv":  # valid but none kept: a header
                     csv.writer(out, lineterminator="\n").writerow(csv_header())

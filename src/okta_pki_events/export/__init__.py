@@ -1,7 +1,8 @@
 """Exports to the systems users run: Elastic ECS, OCSF, DataFrames, Arrow and Parquet.
 
 - ``to_ecs(event)``: the document Elastic's ``okta.system`` pipeline indexes (tables
-  ``ECS_FIELDS``, ``ECS_CATEGORIZATION``, ``ECS_DEBUG_DATA_FIELDS``).
+  ``ECS_FIELDS``, ``ECS_CATEGORIZATION``, ``ECS_DEBUG_DATA_FIELDS``, and Elastic's generated
+  category table: its PKI rows, or the whole of it read by ``ecs_category_table``).
 - ``to_ocsf(event, version=...)``: a valid OCSF event (``OCSF_VERSIONS``; default
   ``OCSF_VERSION``) for any event the parser accepts.
 - ``to_records(events)`` / ``to_dataframe(events)``: one fixed set of flat columns.
@@ -11,6 +12,8 @@
 """
 
 from __future__ import annotations
+
+from types import FunctionType
 
 from ._arrow import (
     BATCH_SIZE,
@@ -27,8 +30,11 @@ from ._ecs import (
     ECS_CATEGORIZATION,
     ECS_DEBUG_DATA_FIELDS,
     ECS_FIELDS,
+    ECS_PKI_CATEGORY_TABLE,
     ECS_VERSION,
+    EcsCategoryTable,
     ecs_categorization,
+    ecs_category_table,
     to_ecs,
 )
 from ._ocsf import (
@@ -57,6 +63,9 @@ __all__ = [
     "write_parquet",
     "ECS_CATEGORIZATION",
     "ECS_DEBUG_DATA_FIELDS",
+    "ECS_PKI_CATEGORY_TABLE",
+    "EcsCategoryTable",
+    "ecs_category_table",
     "ECS_FIELDS",
     "ECS_VERSION",
     "OCSF_ACTIVITIES",
@@ -75,5 +84,5 @@ __all__ = [
 
 for _name in __all__:
     _obj = globals()[_name]
-    if callable(_obj) and hasattr(_obj, "__module__"):
+    if isinstance(_obj, (type, FunctionType)):  # not the type aliases
         _obj.__module__ = __name__

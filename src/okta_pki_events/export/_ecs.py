@@ -18,7 +18,9 @@ the derived risk fields, ``related.*``, ``event.outcome``) are functions below, 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -31,10 +33,13 @@ from ._paths import get_path, prune, set_path, valid_ip
 
 __all__ = [
     "ECS_CATEGORIZATION",
+    "ECS_PKI_CATEGORY_TABLE",
     "ECS_DEBUG_DATA_FIELDS",
     "ECS_FIELDS",
     "ECS_VERSION",
+    "EcsCategoryTable",
     "ecs_categorization",
+    "ecs_category_table",
     "to_ecs",
 ]
 
@@ -226,67 +231,153 @@ ECS_CATEGORIZATION: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset({"policy.lifecycle.delete", "application.lifecycle.delete"}),
     ),
     ("event.type", "info", frozenset({"policy.evaluate_sign_on"})),
-    # Elastic's generated Okta table (ecs_category_type.yml): its rows for the PKI types.
-    # It has none for pki.ca.expiration.warn and pki.ca.scope.mapping.update.
-    (
-        "event.category",
-        "configuration",
-        frozenset(
-            {
-                "pki.ca.add",
-                "pki.ca.delete",
-                "pki.ca.renew",
-                "pki.cert.bind",
-                "pki.cert.crl_download_failure",
-                "pki.cert.issue",
-                "pki.cert.lifecycle.activate",
-                "pki.cert.lifecycle.delete",
-                "pki.cert.lifecycle.hold",
-                "pki.cert.lifecycle.revoke",
-                "pki.cert.lifecycle.suspend",
-                "pki.cert.renew",
-                "pki.cert.revoke",
-            }
-        ),
-    ),
-    ("event.type", "creation", frozenset({"pki.ca.add"})),
-    (
-        "event.type",
-        "deletion",
-        frozenset(
-            {
-                "pki.ca.delete",
-                "pki.cert.lifecycle.delete",
-                "pki.cert.lifecycle.revoke",
-                "pki.cert.revoke",
-            }
-        ),
-    ),
-    (
-        "event.type",
-        "info",
-        frozenset(
-            {
-                "pki.ca.renew",
-                "pki.cert.bind",
-                "pki.cert.crl_download_failure",
-                "pki.cert.issue",
-                "pki.cert.lifecycle.activate",
-                "pki.cert.lifecycle.hold",
-                "pki.cert.lifecycle.suspend",
-                "pki.cert.renew",
-            }
-        ),
-    ),
 )
-"""``event.category`` and ``event.type`` rules: (field, value, the event types it applies to),
-in Elastic's order. A value already in the list is not added twice."""
+"""The pipeline's own ``event.category`` and ``event.type`` rules (its ``append`` processors):
+(field, value, the event types it applies to), in Elastic's order. A value already in the list
+is not added twice. The generated table (``ECS_PKI_CATEGORY_TABLE``, ``ecs_category_table``)
+is applied after them."""
+
+EcsCategoryTable = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Elastic's generated Okta table: event type -> (its ``event.category``, its ``event.type``)."""
+
+ECS_PKI_CATEGORY_TABLE: EcsCategoryTable = MappingProxyType(
+    {
+        "pki.ca.add": (("configuration",), ("creation",)),
+        "pki.ca.delete": (("configuration",), ("deletion",)),
+        "pki.ca.renew": (("configuration",), ("info",)),
+        "pki.cert.bind": (("configuration",), ("info",)),
+        "pki.cert.crl_download_failure": (("configuration",), ("info",)),
+        "pki.cert.issue": (("configuration",), ("info",)),
+        "pki.cert.lifecycle.activate": (("configuration",), ("info",)),
+        "pki.cert.lifecycle.delete": (("configuration",), ("deletion",)),
+        "pki.cert.lifecycle.hold": (("configuration",), ("info",)),
+        "pki.cert.lifecycle.revoke": (("configuration",), ("deletion",)),
+        "pki.cert.lifecycle.suspend": (("configuration",), ("info",)),
+        "pki.cert.renew": (("configuration",), ("info",)),
+        "pki.cert.revoke": (("configuration",), ("deletion",)),
+    }
+)
+"""The rows of Elastic's generated Okta table (the ``ecs_category_type`` pipeline) for the PKI
+types, the table ``to_ecs`` applies by default. Elastic's table has none for
+``pki.ca.expiration.warn`` and ``pki.ca.scope.mapping.update``. The whole table (about a
+thousand Okta types) is Elastic's, under the Elastic License 2.0: this library does not ship
+it; ``ecs_category_table`` reads it from your Elastic installation."""
 
 
-def ecs_categorization(event_type: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def ecs_category_table(source: Mapping[str, Any] | str | os.PathLike[str]) -> EcsCategoryTable:
+    """Elastic's generated Okta table, read from its ``ecs_category_type`` ingest pipeline.
+
+    ``source`` is that pipeline, as a JSON (or, with PyYAML installed, YAML) file or as the
+    parsed document: what Elasticsearch answers to ``GET _ingest/pipeline/<id>`` (for the
+    Okta integration the id is ``logs-okta.system-<version>-ecs_category_type``), the
+    pipeline itself (``{"processors": [{"script": {"params": ...}}]}``, as in the
+    integration package's ``ecs_category_type.yml``), or the script's ``params`` alone (event
+    type -> ``{"category": [...], "type": [...]}``). Pass the result to
+    ``to_ecs(event, categories=...)`` or ``ecs_categorization(event_type, table)``.
+
+    Raises ``ValueError`` naming what does not fit.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        source = _read_document(os.fspath(source))
+    params = _params_of(source)
+    table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for event_type, row in params.items():
+        if not isinstance(row, Mapping):
+            raise ValueError(f"{event_type}: a row must be an object, not {type(row).__name__}")
+        values = []
+        for key in ("category", "type"):
+            value = row.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{event_type}.{key}: must be a list of strings")
+            values.append(tuple(value))
+        table[event_type] = (values[0], values[1])
+    return MappingProxyType(table)
+
+
+def _read_document(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    if path.endswith((".yml", ".yaml")):
+        try:
+            yaml: Any = importlib.import_module("yaml")
+        except ImportError as exc:  # pragma: no cover - PyYAML is usually there
+            raise ValueError(f"{path}: reading YAML needs PyYAML (or give the JSON)") from exc
+        return yaml.safe_load(text)
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{path}: not JSON: {exc}") from exc
+
+
+def _params_of(document: Any) -> Mapping[str, Any]:
+    """The script's params, found in a GET response, a pipeline, or given as they are."""
+    if not isinstance(document, Mapping):
+        raise ValueError("the table must be a JSON object (the ecs_category_type pipeline)")
+    if len(document) == 1:
+        (only,) = document.values()
+        if isinstance(only, Mapping) and "processors" in only:
+            document = only  # GET _ingest/pipeline/<id>: {"<id>": {...}}
+    if "processors" not in document:
+        params: Mapping[str, Any] = document
+        return params
+    processors = document["processors"]
+    for processor in processors if isinstance(processors, list) else ():
+        script = processor.get("script") if isinstance(processor, Mapping) else None
+        found = script.get("params") if isinstance(script, Mapping) else None
+        if isinstance(found, Mapping):
+            return found
+    raise ValueError("no script processor with params in the pipeline's processors")
+
+
+def _java_string_hash(text: str) -> int:
+    """Java's ``String.hashCode()`` (over UTF-16 code units), as an unsigned 32-bit int."""
+    data = text.encode("utf-16-be")
+    value = 0
+    for i in range(0, len(data), 2):
+        value = (31 * value + (data[i] << 8 | data[i + 1])) & 0xFFFFFFFF
+    return value
+
+
+def _add_unique(dst: tuple[str, ...], src: tuple[str, ...]) -> tuple[str, ...]:
+    """The pipeline script's ``addUnique``: ``new ArrayList(new HashSet(dst) + src)``.
+
+    The union comes out in ``java.util.HashSet``'s iteration order (by hash bucket, then
+    insertion), so the arrays are the ones Elasticsearch indexes, in their order. An empty
+    ``src`` leaves ``dst`` as it is.
+
+    >>> _add_unique(("authentication", "session"), ("session",))
+    ('session', 'authentication')
+    """
+    if not src:
+        return dst
+    capacity = 16
+    while capacity < int(len(dst) / 0.75) + 1:
+        capacity *= 2
+    entries: list[str] = []
+    for value in (*dst, *src):
+        if value not in entries:
+            entries.append(value)
+            if len(entries) > int(capacity * 0.75):
+                capacity *= 2
+    mask = capacity - 1
+
+    def bucket(value: str) -> int:
+        code = _java_string_hash(value)
+        return (code ^ (code >> 16)) & mask
+
+    return tuple(sorted(entries, key=bucket))  # stable: insertion order within a bucket
+
+
+def ecs_categorization(
+    event_type: str, table: EcsCategoryTable | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The ECS ``event.category`` and ``event.type`` Elastic gives an event type.
 
-    Both are empty for a type Elastic does not map.
+    The pipeline's own rules (``ECS_CATEGORIZATION``), then the generated table's row for the
+    type, merged as the pipeline's script merges it (``addUnique``: a set union in
+    ``java.util.HashSet`` order). ``table`` is Elastic's whole table (``ecs_category_table``);
+    by default its PKI rows (``ECS_PKI_CATEGORY_TABLE``). Both are empty for a type neither
+    maps.
 
     >>> ecs_categorization("pki.cert.revoke")
     (('configuration',), ('deletion',))
@@ -297,7 +388,12 @@ def ecs_categorization(event_type: str) -> tuple[tuple[str, ...], tuple[str, ...
     for field, value, event_types in ECS_CATEGORIZATION:
         if event_type in event_types and value not in found[field]:
             found[field].append(value)
-    return tuple(found["event.category"]), tuple(found["event.type"])
+    categories, types = tuple(found["event.category"]), tuple(found["event.type"])
+    row = (ECS_PKI_CATEGORY_TABLE if table is None else table).get(event_type)
+    if row is not None:
+        types = _add_unique(types, row[1])
+        categories = _add_unique(categories, row[0])
+    return categories, types
 
 
 _ECS_OUTCOME: Mapping[OutcomeStatus | None, str] = MappingProxyType(
@@ -461,17 +557,20 @@ def wire_of(event: LogEvent) -> dict[str, Any]:
     return wire
 
 
-def to_ecs(event: LogEvent) -> dict[str, Any]:
+def to_ecs(event: LogEvent, *, categories: EcsCategoryTable | None = None) -> dict[str, Any]:
     """The ECS document Elastic's Okta integration indexes for the event.
 
     Every field Elastic's ``okta.system`` ingest pipeline derives from the event itself, from
-    the tables ``ECS_FIELDS``, ``ECS_CATEGORIZATION`` and ``ECS_DEBUG_DATA_FIELDS``, plus
+    the tables ``ECS_FIELDS``, ``ECS_CATEGORIZATION`` and ``ECS_DEBUG_DATA_FIELDS``, and
+    ``event.category``/``event.type`` from Elastic's generated table: ``categories``, the
+    whole table read by ``ecs_category_table`` from your Elastic installation, or by default
+    its PKI rows (``ECS_PKI_CATEGORY_TABLE``); plus
     ``event.module: okta`` and ``event.dataset: okta.system`` (which Elastic's data stream
     sets). Nulls and empty values are dropped, as the pipeline drops them. The differences
     that remain are listed in the docs (Classification, validation and export).
     """
     json_data: dict[str, Any] = prune(wire_of(event))
-    categories, types = ecs_categorization(event.event_type)
+    category, types = ecs_categorization(event.event_type, categories)
     doc: dict[str, Any] = {
         "@timestamp": format_okta_datetime(event.published),
         "ecs": {"version": ECS_VERSION},
@@ -479,7 +578,7 @@ def to_ecs(event: LogEvent) -> dict[str, Any]:
             "kind": "event",
             "module": "okta",
             "dataset": "okta.system",
-            "category": list(categories),
+            "category": list(category),
             "type": list(types),
             "outcome": _ECS_OUTCOME[event.outcome_status],
         },
