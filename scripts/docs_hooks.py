@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import html
 import importlib
 import inspect
@@ -457,13 +458,24 @@ def type_text(annotation: Any, link: Callable[[type], str | None] | None = None)
     return text(annotation)
 
 
+@functools.cache
+def _documented_as() -> dict[int, str]:
+    """Each object of the API reference (by ``id``) and the identifier it is documented under."""
+    found: dict[int, str] = {}
+    for _, identifiers in reference_plan().values():
+        for identifier in identifiers:
+            module, name = identifier.rsplit(".", 1)
+            found.setdefault(id(getattr(importlib.import_module(module), name)), identifier)
+    return found
+
+
 def field_table(model: type[BaseModel], names: list[str]) -> str:
     """The markdown table of ``model``'s fields ``names``: Python name, wire name, type, about."""
-    public = set(_all_of(okta_pki_events))
 
     def link(tp: type) -> str | None:
-        if issubclass(tp, Enum | BaseModel) and tp.__name__ in public:
-            return f"[{tp.__name__}][{PACKAGE}.{tp.__name__}]"
+        identifier = _documented_as().get(id(tp))
+        if issubclass(tp, Enum | BaseModel) and identifier is not None:
+            return f"[{tp.__name__}][{identifier}]"
         return None
 
     rows = [
@@ -505,11 +517,8 @@ class FieldTables(griffe.Extension):
         bases = [b for b in model.__mro__[1:] if issubclass(b, BaseModel) and b.model_fields]
         if inherited and bases:
             parent = bases[0].__name__
-            target = (
-                f"[`{parent}`][{PACKAGE}.{parent}]"
-                if parent in set(_all_of(okta_pki_events))
-                else f"`{parent}`"
-            )
+            identifier = _documented_as().get(id(bases[0]))
+            target = f"[`{parent}`][{identifier}]" if identifier else f"`{parent}`"
             parts.append(f"Every field of {target}" + (", and:" if own else "."))
         if own:
             parts.append(field_table(model, own))

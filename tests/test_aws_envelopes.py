@@ -15,18 +15,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Json, TypeAdapter
 
-from okta_pki_events import (
-    EventBridgeEvent,
-    ParseFailure,
-    PkiCertIssueEvent,
-    PkiEvent,
-    Record,
-    iter_records,
-)
+from okta_pki_events import ParseFailure, PkiCertIssueEvent, PkiEvent, Record, iter_records
 from okta_pki_events._stream.reader import _PROBE
 from okta_pki_events.envelopes import (
     CloudWatchLogsData,
     CloudWatchLogsEvent,
+    EventBridgeEvent,
     FirehoseEvent,
     FirehoseRecord,
     SnsEvent,

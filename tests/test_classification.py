@@ -8,14 +8,9 @@ import pytest
 from typing_extensions import assert_type
 
 from okta_pki_events import (
-    CLASSIFICATIONS,
-    EVENT_MODELS,
     EVENT_TYPES,
-    TRANSITIONS,
-    CaDetails,
     CaEvent,
     CertificateEvent,
-    ExpirationUrgency,
     LifecycleEvent,
     LogEvent,
     PkiCaExpirationWarnEvent,
@@ -30,6 +25,9 @@ from okta_pki_events import (
     is_pki_event_type,
     parse_event,
 )
+from okta_pki_events.classification import CLASSIFICATIONS
+from okta_pki_events.lifecycle import TRANSITIONS
+from okta_pki_events.models import EVENT_MODELS, CaDetails, ExpirationUrgency
 from okta_pki_events.models.details import epoch_millis_to_datetime
 from okta_pki_events.testing import make_event
 

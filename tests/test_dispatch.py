@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from okta_pki_events import (
-    EVENT_MODELS,
     BasePkiEvent,
     LogEvent,
     NonPkiEvent,
@@ -26,10 +25,10 @@ from okta_pki_events import (
     PkiEvent,
     UnknownPkiEvent,
     iter_events,
-    model_for,
     parse_event,
     parse_event_as,
 )
+from okta_pki_events.models import EVENT_MODELS, model_for
 from okta_pki_events.testing import wire_events
 
 from .support import EVENT_HOOK_SAMPLE, json_paths, load_json, pki_fixture, pki_fixture_types

@@ -131,12 +131,14 @@ def test_every_public_name_is_in_the_reference_once_under_its_public_path(site: 
 
 
 def _models() -> list[type[BaseModel]]:
+    """Every pydantic model the package or ``okta_pki_events.models`` exports."""
     found = []
-    for name in okta_pki_events.__all__:
-        obj = getattr(okta_pki_events, name)
-        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.model_fields:
-            found.append(obj)
-    return found
+    for module in (okta_pki_events, okta_pki_events.models):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.model_fields:
+                found.append(obj)
+    return list(dict.fromkeys(found))
 
 
 def test_every_model_field_is_in_the_reference_with_wire_name_type_and_description(
@@ -157,12 +159,13 @@ def test_every_model_field_is_in_the_reference_with_wire_name_type_and_descripti
 
 
 def test_field_tables_show_wire_names_and_readable_types() -> None:
-    from okta_pki_events import Actor, LogEvent, PkiCertIssueEvent
+    from okta_pki_events import LogEvent, PkiCertIssueEvent
+    from okta_pki_events.models import Actor
 
     table = field_table(LogEvent, ["uuid", "target", "display_message"])
     assert ident("display_message") in table
     assert ident("displayMessage") in table
-    assert "list[[Target][okta_pki_events.Target]] \\| None" in table
+    assert "list[[Target][okta_pki_events.models.Target]] \\| None" in table
     assert "**required**" in table.splitlines()[2]
     assert type_text(PkiCertIssueEvent.model_fields["event_type"].annotation) == '"pki.cert.issue"'
     assert type_text(Actor.model_fields["alternate_id"].annotation) == "str | None"
@@ -199,7 +202,8 @@ def test_the_cli_page_lists_every_command_and_option_with_real_output() -> None:
 def test_each_catalogue_entry_shows_an_example_of_its_own_type_and_its_meaning() -> None:
     import json
 
-    from okta_pki_events import CATALOG, EVENT_MODELS, parse_event
+    from okta_pki_events import parse_event
+    from okta_pki_events.models import CATALOG, EVENT_MODELS
     from scripts.docs_hooks import _catalog_markdown
 
     page = _catalog_markdown()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from okta_pki_events import EventBridgeEvent, ParseFailure, Record, iter_records
+from okta_pki_events import ParseFailure, Record, iter_records
 from okta_pki_events.envelopes import (
     CloudWatchLogsData,
+    EventBridgeEvent,
     EventHookDelivery,
     FirehoseRecord,
     SnsNotification,

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from okta_pki_events import (
+from okta_pki_events.envelopes import (
     EventBridgeEvent,
     EventHookDelivery,
     SystemLogPage,
     detect_envelope,
+    unwrap,
 )
-from okta_pki_events.envelopes import unwrap
 
 from .support import EVENT_HOOK_SAMPLE, load_json, pki_fixture
 

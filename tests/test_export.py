@@ -8,15 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from okta_pki_events import (
-    EVENT_TYPES,
-    parse_event,
-    to_dataframe,
-    to_ecs,
-    to_ocsf,
-    to_records,
-)
-from okta_pki_events.export import record_columns
+from okta_pki_events import EVENT_TYPES, parse_event
+from okta_pki_events.export import record_columns, to_dataframe, to_ecs, to_ocsf, to_records
 
 from .support import pki_fixture, sample_event
 

@@ -11,15 +11,15 @@ from typing import Any, cast
 
 import pytest
 
-from okta_pki_events import (
-    PkiCertCrlDownloadFailureEvent,
+from okta_pki_events import PkiCertCrlDownloadFailureEvent, parse_event
+from okta_pki_events.http import (
     RateLimit,
     event_hook_verification,
+    header_pairs,
+    header_values,
     next_link,
-    parse_event,
     verify_authorization,
 )
-from okta_pki_events.http import header_pairs, header_values
 
 from .support import pki_fixture
 

@@ -8,20 +8,16 @@ from typing import Any
 
 import pytest
 
-from okta_pki_events import (
+from okta_pki_events import BasePkiEvent, LifecycleTracker, LogEvent, build_lifecycles, parse_event
+from okta_pki_events.lifecycle import (
     TRANSITIONS,
     AnomalyKind,
-    BasePkiEvent,
     CaState,
     CertState,
-    ExpirationUrgency,
     LifecycleError,
-    LifecycleTracker,
-    LogEvent,
-    build_lifecycles,
     lifecycle_diagram,
-    parse_event,
 )
+from okta_pki_events.models import ExpirationUrgency
 from okta_pki_events.testing import EventTypeName, known_event_type, make_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

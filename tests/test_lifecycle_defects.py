@@ -9,19 +9,22 @@ from typing import Any
 import pytest
 
 from okta_pki_events import (
-    AnomalyKind,
     BasePkiEvent,
-    CertState,
-    ExpirationUrgency,
     LifecycleTracker,
     LogEvent,
     PkiCertBindEvent,
     PkiCertIssueEvent,
     build_lifecycles,
-    certificate_key,
     parse_event,
 )
-from okta_pki_events.lifecycle import LifecycleRecord, record_of
+from okta_pki_events.lifecycle import (
+    AnomalyKind,
+    CertState,
+    LifecycleRecord,
+    certificate_key,
+    record_of,
+)
+from okta_pki_events.models import ExpirationUrgency
 from okta_pki_events.testing import make_event, make_wire_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

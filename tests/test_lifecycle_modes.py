@@ -10,8 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_pki_events import AnomalyKind, CertState, LifecycleTracker, LogEvent, build_lifecycles
-from okta_pki_events.lifecycle import LifecycleChange, LifecycleReport, merge, record_of
+from okta_pki_events import LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.lifecycle import (
+    AnomalyKind,
+    CertState,
+    LifecycleChange,
+    LifecycleReport,
+    merge,
+    record_of,
+)
 from okta_pki_events.testing import known_event_type, make_event
 
 from .test_lifecycle import CERT_TYPES

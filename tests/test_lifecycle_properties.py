@@ -9,14 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from okta_pki_events import (
-    AnomalyKind,
-    LifecycleReport,
-    LifecycleTracker,
-    LogEvent,
-    build_lifecycles,
-)
-from okta_pki_events.lifecycle import record_of, record_signature
+from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.lifecycle import AnomalyKind, record_of, record_signature
 from okta_pki_events.testing import EventTypeName, lifecycle_sequences, make_event
 
 from .test_lifecycle import ALLOWED, CERT_TYPES

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import polars as pl
 
-from okta_pki_events import CertState, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events import LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.lifecycle import CertState
 from okta_pki_events.testing import EventTypeName, make_event
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -11,8 +11,6 @@ from pydantic import BaseModel, ValidationError
 
 import okta_pki_events as ope
 from okta_pki_events import (
-    CATALOG,
-    EVENT_MODELS,
     EVENT_TYPES,
     EventType,
     NonPkiEvent,
@@ -20,7 +18,7 @@ from okta_pki_events import (
     UnknownPkiEvent,
     parse_event,
 )
-from okta_pki_events.models import OktaModel
+from okta_pki_events.models import CATALOG, EVENT_MODELS, OktaModel
 
 from .support import (
     DATA_DIR,
@@ -198,7 +196,7 @@ def test_models_are_frozen() -> None:
 
 
 def test_construct_by_python_names() -> None:
-    from okta_pki_events import Actor
+    from okta_pki_events.models import Actor
 
     actor = Actor(alternate_id="a@example.com", display_name="A")
     assert actor.model_dump(exclude_unset=True) == {

@@ -29,42 +29,42 @@ from rich.table import Table
 
 import okta_pki_events
 from okta_pki_events import (
-    CATALOG,
-    CATALOG_BY_ANY_TYPE,
-    CLASSIFICATIONS,
-    EVENT_MODELS,
     EVENT_TYPES,
-    KNOWN_MODELS,
     CaEvent,
     CertificateEvent,
-    CertState,
     EventType,
     KnownPkiEvent,
     LifecycleEvent,
     LogEvent,
-    Outcome,
-    Target,
     build_lifecycles,
     classify,
     is_ca_event,
     is_certificate_event,
     is_lifecycle_event,
     json_schema,
-    outcome_status,
     parse_event,
     summarize,
-    target_kind,
-    to_ecs,
-    to_ocsf,
-    to_records,
 )
 from okta_pki_events import models as models_package
+from okta_pki_events.classification import CLASSIFICATIONS
 from okta_pki_events.cli.summary import format_summary
+from okta_pki_events.export import to_ecs, to_ocsf, to_records
 from okta_pki_events.export._ocsf import OCSF_ACTIVITIES
-from okta_pki_events.lifecycle import certificate_key, lifecycles_from, record_of
+from okta_pki_events.lifecycle import CertState, certificate_key, lifecycles_from, record_of
 from okta_pki_events.lifecycle._machine import CERT_EVENT_TYPES
 from okta_pki_events.lifecycle._records import succeeded
-from okta_pki_events.models import BaseKnownPkiEvent, CatalogEntry
+from okta_pki_events.models import (
+    CATALOG,
+    CATALOG_BY_ANY_TYPE,
+    EVENT_MODELS,
+    KNOWN_MODELS,
+    BaseKnownPkiEvent,
+    CatalogEntry,
+    Outcome,
+    Target,
+    outcome_status,
+    target_kind,
+)
 from okta_pki_events.models import events as events_module
 from okta_pki_events.models.vocabulary import OutcomeResult
 from okta_pki_events.testing import make_event

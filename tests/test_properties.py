@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_pki_events import EVENT_MODELS, UnknownPkiEvent, parse_event
+from okta_pki_events import UnknownPkiEvent, parse_event
+from okta_pki_events.models import EVENT_MODELS
 from okta_pki_events.testing import events, json_values, wire_events
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

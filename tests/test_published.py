@@ -15,14 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from okta_pki_events import (
-    PUBLISHED_PATTERN,
-    LogEvent,
-    PkiCertIssueEvent,
-    WireDatetime,
-    json_schema,
-    parse_event,
-)
+from okta_pki_events import LogEvent, PkiCertIssueEvent, json_schema, parse_event
+from okta_pki_events.models import PUBLISHED_PATTERN, WireDatetime
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DIGITS = "0123456789"

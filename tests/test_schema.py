@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from okta_pki_events import EVENT_MODELS, EVENT_TYPES, BasePkiEvent, json_schema, parse_event
+from okta_pki_events import EVENT_TYPES, BasePkiEvent, json_schema, parse_event
+from okta_pki_events.models import EVENT_MODELS
 from okta_pki_events.schema import SCHEMA_DIALECT, plain_text
 from okta_pki_events.testing import wire_events
 from scripts.export_schema import TARGET, render

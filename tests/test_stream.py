@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from okta_pki_events import (
     BasePkiEvent,
-    EventBridgeEvent,
-    EventHookDelivery,
     NonPkiEvent,
     ParseFailure,
     PkiCertIssueEvent,
@@ -26,6 +24,7 @@ from okta_pki_events import (
     iter_events,
     iter_records,
 )
+from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
 from okta_pki_events.testing import make_wire_event, wire_events
 
 from .support import EVENT_HOOK_SAMPLE, load_json, sample_event

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 
 from okta_pki_events import (
-    EventBridgeEvent,
-    EventHookDelivery,
     ParseFailure,
     PkiCertIssueEvent,
     RecordError,
@@ -24,6 +22,7 @@ from okta_pki_events import (
     iter_records,
 )
 from okta_pki_events._stream import SourceError, framing
+from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
 from okta_pki_events.testing import make_wire_event
 
 from .support import EVENT_HOOK_SAMPLE, load_json, sample_event

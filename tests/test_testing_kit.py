@@ -16,7 +16,6 @@ from hypothesis.strategies import SearchStrategy
 from typing_extensions import assert_type
 
 from okta_pki_events import (
-    EVENT_MODELS,
     EVENT_TYPES,
     PkiCertCrlDownloadFailureEvent,
     PkiCertIssueEvent,
@@ -28,6 +27,7 @@ from okta_pki_events import (
     parse_event,
 )
 from okta_pki_events import testing as kit
+from okta_pki_events.models import EVENT_MODELS
 from okta_pki_events.testing import (
     DEFAULT_START,
     EventTypeName,

@@ -6,9 +6,16 @@
 >>> isinstance(event, PkiCertIssueEvent)
 True
 
+The package exports what most code needs (``__all__``); the rest lives in public
+submodules: ``models`` (the parts of an event, the catalogue), ``lifecycle``, ``export``
+(ECS, OCSF, records, Arrow), ``envelopes``, ``http`` (event hooks, the API's headers),
+``classification``, ``validation``, ``schema``, ``pull`` and ``testing``. A name the package
+used to export and that moved to a submodule still works here, with a
+``DeprecationWarning``.
+
 ``import okta_pki_events`` imports nothing else (PEP 562): each public name is imported from
 its module on first use, so a call pays only for the modules it needs (``parse_event`` the
-models and the parser; ``build_lifecycles`` the lifecycle too; ``to_ecs`` the exports).
+models and the parser; ``build_lifecycles`` the lifecycle too).
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from . import models as _models
     from ._gc import gc_paused
     from ._parsing import (
         OnUnknown,
@@ -46,8 +52,11 @@ if TYPE_CHECKING:
         iter_events,
         iter_records,
     )
+
+    # Deprecated here (each has its home in a public submodule; see _MOVED): still typed, so
+    # that code importing them from the package keeps type-checking while it moves.
+    from .classification import CLASSIFICATIONS as CLASSIFICATIONS
     from .classification import (
-        CLASSIFICATIONS,
         Classification,
         classify,
         is_ca_event,
@@ -56,217 +65,261 @@ if TYPE_CHECKING:
         is_pki_event,
         is_pki_event_type,
     )
-    from .envelopes import (
-        EventBridgeEvent,
-        EventHookDelivery,
-        SystemLogPage,
-        detect_envelope,
-    )
-    from .export import (
-        to_dataframe,
-        to_ecs,
-        to_ocsf,
-        to_records,
-    )
-    from .http import (
-        RateLimit,
-        event_hook_verification,
-        next_link,
-        verify_authorization,
-    )
+    from .envelopes import EventBridgeEvent as EventBridgeEvent
+    from .envelopes import EventHookDelivery as EventHookDelivery
+    from .envelopes import SystemLogPage as SystemLogPage
+    from .envelopes import detect_envelope as detect_envelope
+    from .export import to_dataframe as to_dataframe
+    from .export import to_ecs as to_ecs
+    from .export import to_ocsf as to_ocsf
+    from .export import to_records as to_records
+    from .http import RateLimit as RateLimit
+    from .http import event_hook_verification as event_hook_verification
+    from .http import next_link as next_link
+    from .http import verify_authorization as verify_authorization
+    from .lifecycle import CA_EVENT_TYPES as CA_EVENT_TYPES
+    from .lifecycle import TRANSITIONS as TRANSITIONS
+    from .lifecycle import AnomalyKind as AnomalyKind
+    from .lifecycle import CaHistory as CaHistory
+    from .lifecycle import CaState as CaState
+    from .lifecycle import CertificateHistory as CertificateHistory
+    from .lifecycle import CertState as CertState
+    from .lifecycle import CrlFailure as CrlFailure
+    from .lifecycle import KeyFunction as KeyFunction
+    from .lifecycle import LifecycleAnomaly as LifecycleAnomaly
+    from .lifecycle import LifecycleError as LifecycleError
     from .lifecycle import (
-        CA_EVENT_TYPES,
-        TRANSITIONS,
-        AnomalyKind,
-        CaHistory,
-        CaState,
-        CertificateHistory,
-        CertState,
-        CrlFailure,
-        KeyFunction,
-        LifecycleAnomaly,
-        LifecycleError,
         LifecycleReport,
         LifecycleTracker,
-        TimelineEntry,
-        Transition,
         build_lifecycles,
-        ca_keys,
-        certificate_key,
-        lifecycle_diagram,
     )
+    from .lifecycle import TimelineEntry as TimelineEntry
+    from .lifecycle import Transition as Transition
+    from .lifecycle import ca_keys as ca_keys
+    from .lifecycle import certificate_key as certificate_key
+    from .lifecycle import lifecycle_diagram as lifecycle_diagram
     from .models import *  # noqa: F403
-    from .schema import (
-        json_schema,
+    from .models import (
+        EVENT_TYPES,
+        BasePkiEvent,
+        CaEvent,
+        CertificateEvent,
+        EventType,
+        KnownPkiEvent,
+        LifecycleEvent,
+        LogEvent,
+        NonPkiEvent,
+        PkiCaAddEvent,
+        PkiCaDeleteEvent,
+        PkiCaExpirationWarnEvent,
+        PkiCaRenewEvent,
+        PkiCaScopeMappingUpdateEvent,
+        PkiCertBindEvent,
+        PkiCertCrlDownloadFailureEvent,
+        PkiCertIssueEvent,
+        PkiCertLifecycleActivateEvent,
+        PkiCertLifecycleDeleteEvent,
+        PkiCertLifecycleHoldEvent,
+        PkiCertLifecycleRevokeEvent,
+        PkiCertLifecycleSuspendEvent,
+        PkiCertRenewEvent,
+        PkiCertRevokeEvent,
+        PkiEvent,
+        UnknownPkiEvent,
     )
-    from .summary import (
-        EventSummary,
-        summarize,
-    )
-    from .validation import (
-        EventValidationError,
-        ValidationIssue,
-        validate,
-    )
+    from .schema import json_schema
+    from .summary import EventSummary, summarize
+    from .validation import EventValidationError, ValidationIssue, validate
 
-    __all__ = [
-        "__version__",
-        "gc_paused",
-        "OnUnknown",
-        "RawEvent",
-        "UnknownEventTypeError",
-        "parse_event",
-        "parse_event_as",
-        "EnvelopeOption",
-        "EventStream",
-        "Format",
-        "OnError",
-        "ParseFailure",
-        "Record",
-        "RecordError",
-        "RecordStream",
-        "Source",
-        "SourceError",
-        "StreamStats",
-        "iter_events",
-        "iter_records",
-        "EventBridgeEvent",
-        "EventHookDelivery",
-        "RateLimit",
-        "SystemLogPage",
-        "detect_envelope",
-        "event_hook_verification",
-        "next_link",
-        "verify_authorization",
-        "CLASSIFICATIONS",
-        "Classification",
-        "classify",
-        "is_ca_event",
-        "is_certificate_event",
-        "is_lifecycle_event",
-        "is_pki_event",
-        "is_pki_event_type",
-        "EventValidationError",
-        "ValidationIssue",
-        "validate",
-        "EventSummary",
-        "summarize",
-        "to_dataframe",
-        "to_ecs",
-        "to_ocsf",
-        "to_records",
-        "json_schema",
-        "CA_EVENT_TYPES",
-        "TRANSITIONS",
-        "AnomalyKind",
-        "CaHistory",
-        "CaState",
-        "CertState",
-        "CertificateHistory",
-        "CrlFailure",
-        "KeyFunction",
-        "LifecycleAnomaly",
-        "LifecycleError",
-        "LifecycleReport",
-        "LifecycleTracker",
-        "TimelineEntry",
-        "Transition",
-        "build_lifecycles",
-        "ca_keys",
-        "certificate_key",
-        "lifecycle_diagram",
-    ]
-    __all__ += _models.__all__
+__all__ = [
+    "__version__",
+    # parsing one event
+    "parse_event",
+    "parse_event_as",
+    "UnknownEventTypeError",
+    "RawEvent",
+    "OnUnknown",
+    # reading streams
+    "iter_events",
+    "iter_records",
+    "EventStream",
+    "RecordStream",
+    "Record",
+    "StreamStats",
+    "ParseFailure",
+    "RecordError",
+    "SourceError",
+    "Source",
+    "Format",
+    "OnError",
+    "EnvelopeOption",
+    "gc_paused",
+    # the events (their parts, the catalogue and the rest: okta_pki_events.models)
+    "LogEvent",
+    "PkiEvent",
+    "KnownPkiEvent",
+    "BasePkiEvent",
+    "UnknownPkiEvent",
+    "NonPkiEvent",
+    "CertificateEvent",
+    "CaEvent",
+    "LifecycleEvent",
+    "EventType",
+    "EVENT_TYPES",
+    "PkiCaAddEvent",
+    "PkiCaDeleteEvent",
+    "PkiCaExpirationWarnEvent",
+    "PkiCaRenewEvent",
+    "PkiCaScopeMappingUpdateEvent",
+    "PkiCertBindEvent",
+    "PkiCertCrlDownloadFailureEvent",
+    "PkiCertIssueEvent",
+    "PkiCertLifecycleActivateEvent",
+    "PkiCertLifecycleDeleteEvent",
+    "PkiCertLifecycleHoldEvent",
+    "PkiCertLifecycleRevokeEvent",
+    "PkiCertLifecycleSuspendEvent",
+    "PkiCertRenewEvent",
+    "PkiCertRevokeEvent",
+    # what events mean
+    "classify",
+    "Classification",
+    "is_pki_event",
+    "is_pki_event_type",
+    "is_certificate_event",
+    "is_ca_event",
+    "is_lifecycle_event",
+    "validate",
+    "ValidationIssue",
+    "EventValidationError",
+    "summarize",
+    "EventSummary",
+    # lifecycles (the states, anomalies and the rest: okta_pki_events.lifecycle)
+    "build_lifecycles",
+    "LifecycleReport",
+    "LifecycleTracker",
+    # the JSON Schema
+    "json_schema",
+]
 
-# Each public name outside ``models`` and the module that defines it; the names of
-# ``okta_pki_events.models`` (its ``__all__``) are looked up there.
+# The module each name of __all__ is imported from (the events' names: ``models``).
 _LAZY: dict[str, str] = {
-    # ._gc
     "gc_paused": "_gc",
-    # ._parsing
-    "OnUnknown": "_parsing",
-    "RawEvent": "_parsing",
-    "UnknownEventTypeError": "_parsing",
-    "parse_event": "_parsing",
-    "parse_event_as": "_parsing",
-    # ._stream
-    "EnvelopeOption": "_stream",
-    "EventStream": "_stream",
-    "Format": "_stream",
-    "OnError": "_stream",
-    "ParseFailure": "_stream",
-    "Record": "_stream",
-    "RecordError": "_stream",
-    "RecordStream": "_stream",
-    "Source": "_stream",
-    "SourceError": "_stream",
-    "StreamStats": "_stream",
-    "iter_events": "_stream",
-    "iter_records": "_stream",
-    # .envelopes
-    "EventBridgeEvent": "envelopes",
-    "EventHookDelivery": "envelopes",
-    "SystemLogPage": "envelopes",
-    "detect_envelope": "envelopes",
-    # .http
-    "RateLimit": "http",
-    "event_hook_verification": "http",
-    "next_link": "http",
-    "verify_authorization": "http",
-    # .classification
-    "CLASSIFICATIONS": "classification",
-    "Classification": "classification",
-    "classify": "classification",
-    "is_ca_event": "classification",
-    "is_certificate_event": "classification",
-    "is_lifecycle_event": "classification",
-    "is_pki_event": "classification",
-    "is_pki_event_type": "classification",
-    # .validation
-    "EventValidationError": "validation",
-    "ValidationIssue": "validation",
-    "validate": "validation",
-    # .summary
-    "EventSummary": "summary",
-    "summarize": "summary",
-    # .export
-    "to_dataframe": "export",
-    "to_ecs": "export",
-    "to_ocsf": "export",
-    "to_records": "export",
-    # .schema
+    **dict.fromkeys(
+        ["OnUnknown", "RawEvent", "UnknownEventTypeError", "parse_event", "parse_event_as"],
+        "_parsing",
+    ),
+    **dict.fromkeys(
+        [
+            "EnvelopeOption",
+            "EventStream",
+            "Format",
+            "OnError",
+            "ParseFailure",
+            "Record",
+            "RecordError",
+            "RecordStream",
+            "Source",
+            "SourceError",
+            "StreamStats",
+            "iter_events",
+            "iter_records",
+        ],
+        "_stream",
+    ),
+    **dict.fromkeys(
+        [
+            "Classification",
+            "classify",
+            "is_ca_event",
+            "is_certificate_event",
+            "is_lifecycle_event",
+            "is_pki_event",
+            "is_pki_event_type",
+        ],
+        "classification",
+    ),
+    **dict.fromkeys(["EventValidationError", "ValidationIssue", "validate"], "validation"),
+    **dict.fromkeys(["EventSummary", "summarize"], "summary"),
+    **dict.fromkeys(["LifecycleReport", "LifecycleTracker", "build_lifecycles"], "lifecycle"),
     "json_schema": "schema",
-    # .lifecycle
-    "CA_EVENT_TYPES": "lifecycle",
-    "TRANSITIONS": "lifecycle",
-    "AnomalyKind": "lifecycle",
-    "CaHistory": "lifecycle",
-    "CaState": "lifecycle",
-    "CertState": "lifecycle",
-    "CertificateHistory": "lifecycle",
-    "CrlFailure": "lifecycle",
-    "KeyFunction": "lifecycle",
-    "LifecycleAnomaly": "lifecycle",
-    "LifecycleError": "lifecycle",
-    "LifecycleReport": "lifecycle",
-    "LifecycleTracker": "lifecycle",
-    "TimelineEntry": "lifecycle",
-    "Transition": "lifecycle",
-    "build_lifecycles": "lifecycle",
-    "ca_keys": "lifecycle",
-    "certificate_key": "lifecycle",
-    "lifecycle_diagram": "lifecycle",
+}
+_LAZY.update((name, "models") for name in __all__[1:] if name not in _LAZY)
+
+# Names the package exported before its face was curated, and the public module that is
+# their home: they still work from here, with a DeprecationWarning naming that module. So
+# does every other name of ``okta_pki_events.models``.
+_MOVED: dict[str, str] = {
+    "CLASSIFICATIONS": "classification",
+    **dict.fromkeys(
+        ["EventBridgeEvent", "EventHookDelivery", "SystemLogPage", "detect_envelope"],
+        "envelopes",
+    ),
+    **dict.fromkeys(["to_dataframe", "to_ecs", "to_ocsf", "to_records"], "export"),
+    **dict.fromkeys(
+        ["RateLimit", "event_hook_verification", "next_link", "verify_authorization"], "http"
+    ),
+    **dict.fromkeys(
+        [
+            "CA_EVENT_TYPES",
+            "TRANSITIONS",
+            "AnomalyKind",
+            "CaHistory",
+            "CaState",
+            "CertState",
+            "CertificateHistory",
+            "CrlFailure",
+            "KeyFunction",
+            "LifecycleAnomaly",
+            "LifecycleError",
+            "TimelineEntry",
+            "Transition",
+            "ca_keys",
+            "certificate_key",
+            "lifecycle_diagram",
+        ],
+        "lifecycle",
+    ),
 }
 
 # Public subpackages and modules reachable as attributes (``okta_pki_events.lifecycle``).
 _SUBMODULES = frozenset(
-    {"cli", "envelopes", "export", "lifecycle", "models", "pull", "schema", "testing"}
+    {
+        "classification",
+        "cli",
+        "envelopes",
+        "export",
+        "http",
+        "lifecycle",
+        "models",
+        "pull",
+        "schema",
+        "summary",
+        "testing",
+        "validation",
+    }
 )
 
 
 def _models_all() -> list[str]:
     models = importlib.import_module(".models", __name__)
     return list(models.__all__)
+
+
+def _moved(name: str) -> Any:
+    """A deprecated name: its value from its home, after a warning saying where that is."""
+    module = _MOVED.get(name) or ("models" if name in _models_all() else None)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
+
+    warnings.warn(
+        f"importing {name} from okta_pki_events is deprecated: "
+        f"import it from okta_pki_events.{module}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 # Hidden from type checkers, which see the imports above: a typo stays an error for them.
@@ -277,18 +330,16 @@ if not TYPE_CHECKING:
         module = _LAZY.get(name)
         if module is not None:
             value = getattr(importlib.import_module(f".{module}", __name__), name)
-        elif name == "__all__":
-            value = ["__version__", *_LAZY, *_models_all()]
         elif name in _SUBMODULES:
             value = importlib.import_module(f".{name}", __name__)
-        elif not name.startswith("_") and name in _models_all():
-            value = getattr(importlib.import_module(".models", __name__), name)
-        else:
+        elif name.startswith("_"):
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        else:
+            return _moved(name)  # not kept: each use warns
         globals()[name] = value
         return value
 
     def __dir__() -> list[str]:
         """The public names, imported or not."""
         dunders = (name for name in globals() if name.startswith("__"))
-        return sorted({*dunders, "__version__", *_LAZY, *_SUBMODULES, *_models_all()})
+        return sorted({*dunders, *__all__, *_SUBMODULES})

@@ -1,8 +1,10 @@
 """The ``okta-pki-events`` command-line tool (extra ``cli``).
 
 Human output is tables; ``--json`` gives JSON for machines. Exit codes: 0 success, 1 invalid
-records (``validate``) or nothing valid read, 2 usage errors (a missing or unreadable file, a
-directory, an unknown type, a bad option value), 130 interrupted.
+records (``validate``) or nothing valid read, 2 usage errors (a missing or unreadable file,
+an output that cannot be written, a directory, an unknown type, a bad option value), 70 a
+defect of the tool (one line, no traceback), 130 interrupted, 141 a closed output pipe;
+``pull`` adds its own (3 to 6, see its help).
 
 Layout: one module per command (``validate.py``, ``summary.py``, ...), each defining a click
 command named like its module; ``_shared.py`` holds what commands share (the consoles, the

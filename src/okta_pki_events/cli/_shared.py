@@ -64,10 +64,14 @@ __all__ = [
 ]
 
 USAGE_ERROR = 2
+INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h): a defect of this tool
 INTERRUPTED = 130
 CLOSED_PIPE = 141
 NOTHING_VALID = 1
 PROGRESS_EVERY = 2000
+
+TRACEBACK_ENV = "OKTA_PKI_EVENTS_TRACEBACK"
+"""Set (to anything) in the environment, a defect of the tool shows its traceback."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,10 +126,14 @@ def _safe_streams() -> None:
 def run_main(invoke: Callable[[], Any]) -> NoReturn:
     """Run a click command (``invoke`` calls its ``main`` with ``standalone_mode=False``).
 
-    Usage errors, Ctrl-C and closed pipes are handled here, without a traceback.
+    Usage errors, Ctrl-C and closed pipes are handled here, without a traceback; so are a
+    file that cannot be read or written (an ``OSError`` of any origin: a usage error) and, as
+    a last resort, a defect (one line naming the exception; ``TRACEBACK_ENV=1`` shows the
+    traceback).
 
     Exit statuses: what the command chose (0, or 1 for invalid records), 2 for usage errors,
-    130 on Ctrl-C (128 + SIGINT), 141 when the reader of the output went away.
+    70 for a defect, 130 on Ctrl-C (128 + SIGINT), 141 when the reader of the output went
+    away.
     """
     _safe_streams()
     try:
@@ -139,6 +147,20 @@ def run_main(invoke: Callable[[], Any]) -> NoReturn:
         code = INTERRUPTED
     except BrokenPipeError:
         quiet_closed_pipe()
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename and exc.strerror else ""
+        CliError(f"{where}{exc.strerror or exc}").show()
+        code = USAGE_ERROR
+    except Exception as exc:  # the last resort: a defect, never a traceback unless asked for
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(
+                f"okta-pki-events: internal error: {type(exc).__name__}: {exc} "
+                f"(a defect: please report it; {TRACEBACK_ENV}=1 shows the traceback)",
+                err=True,
+            )
+        code = INTERNAL_ERROR
     try:
         sys.stdout.flush()
     except BrokenPipeError:

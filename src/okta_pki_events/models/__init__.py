@@ -134,4 +134,4 @@ __all__ = [
 
 # Defined in private modules: under the path users import them from (as httpx does).
 for _obj in (OktaModel, WireDatetime, format_okta_datetime, wire_text):
-    _obj.__module__ = "okta_pki_events"
+    _obj.__module__ = __name__

@@ -1,0 +1,66 @@
+"""No traceback reaches a CLI user: unwritable outputs and defects are one line, with a code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okta_pki_events.cli import main, summary
+from okta_pki_events.cli._shared import INTERNAL_ERROR, TRACEBACK_ENV, USAGE_ERROR
+from okta_pki_events.testing import make_wire_event
+
+
+@pytest.fixture
+def events(tmp_path: Path) -> Path:
+    path = tmp_path / "events.ndjson"
+    path.write_text(json.dumps(make_wire_event("pki.cert.issue")) + "\n")
+    return path
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    """A path in a directory that does not exist, under a file (root can write anywhere else)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    return blocker / "out"
+
+
+@pytest.mark.parametrize("output_format", ["csv", "parquet"])
+def test_an_output_that_cannot_be_written_is_a_usage_error(
+    events: Path, tmp_path: Path, output_format: str
+) -> None:
+    target = _unwritable(tmp_path)
+    command = [sys.executable, "-m", "okta_pki_events", "export", str(events)]
+    result = subprocess.run(
+        [*command, "--format", output_format, "-o", str(target)],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != TRACEBACK_ENV},
+    )
+    assert result.returncode == USAGE_ERROR, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("okta-pki-events: error: ")
+
+
+def test_a_defect_is_one_line_and_exit_70(events: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(summary, "summarize", broken)
+    monkeypatch.delenv(TRACEBACK_ENV, raising=False)
+    result = CliRunner().invoke(main, ["summary", str(events)])
+    assert result.exit_code == INTERNAL_ERROR == 70
+    assert result.stderr.splitlines() == [
+        "okta-pki-events: internal error: RuntimeError: a defect (a defect: please report it; "
+        f"{TRACEBACK_ENV}=1 shows the traceback)"
+    ]
+    monkeypatch.setenv(TRACEBACK_ENV, "1")
+    shown = CliRunner().invoke(main, ["summary", str(events)])
+    assert isinstance(shown.exception, RuntimeError)
