@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError, model_validator
 
 from okta_pki_events import ParseFailure, parse_event
+from okta_pki_events.lifecycle import record_of
 from okta_pki_events.lifecycle._checked import check_event, dict_schema
 from okta_pki_events.lifecycle._sources import _items_of_events, items_of_lines
 from okta_pki_events.models._base import OktaModel
@@ -135,3 +136,39 @@ def test_a_model_validator_is_not_rewritten_silently() -> None:
 def test_errors_are_validation_errors() -> None:
     with pytest.raises(ValidationError):
         check_event("[1, 2]")
+
+
+_TARGET_TYPES = ["Certificate", "DeviceCertificate", "Device", "CertificateAuthority", "User", None]
+_targets = st.lists(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(_TARGET_TYPES)},
+        optional={"id": st.sampled_from(["c1", "c2", "d1", "d2", None])},
+    ),
+    max_size=5,
+)
+_actors = st.none() | st.fixed_dictionaries(
+    {},
+    optional={"id": st.sampled_from(["00u1", None]), "alternateId": st.sampled_from(["a@x", ""])},
+)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["pki.cert.issue", "pki.cert.bind", "pki.cert.lifecycle.revoke"]),
+    _targets,
+    _actors,
+    st.sampled_from(["SUCCESS", "DENY", None]),
+    st.sampled_from(["full", "fields"]),
+)
+def test_both_checks_pick_the_certificate_device_and_actor_as_the_models(
+    event_type: str, targets: list[dict[str, Any]], actor: Any, result: Any, check: Any
+) -> None:
+    row = make_wire_event("pki.cert.issue", uuid="u1") | {
+        "eventType": event_type,
+        "target": targets,
+        "actor": actor,
+        "outcome": {"result": result},
+    }
+    text = json.dumps(row)
+    (got,) = items_of_lines([(1, text)], "f.ndjson", check=check)
+    assert got == record_of(parse_event(text))

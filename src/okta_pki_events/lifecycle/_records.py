@@ -53,7 +53,6 @@ __all__ = [
     "SUCCEEDED",
     "succeeded",
     "target_code",
-    "target_flags",
 ]
 
 KeyFunction = Callable[[BasePkiEvent], "str | None"]
@@ -138,34 +137,16 @@ SUCCEEDED = _SUCCEEDED
 _EPOCH = EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-_FLAGS: dict[str | None, tuple[bool, bool, bool]] = {}
-
-
-def target_flags(target_type: str | None) -> tuple[bool, bool, bool]:
-    """Whether a target of this ``type`` is (a certificate, a device, a CA).
-
-    ``target_kind``'s answer (the models' one rule, also that of ``certificate_target``,
-    ``device_target`` and ``ca_targets``), cached per type: types are a small vocabulary, and
-    the cache is bounded.
-    """
-    found = _FLAGS.get(target_type)
-    if found is None:
-        kind = target_kind(target_type)
-        found = (kind == "certificate", kind == "device", kind == "certificate_authority")
-        if len(_FLAGS) < 4096:
-            _FLAGS[target_type] = found
-    return found
-
-
 CERT_TARGET, DEVICE_TARGET = 1, 2
 _CODES: dict[str | None, int] = {}
 
 
 def target_code(target_type: str | None) -> int:
-    """``target_flags`` as one int: ``CERT_TARGET``, ``DEVICE_TARGET``, or 0 for any other.
+    """What a target of this ``type`` is to the fold: ``CERT_TARGET``, ``DEVICE_TARGET``, or 0.
 
-    The same rule (``target_kind``) and the same bounded cache per type; the tracker's hot
-    path reads ``TARGET_CODES.get(type)`` first and calls this on a miss.
+    ``target_kind``'s answer (the models' one rule, also that of ``certificate_target`` and
+    ``device_target``), cached per type: types are a small vocabulary, and the cache is
+    bounded. Hot paths read ``TARGET_CODES.get(type)`` first and call this on a miss.
     """
     found = _CODES.get(target_type)
     if found is None:
@@ -271,13 +252,15 @@ def cert_fields(event: LogEvent, key: KeyFunction = certificate_key) -> CertFiel
     outcome = event.outcome
     actor = event.actor
     cert_id = device_id = None
-    seen_cert = seen_device = False
+    found = 0
     for target in event.target or ():
-        is_cert, is_device, _ = _FLAGS.get(target.type) or target_flags(target.type)
-        if is_cert and not seen_cert:
-            seen_cert, cert_id = True, target.id
-        if is_device and not seen_device:
-            seen_device, device_id = True, target.id
+        code = target_code(target.type)
+        if code and not found & code:  # the first certificate, the first device
+            found |= code
+            if code == CERT_TARGET:
+                cert_id = target.id
+            else:
+                device_id = target.id
     return (
         micros_of(event.published),
         event.uuid,
@@ -307,7 +290,7 @@ def record_of(event: LogEvent, key: KeyFunction = certificate_key) -> LifecycleR
 
     Dispatch is by class with ``isinstance`` semantics, so a user's subclass of a model is
     filed with its base. The certificate and device are those of ``certificate_target`` and
-    ``device_target`` (their rule, through ``target_flags``), whatever ``key`` is.
+    ``device_target`` (their rule, through ``target_code``), whatever ``key`` is.
     """
     kind = _kind_of(type(event))
     if kind is None:

@@ -43,7 +43,16 @@ from ..models.log_event import LogEvent
 from ..models.vocabulary import OpenOutcomeResult
 from ._checked import check_event
 from ._machine import TYPE_CODE
-from ._records import CERT, EPOCH, Record, micros_of, record_of, target_flags
+from ._records import (
+    CERT,
+    CERT_TARGET,
+    EPOCH,
+    TARGET_CODES,
+    Record,
+    micros_of,
+    record_of,
+    target_code,
+)
 from ._report import LifecycleReport
 from ._tracker import LifecycleTracker
 
@@ -190,7 +199,7 @@ def items_of_lines(
     if check != "full":
         validate = _FOLD_FIELDS.validate_json
         event_type_key, alternate = "eventType", "alternateId"  # the wire names
-    flags_of = target_flags
+    codes = TARGET_CODES
     cert_types = TYPE_CODE
     for number, line in lines:
         if isinstance(line, OversizeLine):
@@ -218,13 +227,18 @@ def items_of_lines(
         outcome = fields.get("outcome")
         actor = fields.get("actor")
         cert_id = device_id = None
-        seen_cert = seen_device = False
-        for target in fields.get("target") or ():
-            is_cert, is_device, _ = flags_of(target.get("type"))
-            if is_cert and not seen_cert:
-                seen_cert, cert_id = True, target.get("id")
-            if is_device and not seen_device:
-                seen_device, device_id = True, target.get("id")
+        found = 0
+        for target in fields.get("target") or ():  # cert_fields' rule, on dicts
+            kind = target.get("type")
+            code = codes.get(kind)
+            if code is None:
+                code = target_code(kind)
+            if code and not found & code:
+                found |= code
+                if code == CERT_TARGET:
+                    cert_id = target.get("id")
+                else:
+                    device_id = target.get("id")
         delta = fields["published"] - EPOCH  # micros_of, inline
         yield new_record(  # Record(...) without its Python-level __new__
             Record,
