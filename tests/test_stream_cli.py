@@ -114,3 +114,30 @@ def test_a_gzip_bomb_is_one_failure(tmp_path: Path) -> None:
     out = result.stdout.strip().splitlines()
     assert out[0] == f"{path}:1: record over max_record_bytes (16,777,216 bytes): not read"
     assert out[-1] == summary_line(1, 1)
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "export", "lifecycle"])
+def test_max_record_bytes_is_an_option_of_every_command_that_reads(
+    tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "export.ndjson"
+    big = json.loads(lines(1)[0]) | {"uuid": "big", "displayMessage": "x" * 5000}
+    path.write_text("\n".join([*lines(2), json.dumps(big)]) + "\n")
+    extra = ["--format", "ndjson", "-o", "-"] if command == "export" else []
+    small = run(command, *extra, "--max-record-bytes", "4000", path)
+    assert small.returncode in (0, 1), small.stderr
+    default = run(command, *extra, path)
+    assert default.returncode == 0, default.stderr
+    if command == "validate":
+        out = small.stdout.strip().splitlines()
+        assert out[0] == f"{path}:3: record over max_record_bytes (4,000 bytes): not read"
+        assert out[-1] == summary_line(2, 1)
+    elif command == "export":
+        assert [json.loads(x)["uuid"] for x in small.stdout.splitlines()] == ["u0", "u1"]
+        assert "big" in default.stdout
+    else:
+        assert small.stdout != default.stdout  # the big record is counted invalid
+    refused = run(command, *extra, "--max-record-bytes", "0", path)
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert "--max-record-bytes" in refused.stderr

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from .._stream import (
+    DEFAULT_MAX_RECORD_BYTES,
     EnvelopeOption,
     EventStream,
     Format,
@@ -190,7 +191,7 @@ _ENVELOPES: dict[str, EnvelopeOption] = {
 
 
 def input_options(command: F) -> F:
-    """Add ``--input-format`` and ``--envelope`` (how the input is framed); pass ``read_as``.
+    """Add ``--input-format``, ``--envelope`` and ``--max-record-bytes``; pass ``read_as``.
 
     (``--input-format``, not ``--format``: ``export --format`` names what it writes.)
     """
@@ -212,10 +213,19 @@ def input_options(command: F) -> F:
             help="What the records are delivered in: none (bare events), one envelope for "
             "every record, or told record by record.",
         ),
+        click.option(
+            "--max-record-bytes",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_RECORD_BYTES,
+            show_default=True,
+            help="A record larger than this is one invalid record, skipped without being held.",
+        ),
     ]
 
-    def wrapper(*args: Any, input_format: Format, envelope: str, **kwargs: Any) -> Any:
-        kwargs["read_as"] = ReadAs(input_format, _ENVELOPES[envelope])
+    def wrapper(
+        *args: Any, input_format: Format, envelope: str, max_record_bytes: int, **kwargs: Any
+    ) -> Any:
+        kwargs["read_as"] = ReadAs(input_format, _ENVELOPES[envelope], max_record_bytes)
         return command(*args, **kwargs)
 
     wrapped = functools.update_wrapper(wrapper, command)
@@ -226,12 +236,14 @@ def input_options(command: F) -> F:
 
 @dataclass(frozen=True)
 class ReadAs:
-    """How to frame the inputs (``input_options`` gives it): ``iter_events``' two choices."""
+    """How to read the inputs (``input_options`` gives it): ``iter_events``' choices."""
 
     format: Format = "auto"
     """``auto``, ``ndjson`` or ``json``."""
     envelope: EnvelopeOption = "auto"
     """``auto``, None (bare events) or an envelope's name."""
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    """The size over which a record is one failure, not read."""
 
 
 max_errors_option = click.option(
@@ -698,6 +710,7 @@ class Reading:
                     only_pki=self.only_pki,
                     format=self.read_as.format,
                     envelope=self.read_as.envelope,
+                    max_record_bytes=self.read_as.max_record_bytes,
                     lazy=lazy,
                 )
                 tell = source.tell if size is not None else None
