@@ -64,3 +64,32 @@ def test_a_defect_is_one_line_and_exit_70(events: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(TRACEBACK_ENV, "1")
     shown = CliRunner().invoke(main, ["summary", str(events)])
     assert isinstance(shown.exception, RuntimeError)
+
+
+def test_a_missing_extra_is_named_in_one_line(
+    events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def needs_an_extra(*_: object) -> None:
+        raise ModuleNotFoundError("No module named 'polars'", name="polars")
+
+    monkeypatch.setattr(summary, "summarize", needs_an_extra)
+    monkeypatch.delenv(TRACEBACK_ENV, raising=False)
+    result = CliRunner().invoke(main, ["summary", str(events)])
+    assert result.exit_code == USAGE_ERROR
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("okta-pki-events: error: this needs polars, which is not installed")
+
+
+def test_the_command_without_the_cli_extra_says_which_extra() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['click'] = None\n"  # as if the cli extra were not installed
+        "from okta_pki_events.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == USAGE_ERROR
+    assert result.stderr == (
+        "okta-pki-events: error: the command-line tool needs click: "
+        "pip install 'okta-pki-events[cli]'\n"
+    )

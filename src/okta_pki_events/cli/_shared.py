@@ -128,7 +128,8 @@ def run_main(invoke: Callable[[], Any]) -> NoReturn:
     """Run a click command (``invoke`` calls its ``main`` with ``standalone_mode=False``).
 
     Usage errors, Ctrl-C and closed pipes are handled here, without a traceback; so are a
-    file that cannot be read or written (an ``OSError`` of any origin: a usage error) and, as
+    file that cannot be read or written (an ``OSError`` of any origin: a usage error), a
+    missing optional dependency (a usage error naming it) and, as
     a last resort, a defect (one line naming the exception; ``TRACEBACK_ENV=1`` shows the
     traceback).
 
@@ -152,16 +153,10 @@ def run_main(invoke: Callable[[], Any]) -> NoReturn:
         where = f"{exc.filename}: " if exc.filename and exc.strerror else ""
         CliError(f"{where}{exc.strerror or exc}").show()
         code = USAGE_ERROR
-    except Exception as exc:  # the last resort: a defect, never a traceback unless asked for
+    except Exception as exc:  # the last resort: never a traceback unless asked for
         if os.environ.get(TRACEBACK_ENV):
             raise
-        with contextlib.suppress(OSError, ValueError):
-            click.echo(
-                f"okta-pki-events: internal error: {type(exc).__name__}: {exc} "
-                f"(a defect: please report it; {TRACEBACK_ENV}=1 shows the traceback)",
-                err=True,
-            )
-        code = INTERNAL_ERROR
+        code = _last_resort(exc)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -169,6 +164,30 @@ def run_main(invoke: Callable[[], Any]) -> NoReturn:
     except (OSError, ValueError, AttributeError):
         pass
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _last_resort(exc: Exception) -> int:
+    """Report what no command handled in one line; its exit status.
+
+    A missing optional dependency (an extra not installed) is a usage error naming it;
+    anything else is a defect of the tool.
+    """
+    missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
+    if missing and not missing.startswith("okta_pki_events"):
+        message = (
+            f"error: this needs {missing}, which is not installed: install the extra that "
+            "provides it (pip install 'okta-pki-events[EXTRA]'; the docs list the extras)"
+        )
+        code = USAGE_ERROR
+    else:
+        message = (
+            f"internal error: {type(exc).__name__}: {exc} "
+            f"(a defect: please report it; {TRACEBACK_ENV}=1 shows the traceback)"
+        )
+        code = INTERNAL_ERROR
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"okta-pki-events: {message}", err=True)
+    return code
 
 
 # -- options -----------------------------------------------------------------------------------
