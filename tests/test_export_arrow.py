@@ -234,7 +234,8 @@ def test_fast_and_plain_builders_agree_on_every_fixture_and_sample() -> None:
     from okta_pki_events.export._columns import extras_json, raw_json
 
     events = _events()
-    fast = _fast_batch(events, [raw_json(e) for e in events], extras_json(events))
+    raws = [raw_json(e) for e in events]
+    fast = _fast_batch(events, raws, raws, extras_json(events))
     assert fast.to_pylist() == _reference_table(events, len(events)).to_pylist()
     assert to_arrow(events, batch_size=7).to_pylist() == fast.to_pylist()
 

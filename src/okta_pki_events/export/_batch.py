@@ -18,6 +18,7 @@ Two builders give the same batch:
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -166,19 +167,14 @@ def _pa() -> Any:
     return _pyarrow()
 
 
-def _fast_batch(events: list[LogEvent], raws: list[str], extras: list[str | None]) -> Any:
-    """One batch by Arrow's JSON reader plus the Python leaves (see the module)."""
+def _fast_batch(
+    events: list[LogEvent], raws: list[str], lines: list[str], extras: list[str | None]
+) -> Any:
+    """One batch: Arrow's JSON reader over ``lines``, plus the Python leaves (see the module)."""
     import pyarrow.json as pa_json
 
     pa = _pa()
     schema, read_schema, parts = _fast_layout()
-    # An eager event's raw JSON is its dump; a lazy one's is its text, whose names and
-    # values may be spelt otherwise (snake_case names, values the model coerced): Arrow
-    # reads the dump.
-    lines = [
-        event.model_dump_json(by_alias=True, exclude_unset=True) if is_lazy(event) else raw
-        for event, raw in zip(events, raws, strict=True)
-    ]
     block = "\n".join(lines).encode()
     table = pa_json.read_json(
         io.BytesIO(block),
@@ -235,18 +231,27 @@ def plain_batch(events: list[LogEvent], raws: list[str], extras: list[str | None
 # -- batches ----------------------------------------------------------------------------------
 
 
-def _validated(event: LogEvent, where: str | None) -> LogEvent:
-    """The event, a lazy one validated whole first; ``where`` (file:line) names it on failure."""
+def _eager(event: LogEvent, where: str | None) -> tuple[LogEvent, str, str]:
+    """The event as an eager model, its ``_raw`` text, and the line Arrow's reader reads.
+
+    A lazy event is validated whole here (``copy.copy`` fills it in and gives an eager twin:
+    its typed columns hold the model's values); ``where`` (``file:line``) names it when that
+    fails. Its raw text is its own; Arrow reads the twin's dump, since the text may spell
+    names and values otherwise (snake_case names, values the model coerced). An eager event's
+    raw JSON is its dump, read as it is.
+    """
     if not isinstance(event, LogEvent):
         raise TypeError(f"expected parsed events (LogEvent), got {type(event).__name__}")
-    if is_lazy(event):
-        try:
-            _ = event.model_extra  # the first read of a deferred slot validates the text
-        except ValueError as exc:
-            if where is not None:
-                raise ValueError(f"{where}: {exc}") from exc
-            raise
-    return event
+    raw = raw_json(event)
+    if not is_lazy(event):
+        return event, raw, raw
+    try:
+        twin: LogEvent = copy.copy(event)
+    except ValueError as exc:
+        if where is not None:
+            raise ValueError(f"{where}: {exc}") from exc
+        raise
+    return twin, raw, twin.model_dump_json(by_alias=True, exclude_unset=True)
 
 
 _CONVERT = 200
@@ -257,11 +262,12 @@ and cache churn; more, less overhead per call into Arrow: 200 measured best here
 def _convert(chunk: list[tuple[LogEvent, str | None]]) -> Any:
     """One record batch of a chunk of events: the fast builder, the plain one as fallback."""
     pa = _pa()
-    events = [_validated(event, where) for event, where in chunk]
-    raws = [raw_json(event) for event in events]
+    triples = [_eager(event, where) for event, where in chunk]
+    events = [event for event, _, _ in triples]
+    raws = [raw for _, raw, _ in triples]
     extras = extras_json(events)
     try:
-        return _fast_batch(events, raws, extras)
+        return _fast_batch(events, raws, [line for _, _, line in triples], extras)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, AttributeError, TypeError):
         # What the fast builder may meet that only the plain one handles (see the module).
         return plain_batch(events, raws, extras)
@@ -287,11 +293,15 @@ def batches(
         while count < batch_size:
             with gc_paused():
                 chunk = list(islice(items, min(_CONVERT, batch_size - count)))
-                if chunk:
+                size = len(chunk)
+                if size:
                     parts.append(_convert(chunk))
-            if not chunk:
+                # Freed here, by reference counting: the collector, enabled again, finds no
+                # young events to scan.
+                del chunk
+            if not size:
                 break
-            count += len(chunk)
+            count += size
         if not parts:
             return
         if len(parts) == 1:
