@@ -37,6 +37,7 @@ from .._stream import (
     iter_records,
     open_lines,
 )
+from .._stream.framing import continues_as_document
 from ..models._timestamp import ExactTimestamp
 from ..models.events import EVENT_MODELS, BasePkiEvent
 from ..models.log_event import LogEvent
@@ -158,12 +159,21 @@ Item = Union[Record, ParseFailure, Skipped]
 
 
 def _items_of_events(
-    source: object, name: str, line: int | None, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    source: object,
+    name: str,
+    line: int | None,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    from_line: int = 0,
 ) -> Iterator[Item]:
-    """Read ``source`` as ``iter_records`` does: records of its events, its failures."""
+    """Read ``source`` as ``iter_records`` does: records of its events, its failures.
+
+    ``from_line``: only the records whose document starts on that line or after it.
+    """
     for item in iter_records(  # type: ignore[call-overload]
         source, on_error="collect", only_pki=False, max_record_bytes=max_record_bytes
     ):
+        if item.line < from_line:
+            continue
         if isinstance(item, ParseFailure):
             yield dataclasses.replace(item, line=item.line if line is None else line, source=name)
             continue
@@ -185,6 +195,7 @@ def items_of_lines(
     lines: Iterable[tuple[int, bytes | str | OversizeLine]],
     name: str,
     check: Check = "full",
+    documents: bool = False,
 ) -> Iterator[Item]:
     """The items of numbered lines, each a bare event or anything ``iter_records`` reads.
 
@@ -193,6 +204,8 @@ def items_of_lines(
     takes the minimal validator of the fold's fields. A line either refuses is read by
     ``iter_records`` (an envelope, an array, or a failure at its line); CA events and CRL
     failures take the full models. An ``OversizeLine`` (from ``open_lines``) is one failure.
+    With ``documents``, a line that starts a multi-line document raises
+    ``_DocumentStartError`` (the lines are a file's: the caller reads on as ``iter_records``).
     """
     validate: Callable[[str | bytes | bytearray], Mapping[str, Any]] = check_event
     event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
@@ -207,7 +220,9 @@ def items_of_lines(
             continue
         try:
             fields = validate(line)
-        except ValidationError:
+        except ValidationError as exc:
+            if documents and _starts_document(line, exc):
+                raise _DocumentStartError(number) from None
             if line.strip():  # an envelope, an array, a failure: read as iter_records does
                 yield from _items_of_events([line], name, number)
             continue
@@ -280,9 +295,30 @@ def items_of_path(
     numbered = _Numbered()
     try:
         with open_lines(path, max_record_bytes) as handle:
-            yield from items_of_lines(numbered.count(handle), name, check)
+            yield from items_of_lines(numbered.count(handle), name, check, documents=True)
     except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
         yield ParseFailure(numbered.last + 1, None, error, "", name)
+    except _DocumentStartError as at:  # a multi-line document: the rest as iter_records frames it
+        yield from _items_of_events(path, name, None, max_record_bytes, at.line)
+
+
+class _DocumentStartError(Exception):
+    """A line starts a document that ``iter_records`` reads across lines (``"auto"``)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _starts_document(line: bytes | str, error: ValidationError) -> bool:
+    """Whether the stream reader (format ``"auto"``) reads on past this refused line.
+
+    It does for a line opening with ``[`` (an array, streamed) or with ``{`` whose JSON ends
+    early or goes on (see ``continues_as_document``).
+    """
+    text = line.encode() if isinstance(line, str) else line
+    first = text.strip(b" \t\r\n")[:1]
+    return first == b"[" or (first == b"{" and continues_as_document(error))
 
 
 class _Numbered:

@@ -1,0 +1,58 @@
+"""Regressions found by an adversarial review of the day's landings (one test per defect)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from okta_pki_events import ParseFailure, StreamStats, iter_records
+from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
+from okta_pki_events.testing import make_wire_event
+
+from .test_cli import cli
+
+
+def _events() -> list[dict[str, object]]:
+    return [
+        make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}") for n in range(3)
+    ] + [make_wire_event("pki.ca.add", uuid="ca")]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["pretty", "array", "cut_then_pretty", "one_line_array_then_pretty"],
+)
+def test_lifecycles_from_reads_multi_line_documents_in_ndjson_as_iter_records(
+    tmp_path: Path, layout: str
+) -> None:
+    # `jq . x.ndjson > y.ndjson`: every other reader takes the pretty-printed events of a
+    # .ndjson file (format="auto"); lifecycles_from read it line by line, refusing each line
+    events = _events()
+    compact = [json.dumps(e) for e in events]
+    pretty = [json.dumps(e, indent=2) for e in events]
+    text = {
+        "pretty": "\n".join(pretty),
+        "array": "[\n" + ",\n".join(compact) + "\n]",
+        "cut_then_pretty": compact[0] + "\n" + compact[1][:40] + "\n" + "\n".join(pretty[2:]),
+        "one_line_array_then_pretty": "[" + compact[0] + "]\n" + "\n".join(pretty[1:]),
+    }[layout]
+    path = tmp_path / "events.ndjson"
+    path.write_text(text + "\n")
+    reader = iter_records(path, on_error="collect", only_pki=False)
+    stream = list(reader)
+    failures = [(f.line, f.index, str(f.error)) for f in stream if isinstance(f, ParseFailure)]
+    parsed = [item.event for item in stream if not isinstance(item, ParseFailure)]
+    assert parsed  # the stream reader reads these files
+    fast_stats = StreamStats()
+    fast = lifecycles_from(path, on_error="collect", stats=fast_stats)
+    assert [(f.line, f.index, str(f.error)) for f in fast.failures] == failures
+    assert dataclasses.replace(fast, failures=()).to_dict() == build_lifecycles(parsed).to_dict()
+    assert fast_stats == reader.stats
+    # and through the CLI: the path (fast) and standard input (the stream reader) agree
+    by_path = cli("lifecycle", path, "--json")
+    by_stdin = cli("lifecycle", "-", "--json", stdin=path.read_bytes())
+    assert by_path.exit_code == by_stdin.exit_code
+    assert json.loads(by_path.stdout) == json.loads(by_stdin.stdout)
