@@ -12,7 +12,7 @@ from okta_pki_events import ParseFailure, StreamStats, iter_records
 from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
 
-from .test_cli import cli
+from .test_cli import cli, run, write
 
 
 def _events() -> list[dict[str, object]]:
@@ -56,3 +56,16 @@ def test_lifecycles_from_reads_multi_line_documents_in_ndjson_as_iter_records(
     by_stdin = cli("lifecycle", "-", "--json", stdin=path.read_bytes())
     assert by_path.exit_code == by_stdin.exit_code
     assert json.loads(by_path.stdout) == json.loads(by_stdin.stdout)
+
+
+@pytest.mark.parametrize("output_format", ["parquet", "csv"])
+def test_export_to_a_path_it_cannot_write_is_an_error_not_a_traceback(
+    tmp_path: Path, output_format: str
+) -> None:
+    source = write(tmp_path / "in.ndjson", *_events())
+    target = tmp_path / "missing-dir" / f"out.{output_format}"
+    result = run("export", "--format", output_format, "--output", target, source)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    assert result.returncode == 2
+    assert f"cannot write {target}".encode() in result.stderr
+    assert not target.parent.exists()

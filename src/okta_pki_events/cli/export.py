@@ -285,6 +285,8 @@ def _parquet(reading: Reading, output: str) -> int:
         count = write_parquet(events, partial)
         _check(reading, reading.max_errors)
         os.replace(partial, output)
+    except OSError as exc:  # the output's directory, permissions, a full disk
+        fail(f"cannot write {output}: {exc}")
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(partial)
