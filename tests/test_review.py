@@ -69,3 +69,24 @@ def test_export_to_a_path_it_cannot_write_is_an_error_not_a_traceback(
     assert result.returncode == 2
     assert f"cannot write {target}".encode() in result.stderr
     assert not target.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("bad.yml", "a: [b\n  c: d: e\n"), ("deep.json", "[" * 100_000), ("deep.yml", "[" * 100_000)],
+)
+def test_a_broken_category_table_is_a_value_error_and_no_traceback(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    from okta_pki_events.export import ecs_category_table
+
+    table = tmp_path / name
+    table.write_text(text)
+    with pytest.raises(ValueError, match=name):
+        ecs_category_table(table)
+    source = write(tmp_path / "in.ndjson", *_events())
+    args = ("export", "--format", "ecs", "--output", "-", "--elastic-categories", table, source)
+    result = run(*args)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()[-500:]
+    assert result.returncode == 2
+    assert b"cannot read the category table" in result.stderr

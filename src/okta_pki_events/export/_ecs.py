@@ -302,10 +302,13 @@ def _read_document(path: str) -> Any:
             yaml: Any = importlib.import_module("yaml")
         except ImportError as exc:  # pragma: no cover - PyYAML is usually there
             raise ValueError(f"{path}: reading YAML needs PyYAML (or give the JSON)") from exc
-        return yaml.safe_load(text)
+        try:
+            return yaml.safe_load(text)
+        except (yaml.YAMLError, RecursionError) as exc:  # PyYAML's errors are no ValueError
+            raise ValueError(f"{path}: not YAML: {exc}") from exc
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: not JSON: {exc}") from exc
 
 
