@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from okta_pki_events import ParseFailure, StreamStats, iter_records
+from okta_pki_events import ParseFailure, StreamStats, iter_records, parse_event
 from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
 
@@ -90,3 +90,16 @@ def test_a_broken_category_table_is_a_value_error_and_no_traceback(
     assert b"Traceback" not in result.stderr, result.stderr.decode()[-500:]
     assert result.returncode == 2
     assert b"cannot read the category table" in result.stderr
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\udcff",  # text read with errors="surrogateescape" from bytes that are not UTF-8
+        json.dumps(make_wire_event("pki.cert.issue", uuid="u")).replace('"u"', '"u\udcff"', 1),
+    ],
+)
+def test_parse_event_refuses_unencodable_text_with_a_value_error(text: str, lazy: bool) -> None:
+    with pytest.raises(ValueError, match="unicode"):
+        parse_event(text, lazy=lazy)

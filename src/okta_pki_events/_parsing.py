@@ -156,7 +156,7 @@ def _envelope_error(data: RawEvent, exc: ValidationError) -> ValidationError | N
     if isinstance(data, (str, bytes, bytearray)):
         try:
             document: Any = from_json(data)
-        except ValueError:
+        except (ValueError, TypeError):  # TypeError: a str that is not UTF-8 encodable
             return None
     else:
         document = data
