@@ -253,9 +253,18 @@ def test_merge_of_folded_partitions_is_the_fold_of_all(
     assert merged.to_json() == whole.to_json()
 
 
-def test_merge_refuses_windowed_trackers() -> None:
-    with pytest.raises(ValueError, match="exact"):
-        merge(LifecycleTracker(window=WINDOW))
+def test_merge_refuses_mixed_modes_and_a_certificate_in_two_windowed_parts() -> None:
+    with pytest.raises(ValueError, match="one mode"):
+        merge(LifecycleTracker(window=WINDOW), LifecycleTracker())
+    with pytest.raises(ValueError, match="one mode"):
+        merge(LifecycleTracker(window=WINDOW), LifecycleTracker(window=2 * WINDOW))
+    one, two = LifecycleTracker(window=WINDOW), LifecycleTracker(window=WINDOW)
+    one.feed(cert_event("pki.cert.issue", "c1", 0, "u0"))
+    two.feed(cert_event("pki.cert.bind", "c1", 1, "u1"))
+    for part in (one, two):
+        part.flush()
+    with pytest.raises(ValueError, match="partition their events by certificate key"):
+        merge(one, two)
 
 
 def test_strict_windowed_report_raises() -> None:
@@ -390,3 +399,63 @@ def test_the_ca_consumer_survives_a_snapshot() -> None:
         "active",
         "deleted",
     ]
+
+
+@SETTINGS
+@given(mixed_in_window, st.integers(min_value=1, max_value=3), st.data())
+def test_merge_of_windowed_parts_is_the_windowed_fold_of_all(
+    rows: list[tuple[str, str, bool, int, bool]], parts: int, data: st.DataObject
+) -> None:
+    events, arrivals = _mixed(rows)
+    heard: list[LifecycleChange] = []
+    whole = LifecycleTracker(window=WINDOW, on_change=heard.append).feed_all(arrivals)
+    owner: dict[str | None, int] = {c: data.draw(st.integers(0, parts - 1)) for c in ("c1", "c2")}
+    told: list[LifecycleChange] = []  # what the parts, then the merged tracker, tell
+    trackers = [LifecycleTracker(window=WINDOW, on_change=told.append) for _ in range(parts)]
+    for event in arrivals:  # each part sees its events in the order they arrived
+        target = event.certificate_target
+        is_cert = target is not None and event.event_type.startswith("pki.cert")
+        trackers[owner.get(target.id if is_cert and target else None, 0)].feed(event)
+    if data.draw(st.booleans()):  # through snapshots, as separate processes would
+        trackers = [LifecycleTracker.restore(t.snapshot()) for t in trackers]
+    merged = merge(*trackers)
+    assert merged.window == WINDOW
+    got, expected = merged.report(), whole.report()
+    assert got.to_dict() == expected.to_dict()
+    assert got.anomalies == expected.anomalies
+    assert (got.duplicates, got.late) == (expected.duplicates, expected.late)
+    assert got.to_table() == build_lifecycles(events).to_table()
+    # the merged tracker goes on as one: each certificate's and CA's story, told by its part
+    # and then by the merged tracker, is the one a single tracker tells
+    told.extend(merged.follow([]))
+    whole.flush()
+
+    def stories(changes: list[LifecycleChange]) -> dict[tuple[str, str], list[object]]:
+        found: dict[tuple[str, str], list[object]] = {}
+        for change in changes:
+            found.setdefault((change.subject, change.key), []).append(change.entry)
+        return found
+
+    assert stories(told) == stories(heard)
+
+
+def test_a_merged_windowed_tracker_tells_the_rest_from_where_each_part_stopped() -> None:
+    rows = [("pki.ca.add", "1", True, 0, False)]
+    rows += [
+        ("pki.cert.issue" if i == 0 else "pki.cert.renew", "1", True, 0, False) for i in range(15)
+    ]
+    rows += [
+        ("pki.ca.renew", "1", True, 0, False),
+        ("pki.cert.lifecycle.hold", "2", True, 0, False),
+    ]
+    _, arrivals = _mixed(rows)
+    whole = LifecycleTracker(window=WINDOW).feed_all(arrivals)
+    cas, certs = LifecycleTracker(window=WINDOW), LifecycleTracker(window=WINDOW)
+    for event in arrivals:
+        (cas if event.event_type.startswith("pki.ca") else certs).feed(event)
+    merged = merge(cas, certs)
+    told = [(c.subject, c.key, c.entry) for c in merged.follow([])]
+    renewal = [entry for subject, key, entry in told if key == "ca1"]
+    # the add was told by its part before the merge: the renewal meets the CA it left
+    assert [(e.event_type, e.state_before) for e in renewal] == [("pki.ca.renew", "active")]
+    assert merged.report().authorities == whole.report().authorities

@@ -112,7 +112,8 @@ class LifecycleTracker:
       them exactly at ``report()``.
 
     ``snapshot()`` and ``LifecycleTracker.restore()`` carry a tracker across restarts;
-    ``merge()`` combines trackers fed with disjoint parts of the events.
+    ``merge()`` combines trackers fed with disjoint parts of the events (exact ones, or
+    windowed ones partitioned by certificate key).
     """
 
     def __init__(
@@ -332,33 +333,102 @@ class LifecycleTracker:
 
 
 def merge(*trackers: LifecycleTracker) -> LifecycleTracker:
-    """One exact tracker holding everything the given exact trackers were fed.
+    """One tracker holding everything the given trackers were fed (all exact, or all windowed).
 
-    For any partition of the events (by certificate, with CA events anywhere):
-    ``merge(t1, ..., tn).report() == build_lifecycles(all events)``.
+    Exact trackers: for any partition of the events, ``merge(t1, ..., tn).report() ==
+    build_lifecycles(all events)``.
+
+    Windowed trackers (one window): each certificate's state must come from one of them
+    (partition the events by certificate key; CA events, CRL failures and unkeyed events
+    anywhere), else ``ValueError``. The merged tracker holds the union (its pending events
+    too: it goes on as one windowed tracker) and its report equals the report of one windowed
+    tracker fed all the events, under the condition that makes windowed mode exact: disorder
+    and redelivery delays within the window in every part. Two limits of a partition remain:
+    lateness is judged within each part (an event late for its own part only is applied, as
+    the exact report would), and a uuid redelivered under another certificate key lands in
+    another part, where it is applied too rather than reported as a conflicting copy.
     """
+    windowed = [t for t in trackers if t._window is not None]
+    if windowed:
+        spans = {t._window.span for t in windowed if t._window is not None}
+        if len(windowed) != len(trackers) or len(spans) != 1:
+            raise ValueError(
+                "merge() takes trackers of one mode: all exact, or all windowed with one window"
+            )
+        return _merge_windowed(trackers, spans.pop())
     merged = LifecycleTracker(
         key=trackers[0]._key if trackers else certificate_key,
         strict=any(t._strict for t in trackers),
     )
     target = merged._data
     for tracker in trackers:
-        if tracker._window is not None:
-            raise ValueError(
-                "merge() takes exact trackers: a windowed one keeps a state per certificate, "
-                "not its events, so copies of one uuid in two partitions could not be "
-                "resolved; fold each partition in exact mode to merge them"
-            )
         data = tracker._data
         for key, blob in data.certs.items():
             for item in records(blob):
                 merged.feed_record(unpack(item, key, data.strings))
         for record in data.others:
             merged.feed_record(record)
-        target.ignored += data.ignored
-        for name, count in data.unknown.items():
-            target.unknown[name] = target.unknown.get(name, 0) + count
+        _add_counts(target, data)
     return merged
+
+
+def _add_counts(target: Deliveries, data: Deliveries) -> None:
+    target.ignored += data.ignored
+    for name, count in data.unknown.items():
+        target.unknown[name] = target.unknown.get(name, 0) + count
+
+
+def _merge_windowed(trackers: tuple[LifecycleTracker, ...], span: int) -> LifecycleTracker:
+    merged = LifecycleTracker(
+        key=trackers[0]._key,
+        strict=any(t._strict for t in trackers),
+        window=timedelta(microseconds=span),
+    )
+    window = merged._window
+    assert window is not None
+    data = merged._data
+    cas: list[Record] = []
+    for tracker in trackers:
+        part = tracker._window
+        assert part is not None
+        for record in tracker._data.others:  # kept exactly: the report folds them at the end
+            data.delivered += 1
+            data.others.append(record)
+            data.count(uuid_id(record.uuid, data.strings))
+        cas.extend(part.cas.told.values())
+        for uuid, copies in part.cas.pending.items():
+            mine = window.cas.pending.setdefault(uuid, [])
+            mine.extend(c for c in copies if c not in mine)
+        _add_counts(data, tracker._data)
+        for key, state in part.states.items():
+            if key in window.states:
+                raise ValueError(
+                    f"certificate {key!r} was folded by two of the windowed trackers: "
+                    "partition their events by certificate key"
+                )
+            window.states[key] = state
+        for uuid, copies in part.pending.items():
+            mine = window.pending.setdefault(uuid, [])
+            mine.extend(c for c in copies if c not in mine)
+        window.recent.update(part.recent)
+        window.applied.extend(part.applied)
+        window.anomalies.extend(part.anomalies)
+        window.late += part.late
+        window.duplicates += part.duplicates
+        window.delivered += part.delivered
+        window.newest = _greatest(window.newest, part.newest)
+        window.released = _greatest(window.released, part.released)
+        if part.last is not None and (window.last is None or part.last > window.last):
+            window.last = part.last
+    window.heap = sorted({(copies[0].published, uuid) for uuid, copies in window.pending.items()})
+    window.applied = deque(sorted(window.applied))
+    for record in sorted(cas, key=lambda r: (r.published, r.uuid)):  # the consumer's place
+        window.cas.apply(record)
+    return merged
+
+
+def _greatest(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 _ONE = struct.Struct(">Q36sBBIII")
