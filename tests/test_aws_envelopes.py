@@ -140,7 +140,7 @@ def test_models_are_generic_in_their_payload() -> None:
 
 
 def test_cloudwatch_data_decodes_zlib_and_gzip_and_refuses_bombs() -> None:
-    data = CloudWatchLogsEvent.model_validate(fixture("cloudwatch_logs")).decoded()
+    data = CloudWatchLogsEvent.model_validate(fixture("cloudwatch_logs")).awslogs.data
     assert isinstance(data, CloudWatchLogsData)
     assert data.log_group == "testLogGroup"
     assert data.log_events is not None
@@ -148,9 +148,12 @@ def test_cloudwatch_data_decodes_zlib_and_gzip_and_refuses_bombs() -> None:
         "[ERROR] First test message",
         "[ERROR] Second test message",
     ]
-    bomb = base64.b64encode(gzip.compress(b" " * 10_000_000)).decode()
+    bomb = base64.b64encode(gzip.compress(b" " * 20_000_000)).decode()
+    with pytest.raises(ValueError, match="more than 16,777,216 bytes"):
+        CloudWatchLogsEvent.model_validate({"awslogs": {"data": bomb}})  # decoded on validation
+    roomy = CloudWatchLogsEvent.model_validate(cloudwatch("x" * 5000))
     with pytest.raises(ValueError, match="more than 1,000 bytes"):
-        CloudWatchLogsEvent.model_validate({"awslogs": {"data": bomb}}).decoded(max_bytes=1000)
+        roomy.decoded(max_bytes=1000)
     with pytest.raises(ValueError, match="base64"):
         CloudWatchLogsEvent.model_validate({"awslogs": {"data": "%%%"}}).decoded()
     with pytest.raises(ValueError, match="base64"):

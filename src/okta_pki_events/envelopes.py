@@ -7,12 +7,14 @@
 - ``SnsEvent`` / ``SnsRecord`` / ``SnsNotification``: an AWS SNS batch as Lambda receives it
   (``Records[].Sns.Message``), or one notification (as SQS receives it from SNS).
 - ``FirehoseEvent`` / ``FirehoseRecord``: an Amazon Data Firehose transformation batch
-  (``records[].data``, base64).
+  (``records[].data``, base64; ``FirehoseEvent[PkiEvent]`` decodes and validates it).
 - ``CloudWatchLogsEvent`` / ``CloudWatchLogsData``: a CloudWatch Logs subscription delivery
-  (``awslogs.data``: base64 of gzip of JSON, whose ``logEvents[].message`` are the events).
+  (``awslogs.data``: base64 of gzip of JSON, decoded on validation, whose
+  ``logEvents[].message`` are the events; ``CloudWatchLogsEvent[PkiEvent]`` validates them).
 
 Each model is generic in its payload, so it can be used in one's own pydantic models:
-``EventBridgeEvent[PkiEvent]``, ``SqsEvent[Json[EventBridgeEvent[PkiEvent]]]``. Unparametrised,
+``EventBridgeEvent[PkiEvent]``, ``SqsEvent[Json[EventBridgeEvent[PkiEvent]]]``,
+``FirehoseEvent[PkiEvent]``, ``CloudWatchLogsEvent[PkiEvent]``. Unparametrised,
 a payload is kept raw (a JSON object, or the text as it arrived), so that one bad event never
 makes a whole envelope unreadable; ``iter_events`` opens envelopes with ``open_envelope`` and
 parses each event on its own. Like the event models, envelopes are frozen, keep unknown keys
@@ -23,11 +25,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import zlib
 from collections.abc import Iterator, Mapping
-from typing import Any, Generic, Literal, Union
+from typing import Annotated, Any, Generic, Literal, Union, get_args, get_origin
 
-from pydantic import ConfigDict, Field, RootModel, ValidationError
+from pydantic import (
+    ConfigDict,
+    Field,
+    Json,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    RootModel,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import from_json
 from typing_extensions import TypedDict, TypeVar
 
@@ -264,18 +278,30 @@ class SnsEvent(AwsModel, Generic[TextT]):
 
 
 class FirehoseRecord(AwsModel, Generic[TextT]):
-    """One record of an Amazon Data Firehose transformation batch."""
+    """One record of an Amazon Data Firehose transformation batch.
+
+    Unparametrised, ``data`` is the base64 text as it arrived (``decoded()`` gives the
+    bytes); ``FirehoseRecord[bytes]`` decodes it; ``FirehoseRecord[PkiEvent]`` (any other
+    type) decodes it and validates its JSON into that type.
+    """
 
     record_id: str | None = Field(None, alias="recordId", description="Firehose record ID.")
     approximate_arrival_timestamp: int | float | None = Field(
         None, alias="approximateArrivalTimestamp", description="Arrival time (epoch ms)."
     )
     data: TextT | None = Field(
-        None, description="The record's data, base64-encoded (``decoded()`` gives the bytes)."
+        None,
+        description="The record's data: base64 text unless parametrised (then decoded, and "
+        "validated as the type parameter).",
     )
     kinesis_record_metadata: JsonObject | None = Field(
         None, alias="kinesisRecordMetadata", description="Kinesis metadata, from a stream."
     )
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _decode_data(cls, value: Any) -> Any:
+        return _typed_payload(cls, value, _b64decode)
 
     def decoded(self) -> bytes:
         """The record's data, base64-decoded. Raises ``ValueError`` when it is not base64."""
@@ -301,7 +327,16 @@ class CloudWatchLogEvent(AwsModel, Generic[TextT]):
 
     id: str | None = Field(None, description="Log event ID.")
     timestamp: int | None = Field(None, description="When it was logged (epoch ms).")
-    message: TextT | None = Field(None, description="The logged text: an Okta event's JSON.")
+    message: TextT | None = Field(
+        None,
+        description="The logged text (an Okta event's JSON): text unless parametrised "
+        "(then validated as the type parameter).",
+    )
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _decode_message(cls, value: Any) -> Any:
+        return _typed_payload(cls, value, _utf8)
 
 
 class CloudWatchLogsData(AwsModel, Generic[TextT]):
@@ -321,28 +356,64 @@ class CloudWatchLogsData(AwsModel, Generic[TextT]):
     )
 
 
-class CloudWatchLogsAwslogs(AwsModel):
+class CloudWatchLogsAwslogs(AwsModel, Generic[TextT]):
     """The ``awslogs`` object of a CloudWatch Logs subscription delivery."""
 
-    data: str = Field(description="base64 of gzip of the JSON of a ``CloudWatchLogsData``.")
+    data: CloudWatchLogsData[TextT] = Field(
+        description="The log data, decoded from the base64 of gzip of its JSON as it arrived "
+        "(written back as it arrived)."
+    )
+    _wire: str | None = PrivateAttr(None)
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _decode_data(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return from_json(_gunzip_bounded(_b64decode(value), _MAX_DECODED_BYTES))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_wire(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        model = handler(value)
+        if isinstance(value, Mapping) and isinstance(value.get("data"), str):
+            model._wire = value["data"]
+        return model
+
+    @field_serializer("data")
+    def _encode_data(self, data: CloudWatchLogsData[TextT]) -> str:
+        if self._wire is not None:
+            return self._wire
+        text = data.model_dump_json(by_alias=True, exclude_unset=True)
+        return base64.b64encode(gzip.compress(text.encode("utf-8"))).decode("ascii")
 
 
-class CloudWatchLogsEvent(AwsModel):
-    """A CloudWatch Logs subscription delivery, as Lambda receives it: ``awslogs.data``."""
+class CloudWatchLogsEvent(AwsModel, Generic[TextT]):
+    """A CloudWatch Logs subscription delivery, as Lambda receives it: ``awslogs.data``.
 
-    awslogs: CloudWatchLogsAwslogs = Field(description="The compressed, encoded log data.")
+    The data is decoded on validation (base64, then gzip, at most 16 MiB: a larger one is a
+    validation error) and written back as it arrived. ``CloudWatchLogsEvent[PkiEvent]``
+    validates each log event's message into that type; unparametrised, messages are text.
+    """
 
-    def decoded(self, max_bytes: int = 16 * 1024 * 1024) -> CloudWatchLogsData:
-        """The log data, decoded.
+    awslogs: CloudWatchLogsAwslogs[TextT] = Field(
+        description="The log data (base64 gzip JSON on the wire)."
+    )
 
-        Raises ``ValueError`` when it is not base64 gzip JSON, or when it decompresses to
-        more than ``max_bytes``.
+    def decoded(self, max_bytes: int = 16 * 1024 * 1024) -> CloudWatchLogsData[TextT]:
+        """The log data (``awslogs.data``, decoded on validation).
+
+        Raises ``ValueError`` when it decompresses to more than ``max_bytes``: the limit of
+        validation is 16 MiB; a smaller one is checked on the data as it arrived.
         """
-        return CloudWatchLogsData.model_validate_json(
-            _gunzip_bounded(_b64decode(self.awslogs.data), max_bytes),
-            by_alias=True,
-            by_name=False,
-        )
+        data = self.awslogs.data
+        wire = self.awslogs._wire
+        if max_bytes < _MAX_DECODED_BYTES and wire is not None:
+            _gunzip_bounded(_b64decode(wire), max_bytes)
+        return data
+
+
+_MAX_DECODED_BYTES = 16 * 1024 * 1024
 
 
 Envelope = Union[
@@ -366,6 +437,33 @@ def detect_envelope(document: Any) -> EnvelopeKind:
     """
     found = envelope_of(document)
     return "log_event" if found is None else found[0]  # type: ignore[return-value]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _typed_payload(model: Any, value: Any, decode: Any) -> Any:
+    """A payload that arrives as text, for the model's type parameter.
+
+    Unparametrised (or ``str``): the text as it is. ``bytes``: decoded (base64 for Firehose).
+    Pydantic's ``Json[...]``: decoded, its JSON parsed by ``Json``. Any other type: decoded,
+    and its JSON parsed for that type to validate. ``ValueError`` when it cannot be.
+    """
+    args = model.__pydantic_generic_metadata__["args"]
+    if not args or args[0] is str or not isinstance(value, str):
+        return value
+    data = decode(value)
+    wanted = args[0]
+    if wanted is bytes or (
+        get_origin(wanted) is Annotated
+        and any(m is Json or type(m) is Json for m in get_args(wanted)[1:])
+    ):
+        return data
+    try:
+        return from_json(data)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
 
 
 def _b64decode(data: Any) -> bytes:
