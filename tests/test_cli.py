@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import main
-from okta_pki_events.testing import make_wire_event, wire_events
+from okta_pki_events.testing import make_unknown_event, make_wire_event, wire_events
 
 from .support import pki_fixture
 
@@ -261,6 +261,12 @@ def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
     assert ["pki.cert.crl_download_failure", "3"] in cells
     assert [f"as {alias} (alias)", "2"] in cells
     assert [alias, "2"] not in cells
+    unknown = make_unknown_event("pki.cert.quarantine").model_dump_json(exclude_unset=True)
+    later = write(tmp_path / "later.ndjson", unknown)
+    rows = [line.strip("│ ").split("│") for line in cli("summary", later).stdout.splitlines()]
+    assert ["pki.cert.quarantine (not in the catalogue)", "1"] in [
+        [cell.strip() for cell in row] for row in rows if len(row) == 2
+    ]
     data = json.loads(cli("summary", "--json", path).stdout)
     assert data["event_types"] == {"pki.cert.crl_download_failure": 3}
     assert data["aliases"] == {alias: 2}
