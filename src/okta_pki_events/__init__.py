@@ -98,7 +98,11 @@ if TYPE_CHECKING:
     from .lifecycle import ca_keys as ca_keys
     from .lifecycle import certificate_key as certificate_key
     from .lifecycle import lifecycle_diagram as lifecycle_diagram
-    from .models import *  # noqa: F403
+    from .models import CATALOG as CATALOG
+    from .models import CATALOG_BY_ANY_TYPE as CATALOG_BY_ANY_TYPE
+    from .models import CRL_STATUS_KEYS as CRL_STATUS_KEYS
+    from .models import CRL_URL_KEYS as CRL_URL_KEYS
+    from .models import EVENT_MODELS as EVENT_MODELS
     from .models import (
         EVENT_TYPES,
         BasePkiEvent,
@@ -127,6 +131,50 @@ if TYPE_CHECKING:
         PkiEvent,
         UnknownPkiEvent,
     )
+    from .models import FAILURE_RESULTS as FAILURE_RESULTS
+    from .models import KNOWN_MODELS as KNOWN_MODELS
+    from .models import LIFECYCLE_PREFIX as LIFECYCLE_PREFIX
+    from .models import PKI_PREFIX as PKI_PREFIX
+    from .models import PUBLISHED_PATTERN as PUBLISHED_PATTERN
+    from .models import SUCCESS_RESULTS as SUCCESS_RESULTS
+    from .models import Action as Action
+    from .models import Actor as Actor
+    from .models import AuthenticationContext as AuthenticationContext
+    from .models import BaseKnownPkiEvent as BaseKnownPkiEvent
+    from .models import BotProtection as BotProtection
+    from .models import CaDetails as CaDetails
+    from .models import CatalogEntry as CatalogEntry
+    from .models import ChangeDetails as ChangeDetails
+    from .models import Client as Client
+    from .models import DebugContext as DebugContext
+    from .models import Device as Device
+    from .models import ExpirationUrgency as ExpirationUrgency
+    from .models import GeographicalContext as GeographicalContext
+    from .models import Geolocation as Geolocation
+    from .models import IpAddress as IpAddress
+    from .models import IpDetails as IpDetails
+    from .models import Issuer as Issuer
+    from .models import OktaDatetime as OktaDatetime
+    from .models import OktaModel as OktaModel
+    from .models import Outcome as Outcome
+    from .models import OutcomeStatus as OutcomeStatus
+    from .models import Request as Request
+    from .models import Risk as Risk
+    from .models import ScopeMapping as ScopeMapping
+    from .models import SecurityContext as SecurityContext
+    from .models import Subject as Subject
+    from .models import Target as Target
+    from .models import TargetKind as TargetKind
+    from .models import Transaction as Transaction
+    from .models import UserAgent as UserAgent
+    from .models import UserBehavior as UserBehavior
+    from .models import WireDatetime as WireDatetime
+    from .models import epoch_millis_to_datetime as epoch_millis_to_datetime
+    from .models import format_okta_datetime as format_okta_datetime
+    from .models import model_for as model_for
+    from .models import outcome_status as outcome_status
+    from .models import target_kind as target_kind
+    from .models import wire_text as wire_text
     from .schema import json_schema
     from .summary import EventSummary, summarize
     from .validation import EventValidationError, ValidationIssue, validate
@@ -247,9 +295,62 @@ _LAZY: dict[str, str] = {
 _LAZY.update((name, "models") for name in __all__[1:] if name not in _LAZY)
 
 # Names the package exported before its face was curated, and the public module that is
-# their home: they still work from here, with a DeprecationWarning naming that module. So
-# does every other name of ``okta_pki_events.models``.
+# their home: they still work from here, with a DeprecationWarning naming that module.
 _MOVED: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "Action",
+            "Actor",
+            "AuthenticationContext",
+            "BaseKnownPkiEvent",
+            "BotProtection",
+            "CATALOG",
+            "CATALOG_BY_ANY_TYPE",
+            "CRL_STATUS_KEYS",
+            "CRL_URL_KEYS",
+            "CaDetails",
+            "CatalogEntry",
+            "ChangeDetails",
+            "Client",
+            "DebugContext",
+            "Device",
+            "EVENT_MODELS",
+            "ExpirationUrgency",
+            "FAILURE_RESULTS",
+            "GeographicalContext",
+            "Geolocation",
+            "IpAddress",
+            "IpDetails",
+            "Issuer",
+            "KNOWN_MODELS",
+            "LIFECYCLE_PREFIX",
+            "OktaDatetime",
+            "OktaModel",
+            "Outcome",
+            "OutcomeStatus",
+            "PKI_PREFIX",
+            "PUBLISHED_PATTERN",
+            "Request",
+            "Risk",
+            "SUCCESS_RESULTS",
+            "ScopeMapping",
+            "SecurityContext",
+            "Subject",
+            "Target",
+            "TargetKind",
+            "Transaction",
+            "UserAgent",
+            "UserBehavior",
+            "WireDatetime",
+            "epoch_millis_to_datetime",
+            "format_okta_datetime",
+            "model_for",
+            "outcome_status",
+            "target_kind",
+            "wire_text",
+        ],
+        "models",
+    ),
     "CLASSIFICATIONS": "classification",
     **dict.fromkeys(
         ["EventBridgeEvent", "EventHookDelivery", "SystemLogPage", "detect_envelope"],
@@ -301,14 +402,9 @@ _SUBMODULES = frozenset(
 )
 
 
-def _models_all() -> list[str]:
-    models = importlib.import_module(".models", __name__)
-    return list(models.__all__)
-
-
 def _moved(name: str) -> Any:
     """A deprecated name: its value from its home, after a warning saying where that is."""
-    module = _MOVED.get(name) or ("models" if name in _models_all() else None)
+    module = _MOVED.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import warnings
