@@ -288,7 +288,7 @@ STREAM_LINES = [PKI_LINE, NON_PKI_LINE, b"", b"[" + PKI_LINE + b"," + NON_PKI_LI
 @given(
     lines=st.lists(st.one_of(record(), st.sampled_from(STREAM_LINES)), min_size=1, max_size=8),
     eol=st.sampled_from([b"\n", b"\r\n"]),
-    format=st.sampled_from(["auto", "ndjson"]),
+    format=st.sampled_from(["auto", "ndjson", "json"]),
     envelope=st.sampled_from(["auto", None]),
     only_pki=st.booleans(),
     lazy=st.booleans(),
