@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from okta_pki_events import ParseFailure, StreamStats, iter_records, parse_event
-from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.lifecycle import LifecycleTracker, build_lifecycles, lifecycles_from
+from okta_pki_events.testing import make_event, make_wire_event
 
 from .test_cli import cli, run, write
 
@@ -103,3 +104,17 @@ def test_a_broken_category_table_is_a_value_error_and_no_traceback(
 def test_parse_event_refuses_unencodable_text_with_a_value_error(text: str, lazy: bool) -> None:
     with pytest.raises(ValueError, match="unicode"):
         parse_event(text, lazy=lazy)
+
+
+@pytest.mark.parametrize("window", [None, timedelta(minutes=5)])
+def test_restore_of_a_snapshot_without_its_strict_flag_is_a_value_error(
+    window: timedelta | None,
+) -> None:
+    tracker = LifecycleTracker(window=window)
+    tracker.feed(make_event("pki.cert.issue", uuid="u1", certificate_id="c1"))
+    snapshot = tracker.snapshot()
+    assert LifecycleTracker.restore(snapshot).report().to_dict() == tracker.report().to_dict()
+    damaged = snapshot.replace(b'"strict":', b'"strOct":', 1)
+    assert damaged != snapshot
+    with pytest.raises(ValueError, match="damaged"):
+        LifecycleTracker.restore(damaged)

@@ -175,6 +175,7 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
         data.recount()
+        strict = bool(header["strict"])
     except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"lifecycle snapshot is damaged: {exc!r}") from exc
-    return data, window, bool(header["strict"])
+    return data, window, strict
