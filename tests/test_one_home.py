@@ -13,6 +13,7 @@ Also here: the one outcome rule and the one target-kind rule, and every consumer
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 import tempfile
@@ -105,6 +106,10 @@ class WrittenOut:
     """The names ``models/__init__`` binds (its imports)."""
     package_names: frozenset[str]
     """The names ``okta_pki_events`` offers (``dir``: its ``__all__`` and lazy names)."""
+    package_all: tuple[str, ...]
+    """``okta_pki_events.__all__`` (the curated face)."""
+    package_typed: frozenset[str]
+    """The names ``okta_pki_events/__init__`` imports for type checkers (``TYPE_CHECKING``)."""
     transitions: frozenset[str]
     """The certificate types of the lifecycle's transition table."""
     ocsf_activities: frozenset[str]
@@ -129,9 +134,22 @@ def written_out() -> WrittenOut:
         models_all=tuple(models_package.__all__),
         models_names=frozenset(vars(models_package)),
         package_names=frozenset(dir(okta_pki_events)),
+        package_all=tuple(okta_pki_events.__all__),
+        package_typed=typed_imports(Path(okta_pki_events.__file__)),
         transitions=frozenset(CERT_EVENT_TYPES),
         ocsf_activities=frozenset(OCSF_ACTIVITIES),
     )
+
+
+def typed_imports(init: Path) -> frozenset[str]:
+    """The names a module binds under ``if TYPE_CHECKING:`` (what type checkers read)."""
+    names: set[str] = set()
+    for node in ast.parse(init.read_text()).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom):
+                    names.update(a.asname or a.name for a in inner.names)
+    return frozenset(names)
 
 
 def literal_of(model: type[BaseKnownPkiEvent]) -> tuple[str, ...]:
@@ -180,7 +198,9 @@ def drift(w: WrittenOut) -> list[str]:
         ("models.events.__all__", set(w.events_all)),
         ("models.__all__", set(w.models_all)),
         ("models/__init__ imports", set(w.models_names)),
-        ("okta_pki_events", set(w.package_names)),
+        ("okta_pki_events names", set(w.package_names)),
+        ("okta_pki_events.__all__", set(w.package_all)),
+        ("okta_pki_events TYPE_CHECKING imports", set(w.package_typed)),
     ):
         if not class_names <= offered:
             problems.append(f"{place}: misses {sorted(class_names - offered)}")
@@ -309,8 +329,16 @@ _DRIFTS: dict[str, tuple[str, Callable[[WrittenOut], dict[str, Any]]]] = {
         lambda w: {"models_names": w.models_names - {"PkiCertIssueEvent"}},
     ),
     "okta_pki_events does not offer a class": (
-        "okta_pki_events",
+        "okta_pki_events names",
         lambda w: {"package_names": w.package_names - {"PkiCertRevokeEvent"}},
+    ),
+    "okta_pki_events.__all__ misses a class": (
+        "okta_pki_events.__all__",
+        lambda w: {"package_all": tuple(n for n in w.package_all if n != "PkiCaRenewEvent")},
+    ),
+    "okta_pki_events does not import a class for type checkers": (
+        "okta_pki_events TYPE_CHECKING imports",
+        lambda w: {"package_typed": w.package_typed - {"PkiCertLifecycleHoldEvent"}},
     ),
     "the transition table misses a type": (
         "lifecycle TRANSITIONS",
