@@ -127,10 +127,26 @@ class Reader:
 
     # -- lines -----------------------------------------------------------------------------
 
-    def read(self) -> list[Outcome]:
+    def read(self, format: str = "auto") -> list[Outcome]:
         with contextlib.suppress(StopReadingError):
-            self.lines()
+            if format == "json":
+                self.values()
+            else:
+                self.lines()
         return self.records
+
+    def values(self) -> None:
+        """``format="json"``: JSON values one after the other, across lines."""
+        position = 0
+        while True:
+            position, _ = self.skip_blank(position, cross_lines=True)
+            if position >= len(self.text):
+                return
+            line = self.line_of(position)
+            if self.text[position : position + 1] == b"[":
+                position, _ = self.array(position, line)
+            else:
+                position, _ = self.value(position, line, None)
 
     def lines(self) -> None:
         position = 0
@@ -335,15 +351,21 @@ class Reader:
 
 
 def read_events(
-    text: bytes, *, only_pki: bool = True, max_record_bytes: int, cut: bool = False
+    text: bytes,
+    *,
+    only_pki: bool = True,
+    max_record_bytes: int,
+    cut: bool = False,
+    format: str = "auto",
 ) -> tuple[list[Outcome], StreamStats]:
     """The outcomes (events and failures, in order) and stats of reading ``text``.
 
     ``cut``: the text is what a source gave before its error (truncated or corrupt gzip).
+    ``format``: ``"auto"`` or ``"json"``.
     """
     if text.startswith(b"\xef\xbb\xbf"):
         text = text[3:]
-    framed = Reader(text, max_record_bytes, cut).read()
+    framed = Reader(text, max_record_bytes, cut).read(format)
     if cut:
         framed.append(("failure", text.count(b"\n") + 1, None))
     outcomes: list[Outcome] = []

@@ -248,8 +248,10 @@ def damaged_gzip(text: str, folder: Path, at: float) -> dict[str, tuple[Any, lis
     }
 
 
-def read_library(source: Any) -> tuple[list[Outcome], StreamStats]:
-    stream = iter_records(source, on_error="collect", only_pki=True, max_record_bytes=LIMIT)
+def read_library(source: Any, format: Any = "auto") -> tuple[list[Outcome], StreamStats]:
+    stream = iter_records(
+        source, on_error="collect", only_pki=True, max_record_bytes=LIMIT, format=format
+    )
     outcomes: list[Outcome] = []
     for item in stream:
         if isinstance(item, ParseFailure):
@@ -285,6 +287,11 @@ def test_every_source_kind_reads_as_the_reference_reader(text: str, at: float) -
             prefix, cut = gzip_prefix(reads)
             damaged = read_events(prefix, only_pki=True, max_record_bytes=LIMIT, cut=cut)
             assert read_library(source) == damaged, kind
+        # format="json": values across lines, the same rule for a broken one
+        values = read_events(text.encode(), only_pki=True, max_record_bytes=LIMIT, format="json")
+        kinds = source_kinds(text, Path(folder))
+        for kind in ("bytes", "trickle 7", "gzip path", "lines"):
+            assert read_library(kinds[kind](), "json") == values, ("json", kind)
 
 
 def test_a_cut_line_then_an_event_at_the_end_of_the_text_loses_nothing() -> None:
