@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import gzip
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from okta_pki_events import ParseFailure, StreamStats, iter_records, parse_event
+from okta_pki_events.envelopes import CloudWatchLogsEvent
 from okta_pki_events.lifecycle import LifecycleTracker, build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_event, make_wire_event
 
@@ -118,3 +121,44 @@ def test_restore_of_a_snapshot_without_its_strict_flag_is_a_value_error(
     assert damaged != snapshot
     with pytest.raises(ValueError, match="damaged"):
         LifecycleTracker.restore(damaged)
+
+
+def _cloudwatch_data(*events: dict[str, object]) -> bytes:
+    data = {
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": "okta",
+        "logStream": "pki",
+        "subscriptionFilters": ["all"],
+        "logEvents": [
+            {"id": str(n), "timestamp": 1, "message": json.dumps(event)}
+            for n, event in enumerate(events)
+        ],
+    }
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("layout", ["split", "two_documents", "junk"])
+def test_cloudwatch_data_after_the_first_gzip_member_is_never_dropped(layout: str) -> None:
+    # gzip is a series of members (`cat a.gz b.gz`; files are read so): CloudWatch Logs data
+    # was read to the end of the first member only, the rest dropped without a word
+    first, second = (make_wire_event("pki.cert.issue", uuid=f"u{n}") for n in range(2))
+    if layout == "split":  # one document, compressed in two members
+        text = _cloudwatch_data(first, second)
+        data = gzip.compress(text[:100]) + gzip.compress(text[100:])
+    elif layout == "two_documents":
+        data = gzip.compress(_cloudwatch_data(first)) + gzip.compress(_cloudwatch_data(second))
+    else:
+        data = gzip.compress(_cloudwatch_data(first)) + b"trailing junk"
+    document = {"awslogs": {"data": base64.b64encode(data).decode()}}
+    stream = iter_records(json.dumps(document).encode(), on_error="collect")
+    items = list(stream)
+    if layout == "split":
+        parsed = [item.event.uuid for item in items if not isinstance(item, ParseFailure)]
+        assert parsed == ["u0", "u1"]
+        model = CloudWatchLogsEvent.model_validate(document)
+        assert len(model.awslogs.data.log_events or ()) == 2
+    else:  # not one document: the delivery is one failure, as any broken one
+        assert (stream.stats.failed, stream.stats.parsed) == (1, 0)
+        with pytest.raises(ValueError, match=r"awslogs\.data"):
+            CloudWatchLogsEvent.model_validate(document)

@@ -476,16 +476,24 @@ def _b64decode(data: Any) -> bytes:
 
 
 def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise ValueError(f"the data is not valid gzip: {exc}") from None
-    if len(out) > max_bytes:
-        raise ValueError(f"the data decompresses to more than {max_bytes:,} bytes")
-    if not inflater.eof:
-        raise ValueError("the data is truncated gzip")
-    return out
+    """Every gzip member of ``data`` (as ``gzip.decompress`` reads them), at most ``max_bytes``."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        inflater = zlib.decompressobj(wbits=47)  # gzip or zlib
+        try:
+            part = inflater.decompress(data, max_bytes + 1 - size)
+        except zlib.error as exc:
+            raise ValueError(f"the data is not valid gzip: {exc}") from None
+        parts.append(part)
+        size += len(part)
+        if size > max_bytes:
+            raise ValueError(f"the data decompresses to more than {max_bytes:,} bytes")
+        if not inflater.eof:
+            raise ValueError("the data is truncated gzip")
+        data = inflater.unused_data
+        if not data:
+            return b"".join(parts)
 
 
 def _validated(model: Any, document: Any) -> Any:
