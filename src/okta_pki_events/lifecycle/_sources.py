@@ -1,8 +1,10 @@
 """``lifecycles_from``: the lifecycle straight from files, line by line.
 
 For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is parsed on its
-own, without the stream reader's framing; a line over ``max_record_bytes`` is one failure,
-never held. No event model is built for a certificate event: with ``check="full"`` (the
+own, without the stream reader's framing, until a line starts a document that goes on over
+lines (a pretty-printed event, an array over several lines): from that line on, the file is
+read by ``iter_records`` (``format="auto"`` frames it). A line over ``max_record_bytes`` is
+one failure, never held. No event model is built for a certificate event: with ``check="full"`` (the
 default) a line is validated by ``check_event`` (the models' schemas giving dicts: it
 accepts exactly what ``parse_event`` accepts), with ``check="fields"`` by a minimal
 validator of the fields the fold reads (``uuid``, ``published``, ``eventType``,
