@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okta_pki_events import ParseFailure, StreamStats, iter_records
+from okta_pki_events import ParseFailure, StreamStats, iter_events, iter_records
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
 from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
@@ -57,7 +57,7 @@ def test_split_lines_bounds_every_line_whatever_the_chunking(
     else:
         ends = [True] * (len(pieces) - 1) + [False]
     expected: list[bytes | OversizeLine] = [
-        OversizeLine(p[:200], len(p)) if len(p) > limit else p + b"\n" * end
+        OversizeLine(p[:200], len(p), limit) if len(p) > limit else p + b"\n" * end
         for p, end in zip(pieces, ends, strict=True)
     ]
     assert got == expected
@@ -84,6 +84,10 @@ def test_an_oversize_line_is_one_failure_and_the_file_goes_on(tmp_path: Path) ->
     assert "max_record_bytes" in str(failure.error)
     small = lifecycles_from(path, on_error="collect", max_record_bytes=100)
     assert [f.line for f in small.failures] == [1, 2, 3]
+    # the same failures, messages included, as iter_events gives
+    stream = iter_events(path, on_error="collect", max_record_bytes=100)
+    expected = [(f.line, str(f.error)) for f in stream if isinstance(f, ParseFailure)]
+    assert [(f.line, str(f.error)) for f in small.failures] == expected
     result = cli("lifecycle", path, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["stats"]["failed"] == 1

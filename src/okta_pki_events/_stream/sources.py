@@ -345,6 +345,8 @@ class OversizeLine:
     """Its first 200 bytes."""
     size: int
     """Its length in bytes (without the line break)."""
+    limit: int
+    """The ``max_record_bytes`` it is over."""
 
 
 @contextlib.contextmanager
@@ -371,6 +373,7 @@ def _split_lines(items: Iterator[Chunk], limit: int | None) -> Iterator[bytes | 
     size = 0  # bytes in pending
     over = -1  # the length of an oversize line being skipped, else -1
     head = b""
+    cap = limit or 0  # what an OversizeLine says it is over (only made when limit is set)
     for item in items:
         if isinstance(item, SourceError):
             raise item
@@ -379,10 +382,10 @@ def _split_lines(items: Iterator[Chunk], limit: int | None) -> Iterator[bytes | 
         *complete, rest = item.split(b"\n")
         for piece in complete:
             if over >= 0:
-                yield OversizeLine((head + piece[:200])[:200], over + len(piece))
+                yield OversizeLine((head + piece[:200])[:200], over + len(piece), cap)
                 over = -1
             elif limit is not None and size + len(piece) > limit:
-                yield OversizeLine(_head([*pending, piece]), size + len(piece))
+                yield OversizeLine(_head([*pending, piece]), size + len(piece), cap)
             else:
                 pending.append(piece)
                 yield b"".join(pending) + b"\n"
@@ -398,7 +401,7 @@ def _split_lines(items: Iterator[Chunk], limit: int | None) -> Iterator[bytes | 
             pending.append(rest)
             size += len(rest)
     if over >= 0:
-        yield OversizeLine(head, over)
+        yield OversizeLine(head, over, cap)
         return
     tail = b"".join(pending)
     if tail:

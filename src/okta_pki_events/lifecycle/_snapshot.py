@@ -2,12 +2,16 @@
 
 Layout: ``MAGIC`` (8 bytes), the format version (1 byte), the length of a JSON header (8
 bytes, big-endian), the header (UTF-8 JSON: counters, strings, records, the lengths of the
-blobs), then the blobs (each certificate's packed records, or windowed states) in header
-order. ``load`` refuses anything else with a ``ValueError`` naming what is wrong.
+blobs), the blobs (each certificate's packed records, or windowed states) in header order,
+then the SHA-256 of everything before it (32 bytes). ``load`` checks the digest before it
+reads anything, so a truncated, extended or altered snapshot is refused whole with a
+``ValueError`` (never restored to fail later); anything else it refuses names what is wrong.
+The digest detects damage, not forgery: a snapshot is trusted state, like a database file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +36,8 @@ __all__ = [
 ]
 
 MAGIC = b"OKPELC\r\n"
-VERSION = 1
+VERSION = 2
+_DIGEST = 32  # the SHA-256 that ends a snapshot
 
 
 def _record_json(record: Record) -> list[Any]:
@@ -113,7 +118,8 @@ def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
             "ca_told": [_record_json(r) for r in window.cas.told.values()],
         }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
+    body = b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
+    return body + hashlib.sha256(body).digest()
 
 
 def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
@@ -127,6 +133,14 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
     version = blob[len(MAGIC)]
     if version != VERSION:
         raise ValueError(f"lifecycle snapshot version {version} is not supported ({VERSION} is)")
+    if len(blob) < len(MAGIC) + 9 + _DIGEST or (
+        hashlib.sha256(blob[:-_DIGEST]).digest() != blob[-_DIGEST:]
+    ):
+        raise ValueError(
+            "lifecycle snapshot is damaged: its SHA-256 does not match its contents "
+            "(truncated, extended or altered)"
+        )
+    blob = blob[:-_DIGEST]
     at = len(MAGIC) + 1
     size = int.from_bytes(blob[at : at + 8], "big")
     at += 8

@@ -279,7 +279,7 @@ _NO_CA_FIELDS = Record(CERT, 0, "", "", None, None)[8:]
 
 
 def _oversize(number: int, line: OversizeLine, name: str) -> ParseFailure:
-    message = f"record over max_record_bytes ({line.size:,} bytes in its line): not read"
+    message = f"record over max_record_bytes ({line.limit:,} bytes): not read"  # as iter_events
     return ParseFailure(number, None, ValueError(message), line.head.decode(errors="replace"), name)
 
 
