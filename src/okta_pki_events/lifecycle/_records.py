@@ -134,7 +134,8 @@ SUCCEEDED = _SUCCEEDED
 """The cache of ``succeeded`` per result (read it with ``.get``; a miss calls ``succeeded``)."""
 
 
-_EPOCH = EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+"""The Unix epoch in UTC: records keep instants as microseconds since it."""
 
 
 CERT_TARGET, DEVICE_TARGET = 1, 2
@@ -166,7 +167,7 @@ _EARLY_TZ = timezone(timedelta(hours=23, minutes=59))
 
 def micros_of(value: datetime) -> int:
     """An aware datetime as microseconds since the epoch (exact, any offset)."""
-    delta = value - _EPOCH
+    delta = value - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -178,10 +179,10 @@ def datetime_of(micros: int) -> datetime:
     only a ``Record`` built by hand (``feed_record``) or read from a snapshot reaches here.
     """
     try:
-        return _EPOCH + timedelta(microseconds=micros)
+        return EPOCH + timedelta(microseconds=micros)
     except OverflowError:
         tz = _LATE_TZ if micros > 0 else _EARLY_TZ
-        return (_EPOCH.astimezone(tz) + timedelta(microseconds=micros)).astimezone(tz)
+        return (EPOCH.astimezone(tz) + timedelta(microseconds=micros)).astimezone(tz)
 
 
 def certificate_key(event: BasePkiEvent) -> str | None:

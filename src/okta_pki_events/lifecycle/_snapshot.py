@@ -118,8 +118,11 @@ def dump(data: Deliveries, window: _Window | None, strict: bool) -> bytes:
             "ca_told": [_record_json(r) for r in window.cas.told.values()],
         }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    body = b"".join([MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs])
-    return body + hashlib.sha256(body).digest()
+    parts = [MAGIC, bytes([VERSION]), len(text).to_bytes(8, "big"), text, *blobs]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return b"".join([*parts, digest.digest()])  # the snapshot copied once, not twice
 
 
 def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
@@ -133,14 +136,13 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
     version = blob[len(MAGIC)]
     if version != VERSION:
         raise ValueError(f"lifecycle snapshot version {version} is not supported ({VERSION} is)")
-    if len(blob) < len(MAGIC) + 9 + _DIGEST or (
-        hashlib.sha256(blob[:-_DIGEST]).digest() != blob[-_DIGEST:]
-    ):
+    body, digest = blob[:-_DIGEST], blob[-_DIGEST:]
+    if len(body) < len(MAGIC) + 9 or hashlib.sha256(body).digest() != digest:
         raise ValueError(
             "lifecycle snapshot is damaged: its SHA-256 does not match its contents "
             "(truncated, extended or altered)"
         )
-    blob = blob[:-_DIGEST]
+    blob = body
     at = len(MAGIC) + 1
     size = int.from_bytes(blob[at : at + 8], "big")
     at += 8
