@@ -53,9 +53,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy checks everything; pyright checks the typing tests (tests/typing, [tool.pyright]).
-typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy --strict src tests scripts
+# mypy checks everything, benchmarks/ with the bench extra installed (the reference parsers'
+# own types); pyright checks the typing tests (tests/typing, [tool.pyright]).
+typecheck: $(VENV)/.bench-installed
+	$(BIN)/mypy --strict src tests scripts benchmarks
 	$(BIN)/pyright
 
 unit: $(VENV)/.dev-installed $(MERMAID_JS)

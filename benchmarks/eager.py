@@ -94,9 +94,13 @@ def candidates() -> dict[str, Callable[[bytes], Any]]:
 
 def main() -> None:
     """Print each candidate's events/s and its ratios to ``json.loads`` and ``parse_event``."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=5_000)
-    parser.add_argument("--rounds", type=int, default=40)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.eager",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--events", type=int, default=5_000, help="events (default 5,000)")
+    parser.add_argument("--rounds", type=int, default=40, help="interleaved rounds (default 40)")
     args = parser.parse_args()
     rng = random.Random(20261125)
     # the lines of ``make bench``'s typed parse (its generator and seed, compact JSON)

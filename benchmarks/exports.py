@@ -55,9 +55,17 @@ def measure(path: Path, mode: str, out: Path, batch_size: int) -> dict[str, floa
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.exports",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--events", type=int, default=1_000_000, help="events in the file (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=10_000, help="write_parquet's batch (default 10,000)"
+    )
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     source = DATA / f"exports-{args.events}.ndjson"
