@@ -284,7 +284,8 @@ def test_lifecycle_report_and_one_certificate(tmp_path: Path) -> None:
     assert [a["kind"] for a in data["anomalies"]] == ["illegal_transition"]
     human = cli("lifecycle", path)
     assert "All 1 anomaly" in human.stdout
-    assert "1 certificate (0 issued before the input)" in human.stdout
+    assert "1 certificate, 0 CAs\n" in human.stdout
+    assert "3 records: 3 PKI events, 0 other records skipped, 0 invalid\n" in human.stdout
     one = cli("lifecycle", path, "--certificate", "c1")
     assert one.exit_code == 0
     assert "Certificate c1: revoked" in one.stdout

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.testing import make_unknown_event, make_wire_event
 
 from .test_cli import cli, write
 
@@ -127,3 +127,47 @@ def test_a_certificate_not_in_the_input_is_a_result_exit_1(tmp_path: Path) -> No
     assert stdin.exit_code == 1
     usage = cli("lifecycle", path, "--certificate", "c03", "--limit", "-1")
     assert usage.exit_code == 2
+
+
+def test_each_count_is_said_once_in_words_of_its_own(tmp_path: Path) -> None:
+    # a certificate seen only through a failed event (state None) and an event of a pki.*
+    # type not in the catalogue are two things: neither is worded as the other
+    failed = make_wire_event("pki.cert.lifecycle.hold", certificate_id="c9", outcome="FAILURE")
+    later = make_unknown_event("pki.cert.quarantine").model_dump(mode="json", exclude_unset=True)
+    other = make_wire_event("pki.cert.issue", certificate_id="c1")
+    other["eventType"] = "user.session.start"
+    issued = [make_wire_event("pki.cert.issue", certificate_id=f"c{n}") for n in range(10, 20)]
+    path = write(tmp_path / "mixed.ndjson", *issued, failed, later, other, "{broken")
+    text = cli("lifecycle", path).stdout
+    rows = [line.strip("│ ").split("│") for line in text.splitlines()]
+    cells = [[cell.strip() for cell in row] for row in rows if len(row) == 2]
+    assert ["unknown (failed events only)", "1"] in cells
+    totals, records = text.splitlines()[-2:]
+    assert totals == (
+        "11 certificates, 0 CAs; "
+        "1 event of a type not in the catalogue (pki.cert.quarantine), not applied"
+    )
+    assert records == (
+        "14 records: 12 PKI events, 1 other record skipped, 1 invalid (run validate for details)"
+    )
+    assert text.count("unknown") == 1
+    summary = cli("summary", path).stdout.splitlines()[-1]
+    assert summary == records  # the same counts in the same words
+    listed = cli("lifecycle", path, "--state", "unknown").stdout
+    assert "c9 " in listed
+    assert "Certificate c9: unknown (failed events only)\n" in (
+        cli("lifecycle", path, "--certificate", "c9").stdout
+    )
+    data = json.loads(cli("lifecycle", path, "--json").stdout)
+    assert data["state_counts"]["unknown"] == 1  # the JSON keeps the report's key
+
+
+def test_tables_without_rows_are_not_printed(tmp_path: Path) -> None:
+    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
+    text = cli("lifecycle", path).stdout
+    assert "Certificate authorities" not in text
+    assert "Anomalies" not in text
+    assert "no anomalies\n" in text
+    assert text.endswith(
+        "1 certificate, 0 CAs\n1 record: 1 PKI event, 0 other records skipped, 0 invalid\n"
+    )

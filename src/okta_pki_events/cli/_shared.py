@@ -60,6 +60,7 @@ __all__ = [
     "out_console",
     "plural",
     "read_events",
+    "records_line",
     "run_main",
     "when_callback",
 ]
@@ -466,6 +467,22 @@ _NO_TERMINAL_WIDTH = 200
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 record``, ``4,107 records``: a count with its noun, agreed."""
     return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def records_line(counts: Mapping[str, int]) -> str:
+    """What was read, from ``Reading.counts()``: records, PKI events, skipped, invalid, filtered.
+
+    The last line of ``summary`` and ``lifecycle``: the same words for the same counts.
+    """
+    text = (
+        f"{plural(counts['read'], 'record')}: {plural(counts['parsed'], 'PKI event')}, "
+        f"{plural(counts['skipped'], 'other record')} skipped, {counts['failed']:,} invalid"
+    )
+    if counts["failed"]:
+        text += " (run validate for details)"
+    if counts.get("filtered"):
+        text += f"; {plural(counts['filtered'], 'event')} left out by the filters"
+    return text
 
 
 def terminal_width() -> int:

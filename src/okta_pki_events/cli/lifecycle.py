@@ -34,12 +34,16 @@ from ._shared import (
     out_console,
     plural,
     read_events,
+    records_line,
     stats_dict,
 )
 
 __all__ = ["lifecycle"]
 
-_STATES = [s.value for s in CertState] + ["unknown"]
+_NO_STATE = "unknown"
+"""The state of a certificate seen only through failed events (``CertState`` None)."""
+_NO_STATE_LABEL = f"{_NO_STATE} (failed events only)"
+_STATES = [s.value for s in CertState] + [_NO_STATE]
 
 
 class NotInInputError(CliError):
@@ -147,7 +151,8 @@ def _full_report(
     "states",
     multiple=True,
     type=click.Choice(_STATES),
-    help="List the certificates in this state (repeatable).",
+    help="List the certificates in this state (repeatable); unknown: seen only through"
+    " failed events.",
 )
 @click.option("--anomalies-only", is_flag=True, help="Show only the anomalies.")
 @click.option(
@@ -214,7 +219,7 @@ def _listed(report: LifecycleReport, states: tuple[str, ...], limit: int) -> lis
     """The rows of the certificates in ``states`` (at most ``limit``)."""
     if not states:
         return []
-    wanted = {None if s == "unknown" else CertState(s) for s in states}
+    wanted = {None if s == _NO_STATE else CertState(s) for s in states}
     keys = [k for state in wanted for k in report.certificates_in(state)]
     chosen = set(sorted(keys)[:limit])
     return [row for row in report.to_table() if row["certificate"] in chosen]
@@ -266,11 +271,8 @@ def _print_report(
                 if counts["parsed"] == 0
                 else f"no events match the filters ({plural(counts['parsed'], 'PKI event')} read)"
             )
-        out.print(counter_table("Certificates per state", report.state_counts, "state"))
-        cas = Counter(h.state.value for h in report.authorities.values())
-        out.print(counter_table("Certificate authorities", dict(cas), "state"))
-        kinds = Counter(a.kind.value for a in report.anomalies)
-        out.print(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
+        for part in _state_tables(report):
+            out.print(part)
     if states:
         table = Table(
             title=f"Certificates {', '.join(states)} (first {len(listed):,})", title_justify="left"
@@ -280,7 +282,7 @@ def _print_report(
         for row in listed:
             table.add_row(
                 row["certificate"],
-                row["state"] or "unknown",
+                row["state"] or _NO_STATE,
                 row["device_id"] or "-",
                 row["last_event_at"],
                 f"{row['events']:,}",
@@ -312,23 +314,60 @@ def _print_report(
         out.print(table)
     if anomalies_only:
         return
-    incomplete = sum(1 for _, s in report.summaries() if not s.complete)
-    unknown = sum(report.unknown_types.values())
-    out.print(
-        f"{plural(len(report.certificates), 'certificate')} ({incomplete:,} issued before the "
-        f"input), {plural(len(report.authorities), 'CA')}, "
-        f"{plural(len(report.crl_failures), 'CRL download failure')}, "
-        f"{plural(report.duplicates, 'duplicate')} skipped, "
-        f"{plural(len(report.unkeyed), 'event')} without a certificate, "
-        f"{plural(unknown, 'event')} of a PKI type this library does not know; "
-        f"{plural(counts['failed'], 'invalid record')} ignored"
-        + (
-            f"; {plural(counts['filtered'], 'event')} left out by the filters"
-            if counts["filtered"]
-            else ""
-        ),
-        soft_wrap=True,
-    )
+    out.print(_totals_line(report), soft_wrap=True)
+    out.print(records_line(counts), soft_wrap=True)
+
+
+def _state_tables(report: LifecycleReport) -> list[Any]:
+    """Certificates per state, CAs per state, anomalies per kind: the tables that have rows.
+
+    A certificate seen only through failed events is counted as ``unknown``, labelled so.
+    """
+    parts: list[Any] = []
+    if report.certificates:
+        states = {
+            _NO_STATE_LABEL if state == _NO_STATE else state: count
+            for state, count in report.state_counts.items()
+        }
+        parts.append(counter_table("Certificates per state", states, "state"))
+    if report.authorities:
+        cas = Counter(h.state.value for h in report.authorities.values())
+        parts.append(counter_table("Certificate authorities", dict(cas), "state"))
+    if report.anomalies:
+        kinds = Counter(a.kind.value for a in report.anomalies)
+        parts.append(counter_table("Anomalies", dict(kinds.most_common()), "kind"))
+    else:
+        parts.append("no anomalies")
+    return parts
+
+
+def _totals_line(report: LifecycleReport) -> str:
+    """The certificates and CAs, then what else the events held (each count said once).
+
+    Counts of zero beyond the certificates and CAs are left out; a ``pki.*`` type the
+    catalogue does not know is named (its events are counted, not applied).
+    """
+    # one seen only through failed events is `unknown`, not known to be issued at all
+    incomplete = sum(1 for _, s in report.summaries() if not s.complete and s.state is not None)
+    text = plural(len(report.certificates), "certificate")
+    if incomplete:
+        text += f" ({incomplete:,} issued before the input)"
+    text += f", {plural(len(report.authorities), 'CA')}"
+    others = []
+    if report.crl_failures:
+        others.append(plural(len(report.crl_failures), "CRL download failure"))
+    if report.duplicates:
+        duplicates = plural(report.duplicates, "duplicate delivery", "duplicate deliveries")
+        others.append(f"{duplicates} skipped")
+    if report.unkeyed:
+        others.append(f"{plural(len(report.unkeyed), 'event')} without a certificate")
+    if report.unknown_types:
+        unknown = sum(report.unknown_types.values())
+        names = ", ".join(sorted(report.unknown_types))
+        others.append(
+            f"{plural(unknown, 'event')} of a type not in the catalogue ({names}), not applied"
+        )
+    return text + (f"; {', '.join(others)}" if others else "")
 
 
 def _short_time(moment: datetime) -> str:
@@ -341,11 +380,11 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
 
     history = report.certificates[key]
     out = out_console()
-    table = Table(
-        title=f"Certificate {key}: {history.state.value if history.state else 'unknown'}"
-        f"{'' if history.complete else ' (issued before the input)'}",
-        title_justify="left",
-    )
+    if history.state is None:
+        state = _NO_STATE_LABEL
+    else:
+        state = history.state.value + ("" if history.complete else " (issued before the input)")
+    table = Table(title=f"Certificate {key}: {state}", title_justify="left")
     for column in ("published (UTC)", "event", "outcome", "actor", "applied", "state"):
         table.add_column(column, no_wrap=True)
     for entry in history.timeline:

@@ -29,6 +29,7 @@ from ._shared import (
     out_console,
     plural,
     read_events,
+    records_line,
 )
 
 if TYPE_CHECKING:
@@ -41,16 +42,7 @@ _FAILED_STYLE = "red"  # the rows of results whose outcome_status is failure
 
 def format_footer(reading: Reading) -> str:
     """What was read: records, PKI events, skipped, invalid, left out by the filters."""
-    total = reading.stats
-    text = (
-        f"{plural(total.read, 'record')}: {plural(total.parsed, 'PKI event')}, "
-        f"{plural(total.skipped, 'other record')} skipped, {total.failed:,} invalid"
-    )
-    if total.failed:
-        text += " (run validate for details)"
-    if reading.filtered:
-        text += f"; {plural(reading.filtered, 'event')} left out by the filters"
-    return text
+    return records_line(reading.counts())
 
 
 def type_rows(summary: EventSummary) -> tuple[dict[str, int], dict[str, str]]:
