@@ -20,45 +20,107 @@ record with the rules the library documents (``okta_pki_events._stream.framing``
   an array, whose whole elements are read, or is over the limit), and a value open there that
   starts on that line; a value open there that starts on an earlier line is broken as usual.
 
+Each failure has its error (compared as ``describe_error`` gives it) and its raw text:
+
+- a broken value: ``invalid JSON: <the first syntax error> (line <its line>)``, or, for the
+  first value of a document that a ``{`` line started (a line that goes on), the error of that
+  line read on its own; its raw text is the rest of the value's first line;
+- an array broken between elements: ``invalid JSON: expected ',' or ']'`` (or ``expected a
+  value``) at the token's line, raw the rest of that line; ``the array is not closed``, no raw;
+- a record over the limit: ``record over max_record_bytes (N bytes): not read``, raw its first
+  200 bytes;
+- a record whose text is not a JSON object: the error of the check of its keys (the library's
+  ``EnvelopeKeys``: its JSON, and that it is an object), raw its text; an event that does not
+  validate: ``parse_event``'s error, raw its text (or its JSON, when it was decoded inside an
+  envelope); an element of an envelope that is broken, the error ``open_envelope`` gives, no
+  raw; an envelope that cannot be opened, its error, raw its JSON;
+- the error of the source: its message, raw the text it took in (the incomplete last line, or
+  the value open there).
+
+Each event goes with the envelopes it came in (outermost first, ``None`` for one whose metadata
+does not validate, as ``open_envelope`` gives them).
+
 The envelopes are opened and the events parsed with the library's own pure functions
 (``open_envelope``, ``parse_event``): what is compared is the reading of the text.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from okta_pki_events import StreamStats, parse_event
-from okta_pki_events.envelopes import detect_envelope, open_envelope
+from okta_pki_events._stream import describe_error
+from okta_pki_events.envelopes import EnvelopeKeys, detect_envelope, open_envelope
 from okta_pki_events.models.events import BasePkiEvent
 
-Outcome = tuple[Any, ...]  # ("event", uuid, line, index) or ("failure", line, index)
+# ("event", uuid, line, index, envelope, envelopes) or ("failure", line, index, messages, raw)
+Outcome = tuple[Any, ...]
+Chain = tuple[Any, ...]  # the envelopes around a payload, outermost first
 
 BLANK = b" \t\r"
+RAW_LIMIT = 100_000
+# The check of a record's keys (its JSON, and that it is an object), as the library's
+KEYS = TypeAdapter(EnvelopeKeys)
+
+
+def keys_error(text: bytes) -> ValidationError | None:
+    """The error of the check of a record's keys, None when it is a JSON object."""
+    try:
+        KEYS.validate_json(text)
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+def first_error(text: bytes, final: bool) -> tuple[int, str] | None:
+    """The first syntax error of ``text``: where and what (None: none, or only that it ends).
+
+    An error where the text ends is at its last non-blank byte; ``final``: the text is all
+    there is (its blanks at the end are not read).
+    """
+    try:
+        string = text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, f"invalid UTF-8 ({exc.reason})"
+    text_end = len(string.rstrip(" \t\n\r"))
+    if final:
+        string = string[:text_end]
+    try:
+        _, end = json.JSONDecoder().raw_decode(string)
+    except json.JSONDecodeError as exc:
+        if not final and exc.msg.startswith("Expecting") and exc.pos >= text_end:
+            return None
+        return len(string[: min(exc.pos, text_end)].encode("utf-8")), exc.msg
+    except RecursionError:
+        return None
+    if end < text_end:
+        return len(string[:end].encode("utf-8")), "unexpected text after the value"
+    return None
+
+
+def raw_of(value: Any) -> str:
+    """A failure's raw text: text cut and stripped, a decoded value as its JSON."""
+    if isinstance(value, bytes):
+        return value[:RAW_LIMIT].strip().decode("utf-8", "replace")
+    try:
+        return json.dumps(value, default=str)[:RAW_LIMIT]
+    except (TypeError, ValueError):
+        return repr(value)[:RAW_LIMIT]
+
+
+def oversize(limit: int) -> str:
+    return f"record over max_record_bytes ({limit:,} bytes): not read"
 
 
 def json_error(text: bytes, final: bool) -> int | None:
     """Where the first syntax error of ``text`` is (None: none, or only that it ends early)."""
-    try:
-        string = text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start
-    try:
-        _, end = json.JSONDecoder().raw_decode(string)
-    except json.JSONDecodeError as exc:
-        if not final and exc.msg.startswith("Expecting") and exc.pos >= len(string.rstrip()):
-            return None
-        return len(string[: exc.pos].encode("utf-8"))
-    except RecursionError:
-        return None
-    if end < len(string.rstrip()):
-        return len(string[:end].encode("utf-8"))
-    return None
+    found = first_error(text, final)
+    return None if found is None else found[0]
 
 
 def string_end(text: bytes, start: int) -> int:
@@ -100,7 +162,11 @@ def alone(text: bytes) -> str:
 
 
 class StopReadingError(Exception):
-    """The error of the source takes in what is left: reading stops."""
+    """The error of the source takes in what is left (from ``position``): reading stops."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
 
 
 @dataclass
@@ -109,8 +175,9 @@ class Reader:
 
     text: bytes
     limit: int
-    cut: bool = False
-    records: list[Outcome] = field(default_factory=list)  # ("record", line, index, text)
+    cut: ValueError | None = None  # the source's error, where the text ends
+    # ("record", line, index, text) or ("failure", line, index, error, raw)
+    records: list[Outcome] = field(default_factory=list)
 
     def line_of(self, position: int) -> int:
         return self.text.count(b"\n", 0, position) + 1
@@ -122,17 +189,33 @@ class Reader:
     def record(self, line: int, index: int | None, text: bytes) -> None:
         self.records.append(("record", line, index, text))
 
-    def failure(self, line: int, index: int | None) -> None:
-        self.records.append(("failure", line, index))
+    def failure(self, line: int, index: int | None, error: ValueError | str, raw: bytes) -> None:
+        if isinstance(error, str):
+            error = ValueError(error)
+        self.records.append(("failure", line, index, error, raw))
+
+    def rest_of_line(self, position: int) -> bytes:
+        return self.text[position : self.line_end(position)][:RAW_LIMIT].rstrip(BLANK)
+
+    def broken(self, start: int, line: int, index: int | None, where: int, message: str) -> None:
+        """A broken value at ``start``: its error at ``where``; its raw, its first line's rest."""
+        error = f"invalid JSON: {message} (line {self.line_of(where)})"
+        self.failure(line, index, error, self.rest_of_line(start))
 
     # -- lines -----------------------------------------------------------------------------
 
     def read(self, format: str = "auto") -> list[Outcome]:
-        with contextlib.suppress(StopReadingError):
+        taken = len(self.text)
+        try:
             if format == "json":
                 self.values()
             else:
                 self.lines()
+        except StopReadingError as stop:
+            taken = stop.position
+        if self.cut is not None:
+            line = self.text.count(b"\n") + 1
+            self.failure(line, None, self.cut, self.text[taken:][-RAW_LIMIT:])
         return self.records
 
     def values(self) -> None:
@@ -160,12 +243,12 @@ class Reader:
             elif stripped[:1] == b"[":
                 position = self.document(position)
             elif len(line_text) > self.limit:
-                self.failure(line, None)
+                self.failure(line, None, oversize(self.limit), line_text[: min(200, self.limit)])
                 position = end + 1
-            elif self.cut and end == len(self.text):
-                raise StopReadingError  # an incomplete last line: the source's failure
+            elif self.cut is not None and end == len(self.text):
+                raise StopReadingError(position)  # an incomplete last line: the source's failure
             elif stripped[:1] == b"{" and alone(stripped) == "goes on":
-                position = self.document(position)
+                position = self.document(position, keys_error(stripped))
             else:
                 self.record(line, None, stripped)
                 position = end + 1
@@ -186,7 +269,12 @@ class Reader:
                 return position, False
         return position, False
 
-    def document(self, position: int) -> int:
+    def document(self, position: int, line_error: ValueError | None = None) -> int:
+        """Values from ``position`` until a line ends at the top level.
+
+        ``line_error``: the error of the document's first line read on its own (a ``{`` line
+        that goes on): the failure of its first value, when that value breaks.
+        """
         first = True
         while True:
             position, stopped = self.skip_blank(position, cross_lines=first)
@@ -196,7 +284,8 @@ class Reader:
             if self.text[position : position + 1] == b"[":
                 position, resynced = self.array(position, line)
             else:
-                position, resynced = self.value(position, line, None)
+                error = line_error if first else None
+                position, resynced = self.value(position, line, None, error)
             first = False
             if resynced:
                 return position
@@ -209,10 +298,10 @@ class Reader:
         while True:
             position, _ = self.skip_blank(position, cross_lines=True)
             if position >= len(self.text):
-                if self.cut:
-                    raise StopReadingError
+                if self.cut is not None:
+                    raise StopReadingError(position)
                 if state != "recover":
-                    self.failure(line, index)
+                    self.failure(line, index, "invalid JSON: the array is not closed", b"")
                 return position, False
             byte = self.text[position : position + 1]
             if byte == b"]" and state != "comma":
@@ -223,35 +312,57 @@ class Reader:
                     token = position
                     state = "comma"
                     continue
-                self.failure(line, index)
+                self.between(position, line, index, "expected ',' or ']'")
                 return self.line_end(token) + 1, True
             if byte in (b",", b"]"):
-                self.failure(line, index)
+                self.between(position, line, index, "expected a value")
                 return self.line_end(token) + 1, True
             position, resynced = self.value(position, line, index)
             token = position
             index += 1
             state = "recover" if resynced else "value"
 
-    def value(self, start: int, line: int, index: int | None) -> tuple[int, bool]:
+    def between(self, position: int, line: int, index: int, message: str) -> None:
+        """An array broken between elements at ``position``: one failure."""
+        error = f"invalid JSON: {message} (line {self.line_of(position)})"
+        self.failure(line, index, error, self.rest_of_line(position))
+
+    def value(
+        self, start: int, line: int, index: int | None, line_error: ValueError | None = None
+    ) -> tuple[int, bool]:
         """Frame the value at ``start``; its end (or where reading resumes), and if it broke."""
-        status, where = self.frame(start)
+        status, where, message = self.frame(start)
         if status == "closed":
             text = self.text[start:where]
             if not (b"\n" in text and broken_json(text)):
                 self.record(line, index, text)
                 return where, False
+            where, message = first_error(text, final=True) or (0, "")
+            where += start
         elif status == "oversize":
-            self.failure(line, index)
+            raw = self.text[start : start + min(200, self.limit)]
+            self.failure(line, index, oversize(self.limit), raw)
             return where, False
-        elif status == "eof" and self.cut and b"\n" not in self.text[start:]:
-            raise StopReadingError  # open where the source failed, on its line: the failure
+        elif status == "eof":
+            if self.cut is not None and b"\n" not in self.text[start:]:
+                raise StopReadingError(start)  # open where the source failed, on its line
+            found = first_error(self.text[start:], final=True)
+            if found is None:  # where the text ends (not after the blanks that end it)
+                end = len(self.text[start:].rstrip(b" \t\n\r"))
+                found = end, "the input ends inside a value"
+            where, message = start + found[0], found[1]
         # broken: one failure; the lines after the value's first line are read again
-        self.failure(line, index)
+        if line_error is not None:
+            self.failure(line, index, line_error, self.rest_of_line(start))
+        else:
+            self.broken(start, line, index, where, message)
         return self.line_end(start) + 1, True
 
-    def frame(self, start: int) -> tuple[str, int]:
-        """("closed", end) | ("broken", error) | ("eof", end) | ("oversize", resume)."""
+    def frame(self, start: int) -> tuple[str, int, str]:
+        """("closed", end) | ("broken", error, message) | ("eof", end) | ("oversize", resume).
+
+        A broken value's error: where its first syntax error is, and what it is.
+        """
         text = self.text
         opening = text[start : start + 1]
         if opening not in (b"{", b"["):
@@ -272,38 +383,42 @@ class Reader:
                     ):
                         return self.over_limit(start)
                     if newline < 0:
-                        return "eof", len(text)
-                    found = json_error(text[start : newline + 1], final=True)
-                    return "broken", start + (found if found is not None else newline - start)
+                        return "eof", len(text), ""
+                    found = first_error(text[start : newline + 1], final=True)
+                    if found is None:
+                        return "broken", newline, "a line break inside a string"
+                    return "broken", start + found[0], found[1]
                 position = close + 1
                 continue
             if byte in (b"{", b"["):
                 stack.append(b"}" if byte == b"{" else b"]")
             elif byte in (b"}", b"]"):
                 if not stack or stack.pop() != byte:
-                    found = json_error(text[start : position + 1], final=True)
-                    return "broken", start + (found if found is not None else position - start)
+                    found = first_error(text[start : position + 1], final=True)
+                    if found is None:  # the decoder gave up (nesting): the bracket is the error
+                        return "broken", position, f"unexpected {byte.decode()!r}"
+                    return "broken", start + found[0], found[1]
                 if not stack:
-                    return "closed", position + 1
+                    return "closed", position + 1, ""
             elif byte == b"\n":
                 size = position + 1 - start
                 if size >= 2 * checked:
-                    found = json_error(text[start : position + 1], final=False)
+                    found = first_error(text[start : position + 1], final=False)
                     if found is not None:
-                        return "broken", start + found
+                        return "broken", start + found[0], found[1]
                     checked = size
             position += 1
         if len(text) - start >= self.limit:
             return self.over_limit(start)
-        return "eof", len(text)
+        return "eof", len(text), ""
 
-    def over_limit(self, start: int) -> tuple[str, int]:
+    def over_limit(self, start: int) -> tuple[str, int, str]:
         cut = self.text.rfind(b"\n", start, start + self.limit + 1)
         if cut >= 0:
-            found = json_error(self.text[start : cut + 1], final=False)
+            found = first_error(self.text[start : cut + 1], final=False)
             if found is not None:
-                return "broken", start + found
-        return "oversize", self.skip_value(start)
+                return "broken", start + found[0], found[1]
+        return "oversize", self.skip_value(start), ""
 
     def skip_value(self, start: int) -> int:
         """Past the value's closing bracket (strings skipped), or the end of the text."""
@@ -328,8 +443,11 @@ class Reader:
             position += 1
         return position
 
-    def scalar(self, start: int) -> tuple[str, int]:
+    def scalar(self, start: int) -> tuple[str, int, str]:
+        """A value that is no object or array; broken: its first byte is the error."""
         text = self.text
+        found = first_error(text[start : start + 1], final=True)
+        broken = ("broken", start, found[1] if found else "expected a value")
         if text[start : start + 1] == b'"':
             close = string_end(text, start)
             if close < len(text) and text[close : close + 1] == b'"':
@@ -337,17 +455,17 @@ class Reader:
             else:
                 newline = text.find(b"\n", start)
                 if newline - start > self.limit or (newline < 0 and len(text) - start > self.limit):
-                    return "oversize", self.line_end(start) + 1
-                return "broken", start
+                    return "oversize", self.line_end(start) + 1, ""
+                return broken
         else:
             end = start
             while end < len(text) and text[end : end + 1] not in b' \t\r\n,]}[{"':
                 end += 1
             if end == start:
-                return "broken", start
+                return broken
         if end - start > self.limit:
-            return "oversize", self.line_end(start) + 1
-        return "closed", end
+            return "oversize", self.line_end(start) + 1, ""
+        return "closed", end, ""
 
 
 def read_events(
@@ -355,62 +473,80 @@ def read_events(
     *,
     only_pki: bool = True,
     max_record_bytes: int,
-    cut: bool = False,
+    cut: ValueError | None = None,
     format: str = "auto",
 ) -> tuple[list[Outcome], StreamStats]:
     """The outcomes (events and failures, in order) and stats of reading ``text``.
 
-    ``cut``: the text is what a source gave before its error (truncated or corrupt gzip).
-    ``format``: ``"auto"`` or ``"json"``.
+    ``cut``: the error of the source, when the text is what it gave before it (truncated or
+    corrupt gzip). ``format``: ``"auto"`` or ``"json"``.
     """
     if text.startswith(b"\xef\xbb\xbf"):
         text = text[3:]
     framed = Reader(text, max_record_bytes, cut).read(format)
-    if cut:
-        framed.append(("failure", text.count(b"\n") + 1, None))
     outcomes: list[Outcome] = []
     stats = StreamStats()
 
-    def fail(line: int, index: int | None) -> None:
+    def fail(line: int, index: int | None, error: ValueError, raw: Any) -> None:
         stats.read += 1
         stats.failed += 1
-        outcomes.append(("failure", line, index))
+        outcomes.append(("failure", line, index, describe_error(error), raw_of(raw)))
 
-    def event(line: int, index: int | None, payload: Any, text: bytes | None) -> None:
-        stats.read += 1
+    def event(line: int, index: int | None, chain: Chain, payload: Any, text: bytes | None) -> None:
+        """An event: skipped by its eventType, parsed, or failed."""
         event_type = payload.get("eventType") if isinstance(payload, dict) else None
         if only_pki and isinstance(event_type, str) and not event_type.startswith("pki."):
+            stats.read += 1
             stats.skipped += 1
             return
         try:
             parsed = parse_event(text if text is not None else payload)
-        except ValueError:
-            stats.failed += 1
-            outcomes.append(("failure", line, index))
+        except ValueError as exc:
+            fail(line, index, exc, text if text is not None else payload)
             return
+        stats.read += 1
         if only_pki and not isinstance(parsed, BasePkiEvent):
             stats.skipped += 1
             return
         stats.parsed += 1
-        outcomes.append(("event", parsed.uuid, line, index))
+        envelopes = tuple(e for e in chain if e is not None)
+        innermost = chain[-1] if chain else None
+        outcomes.append(("event", parsed.uuid, line, index, innermost, envelopes))
 
-    def unwrap(line: int, index: int | None, document: Any, text: bytes | None) -> None:
+    def text_record(line: int, index: int | None, chain: Chain, raw: bytes, page: bool) -> None:
+        """JSON text: failed by the check of its keys, an event, or an envelope opened.
+
+        ``page``: an array is a page to open (else, inside a page, it is no event).
+        """
+        error = keys_error(raw)
+        try:
+            document = from_json(raw)
+        except ValueError:
+            document = None
+        if error is not None and not (page and isinstance(document, list)):
+            fail(line, index, error, raw)
+        elif detect_envelope(document) == "log_event":
+            event(line, index, chain, document, raw)
+        else:
+            unwrap(line, index, chain, document)
+
+    def unwrap(line: int, index: int | None, chain: Chain, document: Any) -> None:
+        """A decoded envelope (or page): each of its payloads."""
         kind = detect_envelope(document)
         if kind == "log_event":
-            event(line, index, document, text)
+            event(line, index, chain, document, None)
             return
         try:
             opened = list(open_envelope(kind, document, max_bytes=max_record_bytes))
-        except ValueError:
-            fail(line, index)
+        except ValueError as exc:
+            fail(line, index, exc, json.dumps(document, default=str)[:RAW_LIMIT].encode())
             return
-        for position, _, payload in opened:
+        for position, envelope, payload in opened:
             where = index if position is None else position
+            inner = (*chain, envelope)
             if isinstance(payload, ValueError):
-                fail(line, where)
-                continue
-            raw: bytes | None = None
-            if isinstance(payload, (str, bytes)):
+                fail(line, where, payload, b"")
+            elif isinstance(payload, (str, bytes)):
                 raw = (
                     payload.encode("utf-8", "surrogatepass")
                     if isinstance(payload, str)
@@ -418,24 +554,17 @@ def read_events(
                 )
                 raw = raw.strip(b" \t\r\n")
                 if len(raw) > max_record_bytes:
-                    fail(line, where)
-                    continue
-                try:
-                    payload = from_json(raw)
-                except ValueError:
-                    fail(line, where)
-                    continue
-            unwrap(line, where, payload, raw)
+                    fail(line, where, ValueError(oversize(max_record_bytes)), raw[:200])
+                else:
+                    text_record(line, where, inner, raw, page=True)
+            else:
+                unwrap(line, where, inner, payload)
 
     for item in framed:
         if item[0] == "failure":
-            fail(item[1], item[2])
-            continue
-        _, line, index, record = item
-        try:
-            document = from_json(record)
-        except ValueError:
-            fail(line, index)
-            continue
-        unwrap(line, index, document, record)
+            _, line, index, error, raw = item
+            fail(line, index, error, raw)
+        else:
+            _, line, index, record = item
+            text_record(line, index, (), record, page=index is None)
     return outcomes, stats

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, Json, ValidationError
@@ -121,3 +122,62 @@ def test_typed_envelopes_inside_a_users_own_model() -> None:
     assert handled.logs.awslogs.data.log_events is not None
     assert isinstance(handled.logs.awslogs.data.log_events[0].message, PkiCertIssueEvent)
     assert isinstance(handled.hose.records[0].data, PkiCertIssueEvent)
+
+
+@pytest.mark.parametrize(
+    "model_type",
+    [FirehoseEvent[PkiEvent], FirehoseEvent[bytes], FirehoseEvent[Json[PkiEvent]], FirehoseEvent],
+)
+def test_a_parametrised_firehose_batch_is_written_back_as_it_arrived(model_type: Any) -> None:
+    # the base64 text as it arrived (not the decoded event), from Python and from JSON
+    batch = firehose(text(pki(1)).encode(), text(pki(2)).encode())
+    model = model_type.model_validate(batch)
+    assert model.model_dump(mode="json", by_alias=True, exclude_unset=True) == batch
+    assert model.model_dump(by_alias=True, exclude_unset=True) == batch
+    again = model_type.model_validate_json(model.model_dump_json(by_alias=True, exclude_unset=True))
+    assert again == model
+    assert model.records[1].decoded() == base64.b64decode(batch["records"][1]["data"])
+
+
+def test_a_firehose_record_built_in_code_is_written_encoded() -> None:
+    event = FirehoseRecord[PkiEvent].model_validate({"data": base64_of(pki(3))}).data
+    assert isinstance(event, PkiCertIssueEvent)
+    built = FirehoseRecord[PkiEvent](recordId="r9", data=event)
+    wire = built.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert wire["recordId"] == "r9"
+    assert isinstance(wire["data"], str)  # base64 of the event's JSON
+    assert FirehoseRecord[PkiEvent].model_validate(wire).data == event
+    # a copy with another payload writes that payload, not the text of the one before
+    other = FirehoseRecord[PkiEvent].model_validate({"data": base64_of(pki(4))})
+    swapped = other.model_copy(update={"data": event})
+    assert FirehoseRecord[PkiEvent].model_validate(swapped.model_dump(by_alias=True)).data == event
+    assert FirehoseRecord[bytes](data=b"\x00raw").model_dump()["data"] == "AHJhdw=="
+
+
+def test_cloudwatch_messages_are_written_back_as_text() -> None:
+    messages = [text(pki(1)), text(pki(2))]
+    delivery = cloudwatch(*messages)
+    typed = CloudWatchLogsEvent[PkiEvent].model_validate(delivery)
+    assert typed.model_dump(mode="json", by_alias=True) == delivery
+    data = typed.awslogs.data
+    assert data.log_events is not None
+    # the decoded data on its own: each message as the text it arrived as
+    dumped = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert [e["message"] for e in dumped["logEvents"]] == messages
+    # a delivery built in code writes messages as text too (read back unparametrised)
+    event = data.log_events[0].message
+    built = CloudWatchLogsData[PkiEvent](log_events=[CloudWatchLogEvent[PkiEvent](message=event)])
+    wire = (
+        CloudWatchLogsEvent[PkiEvent]
+        .model_validate({"awslogs": {"data": built}})
+        .model_dump(mode="json", by_alias=True)
+    )
+    (message,) = [
+        e.message for e in CloudWatchLogsEvent.model_validate(wire).decoded().log_events or ()
+    ]
+    assert isinstance(message, str)
+    assert CloudWatchLogEvent[PkiEvent].model_validate({"message": message}).message == event
+
+
+def base64_of(value: object) -> str:
+    return base64.b64encode(text(value).encode()).decode()

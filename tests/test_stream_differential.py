@@ -9,6 +9,7 @@ reference reader then reads the text the gzip stage gave before its error, as cu
 
 from __future__ import annotations
 
+import base64
 import codecs
 import gzip
 import io
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okta_pki_events import ParseFailure, Record, StreamStats, iter_records
-from okta_pki_events._stream import SourceError, sources
+from okta_pki_events._stream import SourceError, describe_error, sources
 from okta_pki_events.testing import make_wire_event
 
 from .reference_reader import Outcome, read_events
@@ -57,6 +58,10 @@ def bridge(detail: Any, **more: Any) -> dict[str, Any]:
     } | more
 
 
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
 @st.composite
 def piece(draw: st.DrawFn, n: int) -> list[str]:
     """The lines of one hostile piece of a stream."""
@@ -81,6 +86,11 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 "cut_chain",
                 "cut_array",
                 "over_garbage",
+                "sns_in_sqs",
+                "sns",
+                "firehose",
+                "cloudwatch",
+                "bad_envelope",
             ]
         )
     )
@@ -128,6 +138,39 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
         bodies = [compact(bridge(pki(n))), "not json", compact(pki(n + 2000))]
         return [
             compact({"Records": [{"messageId": str(i), "body": b} for i, b in enumerate(bodies)]})
+        ]
+    if kind == "sns_in_sqs":  # SNS notifications in SQS bodies: events, EventBridge, junk
+        message = draw(st.sampled_from([event, compact(bridge(pki(n + 4000), id=5)), "junk"]))
+        notes = [{"Type": "Notification", "TopicArn": "t", "Message": m} for m in (message, "[")]
+        records = [{"messageId": str(i), "body": compact(b)} for i, b in enumerate(notes)]
+        return [compact({"Records": [*records, {"messageId": "x", "body": 5}]})]
+    if kind == "sns":
+        records = [{"Sns": {"Message": m}} for m in (event, 5, "{")]
+        return [compact({"Records": records})]
+    if kind == "firehose":
+        data = [
+            b64(event.encode()),
+            "%%%",
+            b64(b"[1]"),
+            b64(compact(bridge(pki(n + 6000))).encode()),
+        ]
+        return [compact({"records": [{"recordId": str(i), "data": d} for i, d in enumerate(data)]})]
+    if kind == "cloudwatch":
+        logged = [{"id": "1", "message": event}, {"id": "2", "message": "junk"}, {"id": "3"}, 7]
+        data = {"messageType": "DATA_MESSAGE", "logGroup": 5, "logEvents": logged}
+        return [compact({"awslogs": {"data": b64(gzip.compress(compact(data).encode()))}})]
+    if kind == "bad_envelope":  # envelopes that cannot be opened: one failure each
+        return [
+            draw(
+                st.sampled_from(
+                    [
+                        compact({"awslogs": {"data": "%%"}}),
+                        compact({"awslogs": {"data": b64(b"not gzip")}}),
+                        compact({"eventType": "com.okta.event_hook", "data": {"events": "x"}}),
+                        compact({"awslogs": {"data": b64(gzip.compress(b"[1"))}}),
+                    ]
+                )
+            )
         ]
     if kind == "oversize":
         return [compact(pki(n) | {"displayMessage": "x" * (LIMIT + 1000)})]
@@ -217,14 +260,14 @@ def source_kinds(text: str, folder: Path) -> dict[str, Callable[[], Any]]:
     }
 
 
-def gzip_prefix(pieces: list[bytes]) -> tuple[bytes, bool]:
-    """What the gzip stage gives from these reads before its error, and if it had one."""
+def gzip_prefix(pieces: list[bytes]) -> tuple[bytes, SourceError | None]:
+    """What the gzip stage gives from these reads before its error, and that error."""
     text = b""
     for item in sources._gunzip_if_needed(iter(pieces)):
         if isinstance(item, SourceError):
-            return text, True
+            return text, item
         text += item
-    return text, False
+    return text, None
 
 
 def damaged_gzip(text: str, folder: Path, at: float) -> dict[str, tuple[Any, list[bytes]]]:
@@ -255,10 +298,12 @@ def read_library(source: Any, format: Any = "auto") -> tuple[list[Outcome], Stre
     outcomes: list[Outcome] = []
     for item in stream:
         if isinstance(item, ParseFailure):
-            outcomes.append(("failure", item.line, item.index))
+            messages = describe_error(item.error)
+            outcomes.append(("failure", item.line, item.index, messages, item.raw))
         else:
             assert isinstance(item, Record)
-            outcomes.append(("event", item.event.uuid, item.line, item.index))
+            where = (item.line, item.index, item.envelope, item.envelopes)
+            outcomes.append(("event", item.event.uuid, *where))
     return outcomes, stream.stats
 
 
@@ -302,5 +347,6 @@ def test_a_cut_line_then_an_event_at_the_end_of_the_text_loses_nothing() -> None
         with tempfile.TemporaryDirectory() as folder:
             for kind, make in source_kinds(text, Path(folder)).items():
                 outcomes, stats = read_library(make())
-                assert outcomes == [("failure", 1, None), ("event", "u1", 2, None)], (end, kind)
+                where = [item[:3] if item[0] == "failure" else item[:4] for item in outcomes]
+                assert where == [("failure", 1, None), ("event", "u1", 2, None)], (end, kind)
                 assert (stats.read, stats.parsed, stats.failed) == (2, 1, 1), (end, kind)

@@ -265,6 +265,19 @@ def test_a_named_envelope_is_required_and_none_reads_events_only() -> None:
     assert outcomes(line(pki(6)).encode(), envelope="api_page")[0] == [("F", 1, None)]
 
 
+@pytest.mark.parametrize("envelope", ["auto", "api_page"])
+def test_an_array_inside_a_page_is_one_failure_at_its_own_index(envelope: str) -> None:
+    # its items have no index of their own: they were read as the page's (0, 1, ...)
+    elements = [line(pki(1)), "5", line([pki(2), pki(3)]), line(pki(4))]
+    page = "[" + ",".join(elements) + "]"
+    for text in (page, "[\n" + ",\n".join(elements) + "\n]\n"):
+        items, stats = outcomes(text.encode(), envelope=envelope)
+        assert items == ["u1", ("F", 1, 1), ("F", 1, 2), "u4"], text
+        assert stats == StreamStats(read=4, parsed=2, failed=2, skipped=0)
+    (failure,) = [f for f in failures(page.encode(), envelope=envelope) if f.index == 2]
+    assert "Input should be an object" in failure.message
+
+
 def test_an_array_on_an_ndjson_line_is_a_page_of_records() -> None:
     page = line([pki(1), {"uuid": "bad"}, bridge(pki(2))])
     assert outcomes([page], format="ndjson")[0] == ["u1", ("F", 1, 1), "u2"]

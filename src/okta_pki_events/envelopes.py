@@ -27,7 +27,7 @@ import base64
 import binascii
 import gzip
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Generic, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -42,7 +42,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 from typing_extensions import TypedDict, TypeVar
 
 from ._parsing import envelope_of
@@ -282,7 +282,8 @@ class FirehoseRecord(AwsModel, Generic[TextT]):
 
     Unparametrised, ``data`` is the base64 text as it arrived (``decoded()`` gives the
     bytes); ``FirehoseRecord[bytes]`` decodes it; ``FirehoseRecord[PkiEvent]`` (any other
-    type) decodes it and validates its JSON into that type.
+    type) decodes it and validates its JSON into that type. Either way it is written back as
+    the base64 text it arrived as (data set in code is encoded: bytes, or its JSON).
     """
 
     record_id: str | None = Field(None, alias="recordId", description="Firehose record ID.")
@@ -298,14 +299,29 @@ class FirehoseRecord(AwsModel, Generic[TextT]):
         None, alias="kinesisRecordMetadata", description="Kinesis metadata, from a stream."
     )
 
+    _wire: tuple[str, Any] | None = PrivateAttr(None)
+
     @field_validator("data", mode="before")
     @classmethod
     def _decode_data(cls, value: Any) -> Any:
         return _typed_payload(cls, value, _b64decode)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_wire(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        return _kept(handler(value), value, "data")
+
+    @field_serializer("data")
+    def _encode_data(self, data: Any) -> Any:
+        return _written(self._wire, data, _b64encode)
+
     def decoded(self) -> bytes:
-        """The record's data, base64-decoded. Raises ``ValueError`` when it is not base64."""
-        return _b64decode(self.data)
+        """The record's data, base64-decoded. Raises ``ValueError`` when it is not base64.
+
+        Parametrised, the data as it arrived (as it was built: encoded as it is written).
+        """
+        written = _written(self._wire, self.data, _b64encode)
+        return _b64decode(written)
 
 
 class FirehoseEvent(AwsModel, Generic[TextT]):
@@ -333,10 +349,21 @@ class CloudWatchLogEvent(AwsModel, Generic[TextT]):
         "(then validated as the type parameter).",
     )
 
+    _wire: tuple[str, Any] | None = PrivateAttr(None)
+
     @field_validator("message", mode="before")
     @classmethod
     def _decode_message(cls, value: Any) -> Any:
         return _typed_payload(cls, value, _utf8)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_wire(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        return _kept(handler(value), value, "message")
+
+    @field_serializer("message")
+    def _encode_message(self, message: Any) -> Any:
+        return _written(self._wire, message, _text)
 
 
 class CloudWatchLogsData(AwsModel, Generic[TextT]):
@@ -363,7 +390,7 @@ class CloudWatchLogsAwslogs(AwsModel, Generic[TextT]):
         description="The log data, decoded from the base64 of gzip of its JSON as it arrived "
         "(written back as it arrived)."
     )
-    _wire: str | None = PrivateAttr(None)
+    _wire: tuple[str, Any] | None = PrivateAttr(None)
 
     @field_validator("data", mode="before")
     @classmethod
@@ -375,15 +402,13 @@ class CloudWatchLogsAwslogs(AwsModel, Generic[TextT]):
     @model_validator(mode="wrap")
     @classmethod
     def _keep_wire(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
-        model = handler(value)
-        if isinstance(value, Mapping) and isinstance(value.get("data"), str):
-            model._wire = value["data"]
-        return model
+        return _kept(handler(value), value, "data")
 
     @field_serializer("data")
     def _encode_data(self, data: CloudWatchLogsData[TextT]) -> str:
-        if self._wire is not None:
-            return self._wire
+        wire = self._wire
+        if wire is not None and wire[1] is data:
+            return wire[0]
         text = data.model_dump_json(by_alias=True, exclude_unset=True)
         return base64.b64encode(gzip.compress(text.encode("utf-8"))).decode("ascii")
 
@@ -408,8 +433,8 @@ class CloudWatchLogsEvent(AwsModel, Generic[TextT]):
         """
         data = self.awslogs.data
         wire = self.awslogs._wire
-        if max_bytes < _MAX_DECODED_BYTES and wire is not None:
-            _gunzip_bounded(_b64decode(wire), max_bytes)
+        if max_bytes < _MAX_DECODED_BYTES and wire is not None and wire[1] is data:
+            _gunzip_bounded(_b64decode(wire[0]), max_bytes)
         return data
 
 
@@ -441,6 +466,36 @@ def detect_envelope(document: Any) -> EnvelopeKind:
 
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _kept(model: Any, value: Any, field: str) -> Any:
+    """The model, noting a payload field's text as it arrived (and the value it became)."""
+    if isinstance(value, Mapping):
+        wire = value.get(field)
+        if isinstance(wire, str):
+            model._wire = (wire, getattr(model, field))
+    return model
+
+
+def _written(wire: tuple[str, Any] | None, value: Any, encode: Callable[[bytes], str]) -> Any:
+    """A payload that arrives as text, as it is written back.
+
+    The text it arrived as, while the value is still the one that text became; else the value
+    encoded: text as it is, bytes encoded, anything else as its JSON, encoded.
+    """
+    if wire is not None and wire[1] is value:
+        return wire[0]
+    if value is None or isinstance(value, str):
+        return value
+    return encode(value if isinstance(value, bytes) else to_json(value, by_alias=True))
 
 
 def _typed_payload(model: Any, value: Any, decode: Any) -> Any:

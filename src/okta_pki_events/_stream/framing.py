@@ -79,6 +79,8 @@ _SCALAR = re.compile(rb'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"|[^ \t\r\n,\]}\[{"]+')
 _STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
 _OUTSIDE = re.compile(rb'[^"\[\]{}]*')
 _DECODER = json.JSONDecoder()
+_JSON_WHITESPACE = " \t\n\r"  # JSON's blanks (str.strip's also take control characters)
+_JSON_BLANK = b" \t\n\r"
 _RAW_LIMIT = 100_000
 
 
@@ -178,11 +180,18 @@ class Framer:
         self._skip_line()
 
     def _broken(self, index: int | None, line: int, error: ValueError) -> Broken:
-        """A failure for the value at the position: its text is the rest of its line."""
-        buf, start = self._buf, self._pos
-        newline = buf.find(b"\n", start)
-        end = len(buf) if newline < 0 else newline
-        return Broken(line, index, error, buf[start : min(end, start + _RAW_LIMIT)].rstrip(_BLANK))
+        """A failure for the value at the position: its text is the rest of its line.
+
+        The line is read on as far as needed (at most ``_RAW_LIMIT`` bytes), so that the text
+        does not depend on where the source's reads ended.
+        """
+        while True:
+            buf, start = self._buf, self._pos
+            newline = buf.find(b"\n", start, start + _RAW_LIMIT)
+            if newline >= 0 or len(buf) - start >= _RAW_LIMIT or not self._fill(1):
+                break
+        end = min(len(buf) if newline < 0 else newline, start + _RAW_LIMIT)
+        return Broken(line, index, error, buf[start:end].rstrip(_BLANK))
 
     def _error_line(self, error_at: int) -> int:
         """The line of a value's error at ``error_at`` (relative to the position)."""
@@ -222,7 +231,8 @@ class Framer:
         return Broken(line, None, source_error, self._buf[self._pos :][-_RAW_LIMIT:])
 
     def _oversize(self, line: int, index: int | None) -> Broken:
-        text = self._buf[self._pos : self._pos + 200]
+        """The failure of a record over the limit at the position: its first bytes as its text."""
+        text = self._buf[self._pos : self._pos + min(200, self._max)]
         message = f"record over max_record_bytes ({self._max:,} bytes): not read"
         return Broken(line, index, ValueError(message), text)
 
@@ -434,6 +444,10 @@ class Framer:
                 return False
         if status == "oversize":
             yield self._oversize(line, index)
+            if message == "line":
+                self._skip_line()
+            else:
+                self._discard()
             return False
         if status == "eof":
             if isinstance(self._held, SourceError) and self._buf.find(b"\n", start) < 0:
@@ -442,7 +456,8 @@ class Framer:
             found = _json_error(self._buf[start : start + end], final=True)
             if found is not None:
                 status, (end, message) = "broken", found
-            else:
+            else:  # where the text ends (not after the blanks that end it)
+                end = len(self._buf[start : start + end].rstrip(_JSON_BLANK))
                 message = "the input ends inside a value"
         if opening in _OPEN and not known:
             self._remember(end, message)
@@ -467,16 +482,14 @@ class Framer:
                     if newline - start > self._max or (
                         newline < 0 and len(buf) - start > self._max
                     ):
-                        self._skip_line()
-                        return "oversize", 0, ""
+                        return "oversize", 0, "line"
                     if newline < 0 and self._fill(len(buf) - start):
                         continue
                 found = _json_error(buf[start : start + 1], final=True)
                 return "broken", 0, found[1] if found else "expected a value"
             end = match.end() - start
             if end > self._max:
-                self._skip_line()
-                return "oversize", 0, ""
+                return "oversize", 0, "line"
             if match.end() < len(buf) or not self._fill(len(buf) - start):
                 return "closed", end, ""
 
@@ -535,11 +548,10 @@ class Framer:
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
 
-    def _over_limit(self, closed_at: int = 0) -> tuple[str, int, str]:
+    def _over_limit(self) -> tuple[str, int, str]:
         """A value over the limit: a syntax error in its first lines wins; else it is skipped.
 
-        ``closed_at``: where the value ends, when its end is known (else it is read on,
-        and dropped as it is read, to its end).
+        ``"oversize"``: the caller reads on and drops it, to its end.
         """
         buf, start = self._buf, self._pos
         cut = buf.rfind(b"\n", start, start + self._max + 1)
@@ -547,11 +559,7 @@ class Framer:
             found = _json_error(buf[start : cut + 1], final=False)
             if found is not None:
                 return "broken", found[0], found[1]
-        if closed_at:
-            self._advance(start + closed_at)
-        else:
-            self._discard()
-        return "oversize", 0, ""
+        return "oversize", 0, "value"
 
     def _discard(self) -> None:
         """Skip the rest of a value, brackets counted, text dropped as it is read."""
@@ -609,20 +617,26 @@ def _json_error(text: bytes, final: bool) -> tuple[int, str] | None:
 
     With ``final=False`` the text may go on: an error only because the text ends (an open
     object or array) is none. The text ends at a line break or at a delimiter, never in a
-    token.
+    token. With ``final=True`` the text is read without the blanks that end it (an error at
+    its end is the same whether a line break ends it or not).
     """
     try:
         string = text.decode("utf-8")
     except UnicodeDecodeError as exc:
         return exc.start, f"invalid UTF-8 ({exc.reason})"
+    text_end = len(string.rstrip(_JSON_WHITESPACE))
+    if final:
+        string = string[:text_end]
     try:
         _, end = _DECODER.raw_decode(string)
     except json.JSONDecodeError as exc:
-        if not final and exc.msg.startswith("Expecting") and exc.pos >= len(string.rstrip()):
-            return None
+        if exc.pos >= text_end:  # where the text ends (not after the blanks that end it)
+            if not final and exc.msg.startswith("Expecting"):
+                return None
+            return len(string[:text_end].encode("utf-8")), exc.msg
         return len(string[: exc.pos].encode("utf-8")), exc.msg
     except RecursionError:
         return None
-    if end < len(string.rstrip()):
+    if end < text_end:
         return len(string[:end].encode("utf-8")), "unexpected text after the value"
     return None

@@ -252,16 +252,21 @@ class _Reader:
                 keys = _PROBE(text)
             except ValidationError as exc:
                 keys = exc
+        # ``index`` is set: the record is an element of an array the framer streamed (a page
+        # already opened): an event, never a page or (by name) an envelope of its own
         if type(keys) is dict:
-            if mode == "auto" and (
-                ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
+            if (mode == "api_page" and index is not None) or (
+                mode == "auto"
+                and (
+                    ("uuid" in keys and "eventType" in keys) or detect_envelope(keys) == "log_event"
+                )
             ):
                 yield (line, index, None, text, keys)  # the keys say: an event
                 return
             yield from self._open(line, index, from_json(text), mode)
-        elif isinstance(keys, ValidationError) and _is_array(keys):
+        elif isinstance(keys, ValidationError) and _is_array(keys) and index is None:
             yield from self._open(line, index, from_json(text), mode)
-        else:  # broken: the parse stage reports it
+        else:  # broken, or an array inside a page (no event): the parse stage reports it
             yield (line, index, None, text, keys)
 
     def _open(
@@ -275,9 +280,6 @@ class _Reader:
         kind = detect_envelope(document) if mode == "auto" else mode
         if kind is None or kind == "log_event":
             yield (line, index, chain or None, document, None)
-            return
-        if kind == "api_page" and index is not None and isinstance(document, Mapping):
-            yield (line, index, chain or None, document, None)  # an element read as JSON
             return
         try:
             for position, envelope, payload in open_envelope(

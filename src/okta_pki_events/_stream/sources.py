@@ -271,8 +271,8 @@ def utf8(items: Iterator[Chunk]) -> Iterator[Chunk]:
     head = b""
     for item in items:
         if not isinstance(item, bytes):
-            if head:
-                yield head
+            if head:  # a short text before an error or a decoded record: its BOM dropped too
+                yield _short(head)
                 head = b""
             yield item
             if isinstance(item, SourceError):
@@ -283,8 +283,7 @@ def utf8(items: Iterator[Chunk]) -> Iterator[Chunk]:
             break
     else:
         if head:
-            encoding, skip = detect_encoding(head)
-            yield head[skip:] if encoding == "utf-8" else from_encoding(head[skip:], encoding)
+            yield _short(head)
         return
     encoding, skip = detect_encoding(head)
     if encoding == "utf-8":
@@ -292,6 +291,12 @@ def utf8(items: Iterator[Chunk]) -> Iterator[Chunk]:
         yield from items
         return
     yield from _transcode(head[skip:], items, encoding)
+
+
+def _short(head: bytes) -> bytes:
+    """A text of fewer than 4 bytes (all there is, or all before an error) as UTF-8."""
+    encoding, skip = detect_encoding(head)
+    return head[skip:] if encoding == "utf-8" else from_encoding(head[skip:], encoding)
 
 
 def from_encoding(data: bytes, encoding: str) -> bytes:
