@@ -145,20 +145,16 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
         records = [{"messageId": str(i), "body": compact(b)} for i, b in enumerate(notes)]
         return [compact({"Records": [*records, {"messageId": "x", "body": 5}]})]
     if kind == "sns":
-        records = [{"Sns": {"Message": m}} for m in (event, 5, "{")]
-        return [compact({"Records": records})]
+        return [compact({"Records": [{"Sns": {"Message": m}} for m in (event, 5, "{")]})]
     if kind == "firehose":
-        data = [
-            b64(event.encode()),
-            "%%%",
-            b64(b"[1]"),
-            b64(compact(bridge(pki(n + 6000))).encode()),
+        hosed = [b64(event.encode()), "%%%", b64(b"[1]"), b64(compact(bridge(pki(n))).encode())]
+        return [
+            compact({"records": [{"recordId": str(i), "data": d} for i, d in enumerate(hosed)]})
         ]
-        return [compact({"records": [{"recordId": str(i), "data": d} for i, d in enumerate(data)]})]
     if kind == "cloudwatch":
         logged = [{"id": "1", "message": event}, {"id": "2", "message": "junk"}, {"id": "3"}, 7]
-        data = {"messageType": "DATA_MESSAGE", "logGroup": 5, "logEvents": logged}
-        return [compact({"awslogs": {"data": b64(gzip.compress(compact(data).encode()))}})]
+        logs = {"messageType": "DATA_MESSAGE", "logGroup": 5, "logEvents": logged}
+        return [compact({"awslogs": {"data": b64(gzip.compress(compact(logs).encode()))}})]
     if kind == "bad_envelope":  # envelopes that cannot be opened: one failure each
         return [
             draw(
