@@ -1,0 +1,154 @@
+"""``check="fields"``: the fold's fields of a line, checked, and nothing else built.
+
+``FoldFields`` names what the lifecycle reads of an event (``uuid``, ``published``,
+``eventType``, ``outcome.result``, the actor's ids, the targets' ids and types) with the
+models' own types; every other value of the line is skipped (its JSON syntax checked, nothing
+built). Two readers give it, with one answer:
+
+- ``exact_fields``: pydantic-core (a ``TypedDict`` validator), always there;
+- ``fast_fields()``: msgspec (the ``fast`` extra), a ``Struct`` of the same fields, about
+  three times faster. It answers only where its answer is pydantic-core's: a line within the
+  stream probe's guards (``_stream._probe``: at most ``MAX_BYTES``, ASCII, at most
+  ``MAX_BRACKETS`` brackets) that msgspec reads. Anything else it leaves to ``exact_fields``
+  (the caller's fallback). Within the guards, the two parsers accept the same JSON, decode
+  escapes alike and let the last of duplicate keys win (``tests/test_fast_probe.py``); the
+  fields are plain strings or ``null`` in both, and msgspec refuses a value of another type
+  where pydantic-core would refuse it too (and then the exact reader has the last word).
+
+Both give ``published`` as its text; ``Published`` reads it as ``ExactTimestamp`` reads it
+(microseconds since the epoch), quickly for Okta's own form and exactly for any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Optional
+
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypedDict
+
+from .._stream._probe import MAX_BRACKETS, MAX_BYTES, MIN_MSGSPEC
+from .._stream._probe import _version as msgspec_version
+from ..models._timestamp import ExactTimestamp
+from ..models.vocabulary import OpenOutcomeResult
+from ._records import micros_of
+
+__all__ = ["FoldFields", "Published", "exact_fields", "fast_fields", "within_guards"]
+
+
+class _Party(TypedDict, total=False):
+    id: str | None
+    alternateId: str | None
+    type: str | None
+
+
+class _Outcome(TypedDict, total=False):
+    result: OpenOutcomeResult | None
+
+
+class FoldFields(TypedDict):
+    """The fold's fields of an event, by their wire names (``published`` as its text)."""
+
+    uuid: str
+    published: str
+    eventType: str
+    outcome: NotRequired[_Outcome | None]
+    actor: NotRequired[_Party | None]
+    target: NotRequired[list[_Party] | None]
+
+
+exact_fields: Callable[[bytes | str], FoldFields] = TypeAdapter(FoldFields).validator.validate_json
+"""pydantic-core's reading of a line's fold fields (raises ``ValidationError``)."""
+
+_TIMESTAMP = TypeAdapter(Annotated[datetime, ExactTimestamp()]).validator.validate_python
+
+_MINUTES_KEPT = 1 << 16
+"""The most minutes ``Published`` remembers (then it starts again): about 8 MB."""
+
+
+class Published:
+    """``published`` texts as microseconds since the epoch, exactly as ``ExactTimestamp`` reads.
+
+    Okta's own form (``2024-08-13T15:58:20.353Z``) is split into its minute
+    (``2024-08-13T15:58``) and the rest (``:20.353Z``), each looked up in what this reader
+    already validated: for a text in ``Z``, with three fractional digits, the two are valid
+    apart (the minute's date and time, the rest's seconds and milliseconds) and the instant is
+    their sum. Any other text, and the first of each minute and rest, is read by
+    ``ExactTimestamp`` itself. One reader per file (its memory is bounded, and dropped with it).
+    """
+
+    __slots__ = ("minutes", "rests")
+
+    def __init__(self) -> None:
+        self.minutes: dict[str, int] = {}
+        self.rests: dict[str, int] = {}
+
+    def exact(self, text: str) -> int | None:
+        """The instant of ``text`` (None where ``ExactTimestamp`` refuses it); remembered."""
+        try:
+            micros = micros_of(_TIMESTAMP(text))
+        except ValidationError:
+            return None
+        if len(text) == 24 and text[16] == ":" and text[19] == "." and text[23] == "Z":
+            # Okta's form (``ExactTimestamp`` took it, so the rest is all digits): the
+            # minute is valid as a date and time, the rest as seconds and milliseconds
+            rest = int(text[17:19]) * 1_000_000 + int(text[20:23]) * 1_000
+            if len(self.minutes) >= _MINUTES_KEPT:
+                self.minutes.clear()
+            self.minutes[text[:16]] = micros - rest
+            self.rests[text[16:]] = rest  # at most 60,000 of them
+        return micros
+
+
+_STRUCTS: Any = None
+
+
+def fast_fields() -> Callable[[bytes], Any] | None:
+    """The fast reading of a line's fold fields (msgspec), or None without msgspec.
+
+    Call it only on a line ``within_guards``; it raises on anything it does not read (then
+    ``exact_fields`` has the answer). The object it gives has the ``FoldFields`` keys as
+    attributes (``outcome``, ``actor`` and the targets as objects too).
+    """
+    global _STRUCTS
+    if _STRUCTS is None:
+        _STRUCTS = _build() or False
+    return _STRUCTS or None
+
+
+def _build() -> Callable[[bytes], Any] | None:
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    if msgspec_version(msgspec.__version__) < MIN_MSGSPEC:
+        return None
+
+    text = Optional[str]  # noqa: UP045 (msgspec types, built at run time)
+    party = msgspec.defstruct(
+        "Party", [("id", text, None), ("alternateId", text, None), ("type", text, None)], gc=False
+    )
+    outcome = msgspec.defstruct("Outcome", [("result", text, None)], gc=False)
+    fields = msgspec.defstruct(
+        "Fields",
+        [
+            ("uuid", str),
+            ("published", str),
+            ("eventType", str),
+            ("outcome", Optional[outcome], None),  # noqa: UP045
+            ("actor", Optional[party], None),  # noqa: UP045
+            ("target", Optional[list[party]], None),  # type: ignore[valid-type]  # noqa: UP045
+        ],
+        gc=False,
+    )
+    return msgspec.json.Decoder(fields).decode
+
+
+def within_guards(line: bytes) -> bool:
+    """Whether msgspec's reading of ``line`` is certain to be pydantic-core's (the guards)."""
+    return (
+        len(line) <= MAX_BYTES
+        and line.isascii()
+        and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+    )

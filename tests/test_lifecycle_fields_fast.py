@@ -1,0 +1,315 @@
+"""``check="fields"`` reads the same with the ``fast`` extra (msgspec) and without it.
+
+Differential tests on hostile records: each line alone (the same items, the same failures
+with the same messages), whole files (the same report, failures and stats); the published
+reader against ``ExactTimestamp``; the chunk-at-a-time line splitter against ``open_lines``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from okta_pki_events import ParseFailure, StreamStats
+from okta_pki_events._stream.sources import OversizeLine, _split_lines
+from okta_pki_events.lifecycle import _fields, lifecycles_from
+from okta_pki_events.lifecycle._fields import Published, fast_fields
+from okta_pki_events.lifecycle._records import micros_of
+from okta_pki_events.lifecycle._sources import _line_batches, items_of_lines
+from okta_pki_events.models._timestamp import ExactTimestamp
+from okta_pki_events.testing import make_wire_event
+
+from .test_fast_probe import AROUND, EVENT_TYPES, HOSTILE_VALUES, PLAIN_VALUES, nest
+
+FAST = fast_fields()
+
+
+@contextmanager
+def extra(installed: bool) -> Iterator[None]:
+    """``check="fields"`` as with the ``fast`` extra installed, or as without it."""
+    kept = _fields._STRUCTS
+    _fields._STRUCTS = FAST if installed else False
+    try:
+        yield
+    finally:
+        _fields._STRUCTS = kept
+
+
+def outcome_of(item: Any) -> Any:
+    if isinstance(item, ParseFailure):
+        return ("failure", item.line, item.index, str(item.error), item.raw, item.source)
+    return item
+
+
+def items(lines: list[bytes], installed: bool) -> list[Any]:
+    with extra(installed):
+        got = items_of_lines(list(enumerate(lines, 1)), "f.ndjson", check="fields")
+        return [outcome_of(item) for item in got]
+
+
+PUBLISHED = [
+    b'"2026-01-01T00:00:00.000Z"',
+    b'"2026-01-01T00:00:59.999Z"',
+    b'"2026-01-01t00:00:00.000Z"',
+    b'"2026-01-01T00:00:00.000z"',
+    b'"2024-02-29T23:59:59.999Z"',
+    b'"2026-02-29T00:00:00.000Z"',
+    b'"2026-01-01T00:00:60.000Z"',
+    b'"2026-01-01T24:00:00.000Z"',
+    b'"2026-01-01T00:60:00.000Z"',
+    b'"2026-01-01T00:00:00Z"',
+    b'"2026-01-01T00:00:00.1234567Z"',
+    b'"2026-01-01T00:00:00.000+01:00"',
+    b'"0001-01-01T00:00:00.000Z"',
+    b'"0001-01-01T00:00:00.000+01:00"',
+    b'"9999-12-31T23:59:59.999Z"',
+    b'"9999-12-31T23:59:59.999-01:00"',
+    b'"2026-01-01 00:00:00.000Z"',
+    b'"2026-01-01T00:00:00.00aZ"',
+    b'"\\u0032026-01-01T00:00:00.000Z"',
+    b'"2026-01-01T00:00:00.000Z "',
+    b'"\xc3\xa9026-01-01T00:00:00.000Z"',
+    b'"1700000000"',
+    b"1700000000",
+    b"null",
+]
+PARTIES = [
+    b"null",
+    b"{}",
+    b'{"id":"a1"}',
+    b'{"alternateId":"x@y","id":"a1","type":"User"}',
+    b'{"alternateId":"","id":"a1"}',
+    b'{"alternateId":null,"id":null}',
+    b'{"id":1}',
+    b'{"type":[]}',
+    b'{"id":"a","id":"b"}',
+    b'{"id":5,"id":"b"}',
+    b'{"i\\u0064":"e"}',
+    b'{"id":"\\ud800"}',
+    b"[]",
+    b'"a1"',
+]
+TARGETS = [
+    b"null",
+    b"[]",
+    b'[{"type":"Certificate","id":"c1"},{"type":"Device","id":"d1"}]',
+    b'[{"type":"CertificateAuthority","id":"ca"},{"type":"DeviceCertificate","id":"c2"}]',
+    b'[{"type":"certificate","id":"c1"},{"type":"CERTIFICATE","id":"c3"}]',
+    b'[{"type":"Device"},{"type":"Device","id":"d2"},{"type":"Certificate","id":null}]',
+    b'[{"type":"User","id":"u"},{"id":"x"},{}]',
+    b"[null]",
+    b'[{"type":1}]',
+    b'[{"type":"Certificate","id":"c1"},5]',
+    b'{"type":"Certificate","id":"c1"}',
+    b'[{"type":"Certificate","id":"c1","detailEntry":' + nest(250, "[") + b"}]",
+]
+OUTCOMES = [
+    b"null",
+    b"{}",
+    b'{"result":"SUCCESS"}',
+    b'{"result":"FAILURE","reason":"x"}',
+    b'{"result":null}',
+    b'{"result":1}',
+    b'{"result":"DENY","result":"SUCCESS"}',
+    b'"SUCCESS"',
+    b"[]",
+]
+CERT_TYPES = [
+    b'"pki.cert.issue"',
+    b'"pki.cert.bind"',
+    b'"pki.cert.lifecycle.revoke"',
+    b'"pki.cert.renew"',
+    b'"pki.ca.add"',
+    b'"pki.cert.crl_download_failure"',
+    b'"pki.cert.quarantine"',
+    b'"user.session.start"',
+]
+MEMBERS: dict[bytes, list[bytes]] = {
+    b'"uuid"': [b'"u1"', b'"\\u0041"', b'"\xc3\xa9"', b"1", b"null", *HOSTILE_VALUES[:8]],
+    b'"published"': PUBLISHED,
+    b'"eventType"': CERT_TYPES + EVENT_TYPES,
+    b'"outcome"': OUTCOMES,
+    b'"actor"': PARTIES,
+    b'"target"': TARGETS,
+}
+
+GOOD = {
+    b'"uuid"': 2,
+    b'"published"': 5,
+    b'"eventType"': 8,
+    b'"outcome"': 5,
+    b'"actor"': 6,
+    b'"target"': 7,
+}
+"""How many of each key's values (the first ones) are valid for the fold."""
+
+
+@st.composite
+def fold_record(draw: st.DrawFn) -> bytes:
+    """A line whose fold fields (and others) are hostile: types, escapes, duplicates, guards."""
+    members: list[bytes] = []
+    for key, values in MEMBERS.items():
+        good = values[: GOOD[key]]  # mostly values both readers take: records reach the fold
+        if draw(st.integers(0, 11)):
+            pool = good if draw(st.integers(0, 3)) else values
+            members.append(key + b":" + draw(st.sampled_from(pool)))
+        if draw(st.integers(0, 15)) == 0:  # a duplicate: the last wins, or a refusal
+            members.append(key + b":" + draw(st.sampled_from(values)))
+    for _ in range(draw(st.integers(0, 3))):
+        value = draw(st.sampled_from(HOSTILE_VALUES + PLAIN_VALUES))
+        members.append(
+            draw(st.sampled_from([b'"k"', b'"client"', b'"debugContext"'])) + b":" + value
+        )
+    members = draw(st.permutations(members))
+    text = b"{" + b",".join(members) + b"}"
+    if draw(st.integers(0, 7)) == 0:
+        text = draw(st.sampled_from(AROUND)) + text + draw(st.sampled_from(AROUND))
+    if draw(st.integers(0, 9)) == 0:
+        text = text[: draw(st.integers(0, len(text)))]
+    return text.replace(b"\n", b" ")
+
+
+def test_the_extra_is_installed_for_the_tests() -> None:
+    assert FAST is not None  # msgspec is in the dev extra: both readers are compared
+    line = json.dumps(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1"))
+    assert FAST(line.encode()).target[0].id == "c1"
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fold_record())
+@example(b'{"uuid":"u","published":"2026-01-01T00:00:00.000Z","eventType":"pki.cert.issue"}')
+@example(
+    b'{"uuid":"u","published":"2026-01-01T00:00:00.000Z","eventType":"pki.cert.issue","k":'
+    + nest(201, "{")
+    + b"}"
+)
+def test_each_line_reads_the_same_with_the_extra_and_without(text: bytes) -> None:
+    assert items([text], installed=True) == items([text], installed=False)
+
+
+def test_the_guards_and_the_fallbacks_are_exercised() -> None:
+    # the hostile lines above reach both readers: within the guards msgspec answers, else not
+    good = json.dumps(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1")).encode()
+    deep = good[:-1] + b',"k":' + nest(300, "[") + b"}"
+    accented = good[:-1] + b',"k":"\xc3\xa9"}'
+    odd_time = good.replace(b'.000Z"', b'.000+01:00"', 1)
+    lines = [good, deep, accented, odd_time]
+    assert items(lines, installed=True) == items(lines, installed=False)
+    fast, slow = items(lines, installed=True), items(lines, installed=False)
+    assert [type(item).__name__ for item in fast] == [
+        "LifecycleRecord",
+        "tuple",
+        *["LifecycleRecord"] * 2,
+    ]
+    assert fast == slow
+    assert fast[1][0] == "failure"  # nesting past 200: pydantic-core's refusal, at its line
+
+
+def _rows(rng_rows: list[bytes]) -> bytes:
+    return b"\n".join(rng_rows) + b"\n"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(fold_record(), min_size=1, max_size=12))
+def test_files_read_the_same_with_the_extra_and_without(tmp_path: Path, lines: list[bytes]) -> None:
+    path = tmp_path / "hostile.ndjson"
+    path.write_bytes(_rows(lines))
+    results = []
+    for installed in (True, False):
+        stats = StreamStats()
+        with extra(installed):
+            report = lifecycles_from(path, on_error="collect", check="fields", stats=stats)
+        failures = [outcome_of(f) for f in report.failures]
+        plain = dataclasses.replace(report, failures=()).to_dict()
+        results.append((plain, failures, (stats.read, stats.parsed, stats.failed, stats.skipped)))
+    assert results[0] == results[1]
+
+
+_TIMESTAMP = TypeAdapter(Annotated[datetime, ExactTimestamp()])
+
+
+def _exact_micros(text: str) -> int | None:
+    try:
+        return micros_of(_TIMESTAMP.validate_python(text))
+    except ValidationError:
+        return None
+
+
+_DIGITS = st.text("0123456789", min_size=1, max_size=1)
+_CANONICAL = st.builds(
+    lambda y, mo, d, h, mi, s, ms, t, z: (
+        f"{y:04d}-{mo:02d}-{d:02d}{t}{h:02d}:{mi:02d}:{s:02d}.{ms:03d}{z}"
+    ),
+    st.sampled_from([1, 1970, 2024, 2026, 9999]),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 24),
+    st.integers(0, 60),
+    st.integers(0, 61),
+    st.integers(0, 999),
+    st.sampled_from(["T", "t", " "]),
+    st.sampled_from(["Z", "z", "+01:00", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CANONICAL | st.text(max_size=30), min_size=1, max_size=30))
+def test_published_reads_as_exact_timestamp(texts: list[str]) -> None:
+    reader = Published()
+    for text in texts + texts:  # the second time through what the reader remembered
+        fast = None
+        minute, rest = reader.minutes.get(text[:16]), reader.rests.get(text[16:])
+        if minute is not None and rest is not None:
+            fast = minute + rest
+        got = fast if fast is not None else reader.exact(text)
+        assert got == _exact_micros(text), text
+    for minute_text in reader.minutes:  # what it keeps is what it validated
+        assert len(minute_text) == 16
+
+
+def test_published_remembers_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_fields, "_MINUTES_KEPT", 3)
+    reader = Published()
+    for minute in range(10):
+        text = f"2026-01-01T00:{minute:02d}:07.250Z"
+        assert reader.exact(text) == _exact_micros(text)
+        assert len(reader.minutes) <= 3
+    assert reader.rests == {":07.250Z": 7_250_000}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.binary(max_size=40).map(lambda b: b.replace(b"\n", b""))
+        | st.sampled_from([b"\r", b"a\r", b""]),
+        max_size=8,
+    ),
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=1, max_value=17),
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.booleans(),
+)
+def test_line_batches_are_open_lines_lines(
+    lines: list[bytes], limit: int, chunk: int, eol: bytes, final_newline: bool
+) -> None:
+    text = eol.join(lines) + (eol if final_newline and lines else b"")
+    pieces = [text[i : i + chunk] for i in range(0, len(text), chunk)]
+    expected = list(_split_lines(iter(pieces), limit))
+    got: list[bytes | OversizeLine] = [
+        line for batch in _line_batches(iter(pieces), limit) for line in batch
+    ]
+    assert got == expected
