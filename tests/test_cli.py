@@ -338,8 +338,9 @@ def test_tables_take_the_terminal_width_never_200(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "nope.ndjson"), "File 'nope.ndjson' does not exist"),
-        (("summary", "."), "File '.' is a directory"),
+        (("validate", "nope.ndjson"), "Error: no such file or directory: 'nope.ndjson'"),
+        (("summary", "nope-*.ndjson"), "Error: no file matches 'nope-*.ndjson'"),
+        (("export", "--format", "csv", "-o", "-", "nope"), "no such file or directory"),
     ],
 )
 def test_bad_arguments_are_usage_errors(args: tuple[str, ...], message: str) -> None:
@@ -490,3 +491,29 @@ def test_any_input_gets_an_answer_never_a_traceback(tmp_path: Path, lines: list[
         result = cli(command, path)
         assert result.exit_code in (0, 1), (command, result.output)
         assert isinstance(result.exception, (SystemExit, type(None))), result.exception
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "export", "lifecycle"])
+def test_every_reading_command_takes_directories_and_patterns(command: str, tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    (folder / "old").mkdir(parents=True)
+    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
+    line = json.dumps(make_wire_event("pki.cert.issue", certificate_id="c2"))
+    (folder / "old" / "b.jsonl.gz").write_bytes(gzip.compress((line + "\n").encode()))
+    (folder / "notes.txt").write_text("not an input\n")
+    extra = ["--format", "ndjson", "-o", "-"] if command == "export" else ["--json"]
+    for paths in ([folder], [str(folder / "**" / "*.*json*")], [folder / "a.ndjson", "-"]):
+        result = cli(command, *extra, *paths, stdin=line)
+        assert result.exit_code == 0, (paths, result.stderr)
+        if command == "export":
+            assert len(result.stdout.splitlines()) == 2, paths
+        elif command == "lifecycle":
+            assert json.loads(result.stdout)["certificates_total"] == 2, paths
+        else:
+            assert json.loads(result.stdout)["stats"]["read"] == 2, paths
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli(command, *extra, empty)
+    assert result.exit_code == 2
+    assert "no input files in" in result.stderr
+    assert "Traceback" not in result.stderr

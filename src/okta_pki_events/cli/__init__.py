@@ -2,7 +2,8 @@
 
 Human output is tables; ``--json`` gives JSON for machines. Exit codes: 0 success, 1 invalid
 records (``validate``) or nothing valid read, 2 usage errors (a missing or unreadable file,
-an output that cannot be written, a directory, an unknown type, a bad option value), 70 a
+an output that cannot be written, a pattern or directory with no input file, an unknown type,
+a bad option value), 70 a
 defect of the tool (one line, no traceback), 130 interrupted, 141 a closed output pipe;
 ``pull`` adds its own (3 to 6, see its help).
 
@@ -81,8 +82,10 @@ class _LazyGroup(click.Group):
 def main() -> None:
     """Parse, check and summarise the PKI events of Okta's System Log.
 
-    FILE may be NDJSON (.ndjson, .jsonl), a JSON document (.json: an API page, an event-hook
-    delivery, EventBridge events), gzip-compressed or not, or - for standard input.
+    PATH is a file, a directory (its .json, .ndjson and .jsonl files, gzip or not,
+    recursively), a glob pattern, or - for standard input. A file may be NDJSON, a JSON
+    document (an API page, an event-hook delivery, EventBridge events), gzip-compressed or
+    not.
     """
 
 

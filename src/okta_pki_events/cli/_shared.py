@@ -194,12 +194,36 @@ def _last_resort(exc: Exception) -> int:
 # -- options -----------------------------------------------------------------------------------
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON for machines.")
+
+
+def _input_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    """The files the PATH arguments name, as ``lifecycle`` reads them; ``-`` kept.
+
+    A file; a directory (its JSON and NDJSON files, gzip or not, recursively, sorted); a
+    glob pattern (sorted). A name that matches nothing, or a directory without such files,
+    is a usage error.
+    """
+    from ..lifecycle._sources import expand_sources
+
+    names: list[str] = []
+    for name in value:
+        if name == "-":
+            names.append(name)
+            continue
+        try:
+            found = expand_sources(name)
+        except ValueError as exc:
+            raise click.UsageError(str(exc), ctx) from exc
+        if not found:
+            raise click.UsageError(
+                f"no input files in {name!r} (*.json, *.ndjson, *.jsonl, gzip or not)", ctx
+            )
+        names.extend(str(path) for path in found)
+    return tuple(names)
+
+
 files_argument = click.argument(
-    "files",
-    nargs=-1,
-    required=True,
-    metavar="FILE...|-",
-    type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True),
+    "files", nargs=-1, required=True, metavar="PATH...|-", callback=_input_paths
 )
 
 

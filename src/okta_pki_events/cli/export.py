@@ -210,7 +210,7 @@ def export(
     max_errors: int | None,
     event_filter: EventFilter,
 ) -> None:
-    """Export the events of FILE... (or '-') to NDJSON, ECS, OCSF, CSV or Parquet.
+    """Export the events of PATH... (or '-') to NDJSON, ECS, OCSF, CSV or Parquet.
 
     Events are written as they are read. Invalid records are counted and left out (run
     validate for details). Exits 1 when nothing valid was read or --max-errors stopped the

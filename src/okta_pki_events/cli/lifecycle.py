@@ -27,6 +27,7 @@ from ._shared import (
     NothingValidError,
     ReadAs,
     counter_table,
+    files_argument,
     filter_options,
     input_options,
     json_option,
@@ -142,7 +143,7 @@ def _full_report(
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, metavar="PATH...|-")
+@files_argument
 @click.option(
     "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
 )
