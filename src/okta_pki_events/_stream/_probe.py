@@ -22,6 +22,12 @@ surrogates and invalid escapes, and lets the last of duplicate keys win, as pyda
 
 The answer is then the record's ``eventType`` (a ``str``): an event of that type, as the exact
 probe's keys would say. ``tests/test_fast_probe.py`` checks both on hostile records.
+
+A stream that keeps only some types (``only_pki``) asks for a probe with ``keep``: an event
+whose ``eventType`` does not start with it is answered ``SKIP``, by msgspec or by the exact
+probe (``keeping``), and the records stage counts it without yielding it. After such a line,
+a ``skipper`` reads the lines that follow in one call, each as the probe would, up to the
+first it would not skip: most lines of a mixed stream never leave that loop.
 """
 
 from __future__ import annotations
@@ -29,14 +35,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from ..envelopes import EnvelopeKeys
 
-__all__ = ["MAX_BRACKETS", "MAX_BYTES", "Probe", "exact_probe", "fast_probe"]
+__all__ = [
+    "MAX_BRACKETS",
+    "MAX_BYTES",
+    "SKIP",
+    "Probe",
+    "Skipper",
+    "exact_probe",
+    "fast_probe",
+    "keeping",
+    "skipper",
+]
 
 Probe = Callable[[bytes], Any]
 """A probe: a record's JSON text -> what tells an event from an envelope (or a ValidationError)."""
+
+Skipper = Callable[[bytes, int], tuple[int, int]]
+"""Text and the start of a line in it -> the end of the run of lines skipped, and their number."""
 
 exact_probe = TypeAdapter(EnvelopeKeys).validator.validate_json
 """The exact probe: checks a record's JSON syntax (and UTF-8) and reads only the keys that
@@ -51,20 +70,125 @@ MAX_BRACKETS = 128
 MIN_MSGSPEC = (0, 22)
 """The msgspec whose answers were checked against pydantic-core's (older ones are not used)."""
 
+
+class _Skip:
+    """The type of ``SKIP``."""
+
+    def __repr__(self) -> str:
+        return "SKIP"
+
+
+SKIP: Any = _Skip()
+"""What a probe made with ``keep`` answers for an event whose ``eventType`` (a string) does
+not start with ``keep``: the stream skips it by rule, unparsed."""
+
 _UNSET: Any = object()
 _FAST: Any = _UNSET
+_DECODE: Callable[[bytes], Any] | None = None  # msgspec's decoder, once ``_build`` found it
 
 
-def fast_probe() -> Probe | None:
+def keeping(keep: str, events: bool) -> Probe:
+    """The exact probe, answering ``SKIP`` for an event whose type does not start with ``keep``.
+
+    ``keep=""``: no skipping (the exact probe itself). See ``_skipped`` for the rule.
+    """
+    if not keep:
+        return exact_probe
+    exact = exact_probe
+
+    def probe(text: bytes) -> Any:
+        keys = exact(text)
+        return SKIP if _skipped(keys, keep, events) else keys
+
+    return probe
+
+
+def _skipped(keys: Any, keep: str, events: bool) -> bool:
+    """Whether the exact probe's keys are those of an event of a type not kept.
+
+    An event: any object when records are known to be events (``events``), else an object
+    with a ``uuid`` and an ``eventType`` (never an envelope). An ``eventType`` that is no
+    string is never skipped: the parse reports it.
+    """
+    if events or ("uuid" in keys and "eventType" in keys):
+        event_type = keys.get("eventType")
+        return type(event_type) is str and not event_type.startswith(keep)
+    return False
+
+
+def fast_probe(keep: str = "", events: bool = False) -> Probe | None:
     """The msgspec probe, or None without msgspec (imported on first use, then kept).
 
     The probe returns a record's ``eventType`` where msgspec's reading is certain to be
-    pydantic-core's (see the module's docstring), else what ``exact_probe`` returns or raises.
+    pydantic-core's (see the module's docstring), else what ``keeping(keep, events)``
+    returns or raises. With ``keep``, an event whose ``eventType`` does not start with it
+    is ``SKIP`` either way.
     """
     global _FAST
     if _FAST is _UNSET:
         _FAST = _build()
-    return _FAST  # type: ignore[no-any-return]
+    if _FAST is None or not keep:
+        return _FAST  # type: ignore[no-any-return]
+    assert _DECODE is not None
+    return _probe(_DECODE, keeping(keep, events), keep)
+
+
+def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
+    """Many NDJSON lines at once, after one that the probe answered ``SKIP``.
+
+    ``skip(text, start)`` reads the complete lines of ``text`` from ``start`` (a line's
+    start) and stops at the first one that the probe (``fast_probe(keep, events)``, or
+    ``keeping(keep, events)`` without msgspec) would not answer ``SKIP``, or that is over
+    ``max_bytes``; it returns where that line starts and how many lines it passed. Where it
+    stops, the records stage goes on with its own probe: the skipper may stop early (at a
+    line msgspec's answer is not taken for, a broken one), never late. Lines are read as
+    they are, blanks included: both parsers skip JSON's blanks around a value, which are
+    the ones a line is stripped of. One call for a run of lines spares each its own pass
+    through the records stage. None with nothing to skip (``keep=""``).
+    """
+    if not keep:
+        return None
+    decode = _DECODE if fast_probe() is not None else None
+    exact = exact_probe
+
+    def skip_exact(text: bytes, start: int) -> tuple[int, int]:
+        find = text.find
+        count = 0
+        while (end := find(b"\n", start)) >= 0 and end - start <= max_bytes:
+            try:
+                keys = exact(text[start:end])
+            except ValidationError:
+                break
+            if not _skipped(keys, keep, events):
+                break
+            count += 1
+            start = end + 1
+        return start, count
+
+    if decode is None:
+        return skip_exact
+    most = min(MAX_BYTES, max_bytes)
+
+    def skip_fast(text: bytes, start: int) -> tuple[int, int]:
+        find = text.find
+        count = 0
+        while (end := find(b"\n", start)) >= 0 and end - start <= most:
+            line = text[start:end]
+            if not (
+                line.isascii()
+                and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+            ):
+                break
+            try:
+                if decode(line).eventType.startswith(keep):
+                    break
+            except Exception:  # msgspec's errors, a RecursionError: not certain
+                break
+            count += 1
+            start = end + 1
+        return start, count
+
+    return skip_fast
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -76,16 +200,20 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 def _build() -> Probe | None:
+    global _DECODE
     try:
         import msgspec
     except ImportError:
         return None
     if _version(msgspec.__version__) < MIN_MSGSPEC:
         return None
-    exact = exact_probe
-
     keys = msgspec.defstruct("Keys", [("uuid", msgspec.Raw), ("eventType", str)])
-    decode: Callable[[bytes], Any] = msgspec.json.Decoder(keys).decode
+    _DECODE = msgspec.json.Decoder(keys).decode
+    return _probe(_DECODE, exact_probe, "")
+
+
+def _probe(decode: Callable[[bytes], Any], slow: Probe, keep: str) -> Probe:
+    """The probe: msgspec's answer where it is certain (a type, or ``SKIP``), else ``slow``'s."""
 
     def probe(text: bytes) -> Any:
         if (
@@ -95,9 +223,11 @@ def _build() -> Probe | None:
             and len(text) - len(text.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
         ):
             try:
-                return decode(text).eventType
+                event_type = decode(text).eventType
             except Exception:  # msgspec's errors, a RecursionError: not certain
                 pass
-        return exact(text)
+            else:
+                return event_type if event_type.startswith(keep) else SKIP
+        return slow(text)
 
     return probe

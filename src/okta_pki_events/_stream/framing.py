@@ -1,14 +1,16 @@
 """The records stage: UTF-8 text -> records (NDJSON lines, or values of JSON documents).
 
-``Framer(items, format, max_record_bytes).records()`` yields, in source order:
+``Framer(items, format, max_record_bytes, probe).records()`` yields, in source order:
 
 - ``(line, index, text, probe)`` for a record as JSON text: ``line`` is where its document
-  starts, ``index`` its position in a JSON array (else None), ``probe`` the record's
-  ``EnvelopeKeys`` (or the ``ValidationError`` of its JSON) when this stage has read them,
-  else None;
+  starts, ``index`` its position in a JSON array (else None), ``probe`` the probe's answer
+  (the record's ``EnvelopeKeys``, an event's type, ``SKIP``, or the ``ValidationError`` of
+  its JSON) when this stage has read it, else None;
 - ``(line, None, None, Decoded(value))`` for a record an iterable gave already decoded;
 - ``Broken(line, index, error, raw)`` for text that is no record: invalid JSON that cannot be
-  framed, a record over ``max_record_bytes``, an error of the source (which ends it).
+  framed, a record over ``max_record_bytes``, an error of the source (which ends it);
+- ``n`` (an ``int``) for the ``n`` NDJSON lines before the next item that the probe answered
+  ``SKIP`` (records skipped by rule, never yielded one by one: the reader counts them).
 
 Formats: ``"ndjson"`` takes each non-blank line as a record. ``"json"`` reads JSON values
 (one document, concatenated values, NDJSON), streaming a top-level array element by element.
@@ -42,6 +44,7 @@ from typing import Any, Literal, TypeAlias, Union
 
 from pydantic import ValidationError
 
+from ._probe import SKIP, Skipper
 from .results import SourceError
 from .sources import Chunk, Decoded
 
@@ -61,8 +64,8 @@ class Broken:
     raw: bytes
 
 
-Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken]
-"""An item of the records stage: a record, or a failure."""
+Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken, int]
+"""An item of the records stage: a record, a failure, or a count of skipped lines."""
 
 Probe: TypeAlias = Callable[[bytes], Any]
 
@@ -100,13 +103,27 @@ class Framer:
     """Cut UTF-8 text (and decoded items) into records: see the module's docstring."""
 
     def __init__(
-        self, items: Iterator[Chunk], format: Format, max_record_bytes: int, probe: Probe
+        self,
+        items: Iterator[Chunk],
+        format: Format,
+        max_record_bytes: int,
+        probe: Probe,
+        probe_lines: bool = False,
+        skipper: Skipper | None = None,
     ) -> None:
-        """Read ``items`` (the text stage's output) as ``format``, probing JSON records."""
+        """Read ``items`` (the text stage's output) as ``format``, probing JSON records.
+
+        ``probe_lines``: probe every line (else only those that may start a document, in
+        ``"auto"``: an NDJSON line then goes out unprobed). ``skipper``: after a line the
+        probe answers ``SKIP``, passes the lines after it that the probe would answer
+        ``SKIP`` too, in one call (given only with ``probe_lines``).
+        """
         self._items = items
         self._format = format
         self._max = max_record_bytes
         self._probe = probe
+        self._probe_lines = probe_lines
+        self._skipper = skipper
         self._buf = b""
         self._pos = 0
         self._base = 0  # the offset in the whole text of the buffer's first byte
@@ -257,13 +274,22 @@ class Framer:
             self._end = False
 
     def _lines(self) -> Iterator[Framed]:
-        """Line by line (``"ndjson"``, ``"auto"``); documents are handed to ``_document``."""
+        """Line by line (``"ndjson"``, ``"auto"``); documents are handed to ``_document``.
+
+        A line the probe answers ``SKIP`` is counted, not yielded: the count goes out as an
+        ``int`` before the next item and whenever the buffer's lines are done, so the
+        reader's stats are complete at each item it yields.
+        """
         auto = self._format == "auto"
         probe = self._probe
+        probe_all = self._probe_lines
+        skipper = self._skipper
         limit = self._max
+        skipped = 0  # lines skipped by the probe since the last item
         while True:
             buf, pos, line = self._buf, self._pos, self._line
             find = buf.find
+            stop: Any = None  # why the lines stopped before the buffer's end
             # the complete lines in the buffer, with the position and line count kept local
             while (newline := find(b"\n", pos)) >= 0:
                 text = buf[pos:newline].strip(_BLANK)
@@ -272,14 +298,10 @@ class Framer:
                     line += 1
                     continue
                 if auto and text[0] == 0x5B:  # an array: a document, streamed
-                    self._pos, self._line = pos, line
-                    yield from self._document(auto=True)
+                    stop = "array"
                     break
                 if newline - pos > limit:  # the line as it is, blanks included
-                    self._pos, self._line = pos, line
-                    yield self._oversize(line, None)
-                    self._advance(newline)
-                    self._skip_line()
+                    stop = "oversize"
                     break
                 keys: Any = None
                 if auto and text[0] == 0x7B:
@@ -287,25 +309,49 @@ class Framer:
                         keys = probe(text)
                     except ValidationError as exc:
                         if continues_as_document(exc):  # a value that goes on: a document
-                            self._pos, self._line = pos, line
-                            yield from self._document(auto=True, line_error=exc)
+                            stop = exc
                             break
+                        keys = exc
+                elif probe_all:
+                    try:
+                        keys = probe(text)
+                    except ValidationError as exc:
                         keys = exc
                 pos = newline + 1
                 line += 1
+                if keys is SKIP:
+                    skipped += 1
+                    if skipper is not None:  # the run of lines skipped that it starts
+                        pos, count = skipper(buf, pos)
+                        line += count
+                        skipped += count
+                    continue
+                if skipped:
+                    yield skipped
+                    skipped = 0
                 yield (line - 1, None, text, keys)
-            else:
-                self._pos, self._line = pos, line
-                if auto and buf[pos:].lstrip(_BLANK)[:1] == b"[":
-                    # an array on a line longer than the buffer: streamed, never held whole
-                    yield from self._document(auto=True)
-                elif len(buf) - pos > limit:
-                    yield self._oversize(line, None)
-                    self._skip_line()
-                elif not self._fill():
-                    if isinstance(self._held, SourceError) or not buf[pos:].strip(_BLANK):
-                        return
-                    self._buf += b"\n"  # the last line, without a line break
+            self._pos, self._line = pos, line
+            if skipped:
+                yield skipped
+                skipped = 0
+            if isinstance(stop, ValidationError):
+                yield from self._document(auto=True, line_error=stop)
+            elif stop == "array":
+                yield from self._document(auto=True)
+            elif stop == "oversize":
+                yield self._oversize(line, None)
+                self._advance(newline)
+                self._skip_line()
+            elif auto and buf[pos:].lstrip(_BLANK)[:1] == b"[":
+                # an array on a line longer than the buffer: streamed, never held whole
+                yield from self._document(auto=True)
+            elif len(buf) - pos > limit:
+                yield self._oversize(line, None)
+                self._skip_line()
+            elif not self._fill():
+                if isinstance(self._held, SourceError) or not buf[pos:].strip(_BLANK):
+                    return
+                self._buf += b"\n"  # the last line, without a line break
             if self._failed:
                 return
 

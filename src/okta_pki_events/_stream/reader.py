@@ -20,7 +20,7 @@ from .._parsing import OnUnknown, UnknownEventTypeError, parse_event
 from ..envelopes import ENVELOPE_NAMES, EnvelopeName, detect_envelope, open_envelope
 from ..models.events import PKI_PREFIX, BaseKnownPkiEvent, BasePkiEvent, NonPkiEvent, PkiEvent
 from ..models.log_event import LogEvent
-from ._probe import Probe, exact_probe, fast_probe
+from ._probe import SKIP, Probe, exact_probe, fast_probe, keeping, skipper
 from .framing import Broken, Format, Framed, Framer
 from .results import ParseFailure, Record, RecordError, StreamStats
 from .sources import Source, chunks, source_name, utf8
@@ -134,7 +134,10 @@ class _Reader:
         self.keyed = envelope in ("auto", None)
         probe: Probe = _PROBE
         if self.keyed:
-            probe = fast_probe() or _PROBE
+            # an event of another type than PKI_PREFIX's, with only_pki: the probe answers
+            # SKIP (and the records stage counts it, without yielding it)
+            keep, events = (PKI_PREFIX if only_pki else ""), envelope is None
+            probe = fast_probe(keep, events) or keeping(keep, events)
             if lazy:
                 probe = _lazy_probe(probe)
         self.probe = probe
@@ -143,8 +146,14 @@ class _Reader:
 
     def __iter__(self) -> Iterator[Any]:
         text = utf8(chunks(self.source))
-        framed = Framer(text, self.format, self.max_record_bytes, self.probe).records()
-        return self._read(framed)
+        # NDJSON lines need their keys (the probe) only for a filter, lazy parsing or
+        # envelopes told by their keys; else each is parsed as it is
+        probe_lines = self.keyed and (self.envelope is not None or self.only_pki or self.lazy)
+        skip = None
+        if self.keyed and self.only_pki:
+            skip = skipper(PKI_PREFIX, self.envelope is None, self.max_record_bytes)
+        framer = Framer(text, self.format, self.max_record_bytes, self.probe, probe_lines, skip)
+        return self._read(framer.records())
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -152,23 +161,15 @@ class _Reader:
         """The one loop and the one place that counts: each record parsed, failed or skipped.
 
         A record of JSON text that its keys tell an event (most records of most streams) is
-        decided here: skipped by its ``eventType``, yielded as the lazy event the probe
-        parsed, or parsed. Any other record (decoded, an envelope, broken) is unwrapped
+        decided here: yielded as the lazy event the probe parsed, or parsed; one the probe
+        answered ``SKIP`` is skipped (the records stage sends a run of skipped lines as
+        their count). Any other record (decoded, an envelope, broken) is unwrapped
         (``_unwrap``) and each of its payloads decided by ``_outcome``. The outcome is the
         same either way; the counts of skipped records are kept in locals and added to
         ``stats`` before every yield and at the end.
         """
-        stats, on_error, only_pki, probe, prefix = (
-            self.stats,
-            self.on_error,
-            self.only_pki,
-            self.probe,
-            PKI_PREFIX,
-        )
+        stats, on_error, only_pki = self.stats, self.on_error, self.only_pki
         keyed, events = self.keyed, self.envelope is None
-        # NDJSON lines reach this loop unprobed; without envelopes, only a filter or lazy
-        # parsing needs their keys (else each is parsed as it is).
-        probe_lines = keyed and (not events or only_pki or self.lazy)
         plain = self.on_unknown != "raise" and not self.records
         read = skipped = 0  # skipped records not yet added to stats
         try:
@@ -176,41 +177,30 @@ class _Reader:
                 outcomes: Iterable[Any]
                 if keyed and type(item) is tuple:
                     keys = item[3]
-                    text = item[2]
-                    if keys is None and probe_lines and text is not None:  # an NDJSON line
-                        try:
-                            keys = probe(text)
-                        except ValidationError as exc:
-                            keys = exc
                     kind = type(keys)
-                    if kind is str:  # the fast probe's answer: an event of this type
-                        if only_pki and not keys.startswith(prefix):
-                            read += 1
-                            skipped += 1
-                            continue
-                        outcomes = (self._parsed(item[0], item[1], None, text),)
-                    elif kind is dict and (events or ("uuid" in keys and "eventType" in keys)):
-                        event_type = keys.get("eventType")  # an event, by its keys
-                        if (
-                            only_pki
-                            and type(event_type) is str
-                            and not event_type.startswith(prefix)
-                        ):
-                            read += 1
-                            skipped += 1
-                            continue
-                        outcomes = (self._parsed(item[0], item[1], None, text),)
-                    elif keys is None:  # events, neither filtered nor lazy: parsed as they are
-                        outcomes = (self._parsed(item[0], item[1], None, text),)
+                    if (
+                        kind is str  # the fast probe's answer: an event of this type
+                        or keys is None  # unprobed: records are events, parsed as they are
+                        or (kind is dict and (events or ("uuid" in keys and "eventType" in keys)))
+                    ):
+                        outcomes = (self._parsed(item[0], item[1], None, item[2]),)
+                    elif keys is SKIP:  # an element of a document, skipped by rule
+                        read += 1
+                        skipped += 1
+                        continue
                     elif isinstance(keys, LogEvent):  # an event the lazy probe parsed
                         if only_pki and not isinstance(keys, BasePkiEvent):
                             read += 1
                             skipped += 1
                             continue
-                        lazy = keys if plain else self._lazy(item[0], item[1], text, keys)
+                        lazy = keys if plain else self._lazy(item[0], item[1], item[2], keys)
                         outcomes = (lazy,)
                     else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
+                elif isinstance(item, int):  # lines the probe answered SKIP
+                    read += item
+                    skipped += item
+                    continue
                 elif isinstance(item, Broken):
                     outcomes = (self._outcome(item),)
                 else:  # in a named envelope

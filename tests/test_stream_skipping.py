@@ -1,0 +1,269 @@
+"""Records skipped by rule are counted in the records stage, never yielded one by one.
+
+The probe answers ``SKIP`` for an event of a type the stream does not keep (``only_pki``);
+the records stage passes a run of such lines (in one call of the skipper after the first)
+and sends their count to the reader, which stays the one place that counts. These tests
+hold the counts to the lines: at every item yielded, at the end, before a failure, a
+source error or a raised ``RecordError``, across chunk boundaries, with blank lines and
+CRLF, with the ``fast`` extra and without it.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from okta_pki_events import ParseFailure, RecordError, StreamStats, iter_events, iter_records
+from okta_pki_events._stream import _probe
+from okta_pki_events._stream._probe import SKIP, fast_probe, keeping, skipper
+from okta_pki_events._stream.framing import Framer
+from okta_pki_events.testing import make_wire_event
+
+from .support import sample_event
+
+FAST = fast_probe()
+
+
+def compact(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def pki_line(n: int) -> bytes:
+    return compact(make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}"))
+
+
+NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
+
+
+def other_line(n: int) -> bytes:
+    return compact(NON_PKI | {"uuid": f"n{n}"})
+
+
+OTHERS = {other_line(n) for n in range(20)}
+
+
+@contextmanager
+def extra(installed: bool) -> Iterator[None]:
+    """Streams read as with the ``fast`` extra installed, or as without it."""
+    assert FAST is not None  # msgspec is in the dev extra
+    kept = _probe._FAST
+    _probe._FAST = FAST if installed else None
+    try:
+        yield
+    finally:
+        _probe._FAST = kept
+
+
+class Trickle(io.RawIOBase):
+    """A file that reads ``size`` bytes at a time: chunk boundaries anywhere."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.offset = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.data[self.offset : self.offset + min(self.size, len(buffer))]
+        buffer[: len(piece)] = piece
+        self.offset += len(piece)
+        return len(piece)
+
+
+def expected_stats(lines: list[bytes]) -> list[tuple[int, Any]]:
+    """Each kept line's number and the stats due when it is yielded (a plain count)."""
+    due: list[tuple[int, Any]] = []
+    read = parsed = failed = skipped = 0
+    for number, line in enumerate(lines, 1):
+        text = line.strip(b" \t\r")
+        if not text:
+            continue
+        read += 1
+        if text in OTHERS:
+            skipped += 1
+        elif text.startswith(b"{") and text.endswith(b"}"):
+            parsed += 1
+            due.append((number, StreamStats(read, parsed, failed, skipped)))
+        else:
+            failed += 1
+            due.append((number, StreamStats(read, parsed, failed, skipped)))
+    due.append((0, StreamStats(read, parsed, failed, skipped)))
+    return due
+
+
+# a run of skipped lines before a kept one, a failure, a blank line, CRLF, the end
+LINES = [
+    *(other_line(n) for n in range(5)),
+    pki_line(1),
+    other_line(5),
+    b"",
+    other_line(6) + b"\r",
+    b"   ",
+    other_line(7),
+    b'{"uuid": "x", "eventType": "pki.cert.issue", broken',
+    other_line(8),
+    b"\t" + other_line(9) + b" ",
+    pki_line(2),
+    other_line(10),
+    other_line(11),
+]
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("size", [1, 7, 300, 1 << 16])
+@pytest.mark.parametrize("ending", [b"\n", b""], ids=["newline", "no-final-newline"])
+def test_stats_are_complete_at_every_item_and_at_the_end(
+    installed: bool, size: int, ending: bytes
+) -> None:
+    data = b"\n".join(LINES) + ending
+    due = expected_stats(LINES)
+    with extra(installed):
+        stream = iter_records(io.BufferedReader(Trickle(data, size)), on_error="collect")
+        seen = []
+        for item in stream:
+            seen.append((item.line, copy.copy(stream.stats)))
+    assert seen == due[:-1]
+    assert stream.stats == due[-1][1]
+    assert stream.stats == StreamStats(read=15, parsed=2, failed=1, skipped=12)
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_raise_after_skipped_lines_counts_them(installed: bool) -> None:
+    data = b"\n".join([other_line(1), other_line(2), b"{broken", other_line(3)])
+    with extra(installed):
+        stream = iter_events(data)
+        with pytest.raises(RecordError) as raised:
+            next(stream)
+    assert raised.value.failure.line == 3
+    assert stream.stats == StreamStats(read=3, parsed=0, failed=1, skipped=2)
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("ending", [b"\n", b""], ids=["newline", "no-final-newline"])
+def test_skipped_lines_before_a_source_error_are_counted(installed: bool, ending: bytes) -> None:
+    lines = [*(other_line(n) for n in range(40)), pki_line(1), other_line(40)]
+    packed = gzip.compress(b"\n".join(lines) + ending)[:-8]  # no trailer: ends in an error
+    with extra(installed):
+        stream = iter_events(io.BytesIO(packed), on_error="collect")
+        items = list(stream)
+    assert [type(i).__name__ for i in items] == ["PkiCertIssueEvent", "ParseFailure"]
+    assert isinstance(items[-1], ParseFailure)
+    if ending:  # the last line is whole: skipped, and the error is on the line after it
+        assert items[-1].line == 43
+        assert stream.stats == StreamStats(read=43, parsed=1, failed=1, skipped=41)
+    else:  # the source's failure takes in the line it cut
+        assert items[-1].line == 42
+        assert stream.stats == StreamStats(read=42, parsed=1, failed=1, skipped=40)
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_only_skipped_lines(installed: bool) -> None:
+    for data in (b"\n".join(other_line(n) for n in range(50)), other_line(0) + b"\r\n"):
+        with extra(installed):
+            stream = iter_events(data, on_error="raise")
+            assert list(stream) == []
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        assert stream.stats == StreamStats(read=lines, parsed=0, failed=0, skipped=lines)
+
+
+def test_the_records_stage_sends_counts_not_lines() -> None:
+    """A run of skipped lines is one ``int`` before the next item (and at a buffer's end)."""
+    data = b"\n".join([other_line(1), other_line(2), b"", pki_line(1), other_line(3)]) + b"\n"
+    for installed in (True, False):
+        with extra(installed):
+            probe = fast_probe("pki.", False) or keeping("pki.", False)
+            skip = skipper("pki.", False, 1 << 24)
+        for run in (None, skip):
+            framed = list(Framer(iter([data]), "ndjson", 1 << 24, probe, True, run).records())
+            assert [type(item) for item in framed] == [int, tuple, int]
+            assert framed[0] == 2
+            assert framed[2] == 1
+            kept = framed[1]
+            assert isinstance(kept, tuple)
+            assert kept[0] == 4  # the PKI line's number: the blank line counted
+
+
+def lines_of_a_stream() -> st.SearchStrategy[list[bytes]]:
+    kinds = st.sampled_from(
+        [
+            other_line(1),
+            other_line(2) + b"\r",
+            b" " + other_line(3) + b"\t",
+            pki_line(1),
+            b"",
+            b"   ",
+            b"[1, 2]",
+            b'"text"',
+            b"{broken",
+            other_line(4)[:-1] + b',"k":' + b"[" * 150 + b"]" * 150 + b"}",  # past the guard
+            other_line(5)[:-1] + b',"k":"\xc3\xa9"}',  # not ASCII: the exact probe's
+            other_line(6)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep
+            b'{"eventType":"user.x","source":"aws.partner/okta.com/x"}',  # no uuid
+            b'{"uuid":"u","eventType":7}',
+        ]
+    )
+    return st.lists(kinds, min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=lines_of_a_stream(), events=st.booleans(), installed=st.booleans())
+def test_the_skipper_passes_only_lines_the_probe_skips(
+    lines: list[bytes], events: bool, installed: bool
+) -> None:
+    """It stops at the first line that its probe does not answer SKIP: never late."""
+    text = b"\n".join(lines) + b"\n"
+    with extra(installed):
+        probe = fast_probe("pki.", events) or keeping("pki.", events)
+        skip = skipper("pki.", events, 1 << 24)
+    assert skip is not None
+    end, count = skip(text, 0)
+    assert end == sum(len(line) + 1 for line in lines[:count])
+    for line in lines[:count]:
+        assert probe(line.strip(b" \t\r")) is SKIP, line
+    if count < len(lines):  # where it stopped: a line the probe keeps, reports or skips
+        stopped = lines[count].strip(b" \t\r")
+        try:
+            answer = probe(stopped) if stopped else None
+        except ValidationError:
+            answer = None
+        # msgspec may stop early (where its answer is not taken); the exact one never does
+        assert installed or answer is not SKIP, stopped
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_a_line_over_the_limit_is_not_skipped(installed: bool) -> None:
+    long = other_line(1)
+    data = b"\n".join([other_line(0), long, other_line(2)])
+    with extra(installed):
+        stream = iter_events(data, on_error="collect", max_record_bytes=len(long) - 1)
+        items = list(stream)
+    failures = [i for i in items if isinstance(i, ParseFailure)]
+    assert failures == items
+    assert [(i.line, "max_record_bytes" in str(i.error)) for i in failures] == [
+        (1, True),
+        (2, True),
+        (3, True),
+    ]
+    assert stream.stats == StreamStats(read=3, parsed=0, failed=3, skipped=0)
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_a_lazy_stream_skips_what_the_eager_one_skips(installed: bool) -> None:
+    # a non-PKI event whose text names a pki.* value: the lazy probe parses it, then skips it
+    hinted = compact(NON_PKI | {"uuid": "n1", "displayMessage": "pki.cert.issue"})
+    data = b"\n".join([other_line(0), hinted, pki_line(1), hinted, other_line(2)])
+    with extra(installed):
+        lazy = iter_events(data, lazy=True)
+        eager = iter_events(data)
+        assert [e.uuid for e in lazy] == [e.uuid for e in eager] == ["u1"]
+    assert lazy.stats == eager.stats == StreamStats(read=5, parsed=1, failed=0, skipped=4)
