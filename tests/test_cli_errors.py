@@ -93,3 +93,37 @@ def test_the_command_without_the_cli_extra_says_which_extra() -> None:
         "okta-pki-events: error: the command-line tool needs click: "
         "pip install 'okta-pki-events[cli]'\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (b"PK\x03\x04", "is a zip archive, not JSON text: extract it first"),
+        (b"PAR1", "is a Parquet file, not JSON text"),
+        (b"BZh91AY&SY", "is bzip2-compressed (only gzip is read)"),
+        (b"\xfd7zXZ\x00\x00", "is xz-compressed (only gzip is read)"),
+        (b"\x28\xb5\x2f\xfd", "is zstd-compressed (only gzip is read)"),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "summary", "export", "lifecycle"])
+def test_a_file_that_is_not_json_text_says_what_it_is(
+    tmp_path: Path, start: bytes, said: str, command: str
+) -> None:
+    path = tmp_path / "export.ndjson"
+    path.write_bytes(start + b"\x00\x01 binary\nmore\x02\n")
+    extra = ["--format", "csv", "-o", str(tmp_path / "out.csv")] if command == "export" else []
+    result = CliRunner().invoke(main, [command, *extra, str(path)])
+    assert result.exit_code == 1, result.stderr  # every record was still tried and counted
+    assert "2 records read, none valid" in result.stderr
+    assert f"; {path} {said}" in result.stderr
+
+
+def test_no_hint_for_what_may_be_json(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ndjson"
+    path.write_bytes(b'{"uuid": \nPK\x03\x04\n')  # a zip's bytes later in the file: no hint
+    result = CliRunner().invoke(main, ["summary", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"okta-pki-events: no valid records in {path}: 2 records read, none valid "
+        "(run validate for details)"
+    )

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -56,6 +56,7 @@ __all__ = [
     "input_options",
     "json_option",
     "max_errors_option",
+    "nothing_valid",
     "NothingValidError",
     "out_console",
     "plural",
@@ -713,20 +714,11 @@ class Reading:
     @property
     def where(self) -> str:
         """The inputs, named for a message."""
-        names = ["standard input" if n == "-" else n for n in self.names]
-        return names[0] if len(names) == 1 else f"{len(names)} inputs"
+        return _where(self.names)
 
     def nothing_valid(self) -> str | None:
         """Why nothing valid was read (an empty input, only invalid records), else None."""
-        stats = self.stats
-        if stats.read == 0:
-            return f"no records in {self.where}"
-        if stats.parsed == 0 and stats.skipped == 0:
-            return (
-                f"no valid records in {self.where}: {plural(stats.failed, 'record')} read, "
-                "none valid"
-            )
-        return None
+        return nothing_valid(self.stats, self.names)
 
     def nothing_kept(self) -> str | None:
         """Why no event is left although valid records were read, else None."""
@@ -809,6 +801,56 @@ class Reading:
             if isinstance(exc, BrokenPipeError):
                 raise
             fail(f"cannot read {label}: {exc}")
+
+
+def _where(names: Sequence[str]) -> str:
+    """The inputs, named for a message."""
+    shown = ["standard input" if n == "-" else n for n in names]
+    return shown[0] if len(shown) == 1 else f"{len(shown)} inputs"
+
+
+_NOT_JSON: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a zip archive, not JSON text: extract it first"),
+    (b"PAR1", "a Parquet file, not JSON text: read it with DuckDB, Polars or pyarrow"),
+    (b"BZh", "bzip2-compressed (only gzip is read): decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed (only gzip is read): decompress it first"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed (only gzip is read): decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not JSON text: extract it first"),
+    (b"SQLite format 3\x00", "an SQLite database, not JSON text"),
+)
+"""First bytes that no JSON text starts with, and what a file starting so is."""
+
+
+def not_json_hint(names: Sequence[str]) -> str:
+    """What the first named file that is certainly not JSON text is (``"x.zip is ..."``), or "".
+
+    Said only beside "no valid records": each record was tried and reported all the same.
+    """
+    for name in names:
+        if name == "-":
+            continue
+        try:
+            with open(name, "rb") as handle:
+                start = handle.read(16)
+        except OSError:
+            continue
+        for magic, what in _NOT_JSON:
+            if start.startswith(magic):
+                return f"{name} is {what}"
+    return ""
+
+
+def nothing_valid(stats: StreamStats, names: Sequence[str]) -> str | None:
+    """Why nothing valid was read from ``names`` (an empty input, only invalid records)."""
+    where = _where(names)
+    if stats.read == 0:
+        return f"no records in {where}"
+    if stats.parsed == 0 and stats.skipped == 0:
+        hint = not_json_hint(names)
+        return f"no valid records in {where}: {plural(stats.failed, 'record')} read, none valid" + (
+            f"; {hint}" if hint else ""
+        )
+    return None
 
 
 def _validated_whole(record: Record[LogEvent], stats: StreamStats) -> Any:

@@ -32,6 +32,7 @@ from ._shared import (
     input_options,
     json_option,
     max_errors_option,
+    nothing_valid,
     out_console,
     plural,
     read_events,
@@ -102,15 +103,9 @@ def _fast_report(
         keep=filtered if event_filter.active else None,
         stats=stats,
     )
-    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} inputs"
-    error = None
-    if stats.read == 0:
-        error = f"no records in {where}"
-    elif stats.parsed == 0 and stats.skipped == 0:
-        error = (
-            f"no valid records in {where}: {plural(stats.failed, 'record')} read, none valid"
-            " (run validate for details)"
-        )
+    error = nothing_valid(stats, [str(path) for path in paths])
+    if error and stats.failed:
+        error += " (run validate for details)"
     return report, stats_dict(stats) | {"filtered": filtered.count}, error
 
 
