@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import copy
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import SchemaValidator, core_schema
 
+from .models._base import CACHE_STRINGS
 from .models.events import EVENT_MODELS, NonPkiEvent, UnknownPkiEvent, model_for
 from .models.log_event import LogEvent
 
@@ -244,17 +245,27 @@ def _sparse_validator() -> SchemaValidator:
     )
     if definitions is not None:
         typed = core_schema.definitions_schema(typed, definitions)
-    return SchemaValidator(typed)
+    return SchemaValidator(typed, {"cache_strings": CACHE_STRINGS})  # as the models' own
 
 
 _STATE: _State | None = None
+# The hot path's two lookups, bound when the state is built (see ``parse_lazy``).
+_VALIDATE: Callable[..., dict[str, Any]] | None = None
+_BY_TYPE: dict[str, type[_LazyEvent]] = {}
 
 
 def _state() -> _State:
-    global _STATE
+    global _STATE, _VALIDATE
     if _STATE is None:
         _STATE = _State()
+        _BY_TYPE.update(_STATE.by_type)
+        _VALIDATE = _STATE.validate
     return _STATE
+
+
+def _start() -> Callable[..., dict[str, Any]]:
+    """The sparse validator, building the state on first use."""
+    return _state().validate
 
 
 def parse_lazy(data: str | bytes | bytearray) -> LogEvent:
@@ -264,13 +275,16 @@ def parse_lazy(data: str | bytes | bytearray) -> LogEvent:
     eager fields are missing or invalid (with this validator's paths; ``parse_event`` turns
     them into the model's own errors).
     """
-    raw = bytes(data) if type(data) is bytearray else data
-    state = _STATE or _state()
-    fields = state.validate(raw, by_alias=True, by_name=False)
-    event_type: str = fields["event_type"]
-    event: Any = _new(state.by_type.get(event_type) or state.lazy_of[model_for(event_type)])
+    if type(data) is bytearray:
+        data = bytes(data)
+    fields = (_VALIDATE or _start())(data, by_alias=True, by_name=False)
+    try:
+        lazy = _BY_TYPE[fields["event_type"]]
+    except KeyError:  # not a catalogued type: its generic model (never added to the map)
+        lazy = _state().lazy_of[model_for(fields["event_type"])]
+    event: Any = _new(lazy)
     _set_dict(event, fields)
-    _set_raw(event, raw)
+    _set_raw(event, data)
     return event  # type: ignore[no-any-return]
 
 

@@ -8,7 +8,7 @@ by hand.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, TypeAlias, Union
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import (
     AliasGenerator,
@@ -24,6 +24,7 @@ from pydantic.alias_generators import to_camel
 from ._timestamp import ExactTimestamp, format_okta_datetime
 
 __all__ = [
+    "CACHE_STRINGS",
     "JsonObject",
     "Number",
     "StrListOrStr",
@@ -34,6 +35,17 @@ __all__ = [
     "OptInt",
     "format_okta_datetime",
 ]
+
+
+CACHE_STRINGS: Literal["none"] = "none"
+"""pydantic-core's cache of short strings, for every validator of the library: not used.
+
+Okta events are mostly unique short values (uuids, ids, addresses, session ids): looking each
+one up in the cache costs more than making it (benchmarks/RESULTS.md, "Eager parse"). Values
+are equal either way; repeated values are no longer one shared object, which costs retained
+memory (measured there too). pydantic-core reads the setting from a validator's top level
+only: a validator built from the models' schemas passes it itself.
+"""
 
 
 class OktaModel(BaseModel):
@@ -51,6 +63,7 @@ class OktaModel(BaseModel):
         validate_by_name=True,
         serialize_by_alias=True,
         ser_json_inf_nan="constants",
+        cache_strings=CACHE_STRINGS,
     )
 
 
