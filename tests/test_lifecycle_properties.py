@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -150,25 +152,29 @@ def test_allowed_sequences_give_no_anomaly_and_a_complete_history(events: list[L
     assert all(entry.applied for entry in history.timeline)
 
 
-# Uuids drawn from a small pool: copies of one uuid with different content (conflicting
-# duplicates) arise often, exact redeliveries are added on top.
-conflicting_events = st.lists(
-    st.tuples(
-        st.sampled_from([*CERT_TYPES, "pki.cert.crl_download_failure", "pki.ca.add"]),
-        st.sampled_from(["c1", "c2"]),
-        st.integers(min_value=0, max_value=6),
-        st.sampled_from(["SUCCESS", "FAILURE", None]),
-        st.sampled_from([f"u{i}" for i in range(8)]),
-    ),
-    max_size=20,
-).map(
-    lambda rows: [
-        make_event(
-            t, certificate_id=c, ca_id=c, published=T0 + timedelta(minutes=m), uuid=u, outcome=o
-        )
-        for t, c, m, o, u in rows
-    ]
-)
+def events_with_copies(uuids: list[str], certificates: list[str]) -> st.SearchStrategy[Any]:
+    """Events whose uuids are drawn from ``uuids``: copies of one uuid with different content
+    (conflicting duplicates) arise often; tests add exact redeliveries on top."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from([*CERT_TYPES, "pki.cert.crl_download_failure", "pki.ca.add"]),
+            st.sampled_from(certificates),
+            st.integers(min_value=0, max_value=6),
+            st.sampled_from(["SUCCESS", "FAILURE", None]),
+            st.sampled_from(uuids),
+        ),
+        max_size=20,
+    ).map(
+        lambda rows: [
+            make_event(
+                t, certificate_id=c, ca_id=c, published=T0 + timedelta(minutes=m), uuid=u, outcome=o
+            )
+            for t, c, m, o, u in rows
+        ]
+    )
+
+
+conflicting_events = events_with_copies([f"u{i}" for i in range(8)], ["c1", "c2"])
 
 
 @SETTINGS
@@ -248,17 +254,22 @@ def _any_certificate_events(draw: st.DrawFn) -> list[LogEvent]:
     return found
 
 
+def general_report(events: Sequence[LogEvent]) -> LifecycleReport:
+    """The report of ``feed_record(record_of(event))`` for each event (no hot path)."""
+    general = LifecycleTracker()
+    for event in events:
+        record = record_of(event)
+        assert record is not None
+        general.feed_record(record)
+    return general.report()
+
+
 @SETTINGS
 @given(_any_certificate_events())
 def test_feed_s_hot_path_equals_the_general_path(events_: list[LogEvent]) -> None:
     # feed() takes an inlined path for the usual event; feed_record(record_of(e)) never does
     fed = LifecycleTracker().feed_all(events_).report()
-    general = LifecycleTracker()
-    for event in events_:
-        record = record_of(event)
-        assert record is not None
-        general.feed_record(record)
-    reference = general.report()
+    reference = general_report(events_)
     assert fed.to_dict() == reference.to_dict()
     assert fed.anomalies == reference.anomalies
     assert fed.duplicates == reference.duplicates

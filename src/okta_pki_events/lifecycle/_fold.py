@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -33,7 +33,6 @@ from ._records import (
     CA,
     CERT,
     CRL,
-    SUCCEEDED,
     Record,
     datetime_of,
     record_signature,
@@ -52,10 +51,12 @@ from ._report import (
 )
 from ._store import (
     SIZE,
+    UNPACK_ONE,
     UUID_AT,
     UUID_END,
     Packed,
     Strings,
+    iter_unpack,
     packed_id,
     records,
     sort_key,
@@ -100,9 +101,6 @@ class Deliveries:
     """Records delivered (PKI events of known types)."""
     ignored: int = 0
     unknown: dict[str, int] = field(default_factory=dict)
-    counts: bytearray = field(default_factory=lambda: bytearray(_SMALLEST))
-    """How often each uuid fingerprint was delivered (saturating at 2): a uuid whose slot
-    holds 1 was delivered once, exactly; the slots holding 2 name the few uuids to check."""
 
     def append(self, key: str, packed: bytes) -> None:
         """Append a certificate's packed record: in place once large (never quadratic)."""
@@ -125,40 +123,77 @@ class Deliveries:
             certs[key] = bytes(certs[key])
         self.growing.clear()
 
-    def count(self, uid: bytes) -> None:
-        """Count one delivery of a uuid identity (``uuid_id``); grow the table as needed."""
-        counts = self.counts
-        slot = hash(uid) & (len(counts) - 1)
-        if counts[slot] < 2:
-            counts[slot] += 1
-        if self.delivered * 8 > len(counts):
-            self.count_grown()
 
-    def count_grown(self) -> None:
-        """After a count: rebuild the table larger once it is an eighth full (up to a cap)."""
-        if self.delivered * 8 > len(self.counts) and len(self.counts) < _LARGEST:
-            self.recount()
+@dataclass(frozen=True)
+class Fingerprints:
+    """The slots of uuid hashes that more than one delivery fell in.
 
-    def ids(self) -> Iterator[tuple[bytes, str | None, int]]:
-        """(uuid identity, certificate key, offset) of every delivery; key None: ``others``."""
-        for key, stored in self.certs.items():
-            blob = bytes(stored) if isinstance(stored, bytearray) else stored  # hashable slices
-            for at in range(UUID_AT, len(blob), SIZE):
-                yield blob[at : at + ID_SIZE], key, at - UUID_AT
-        for at, record in enumerate(self.others):
-            yield uuid_id(record.uuid, self.strings), None, at
+    About 16 slots per delivery. A record whose uuid's slot is not in ``repeated`` was
+    the only delivery of its uuid, exactly; the others (the copies, and about 6% of the
+    rest) are set aside while they are folded and checked exactly after. Built at
+    ``report()`` and dropped after it: the tracker keeps nothing per delivery for it.
+    """
 
-    def recount(self) -> None:
-        """Rebuild the table, sized for the deliveries (after growth, a restore, a merge)."""
+    repeated: frozenset[int]
+    mask: int
+
+    @classmethod
+    def of(cls, data: Deliveries) -> Fingerprints:
+        """Count every delivery of ``data``."""
         size = _SMALLEST
-        while size < 32 * self.delivered and size < _LARGEST:
+        while size < 16 * data.delivered and size < _LARGEST:
             size <<= 1
-        counts = self.counts = bytearray(size)
+        seen = bytearray(size)
         mask = size - 1
-        for uid, _, _ in self.ids():
-            slot = hash(uid) & mask
-            if counts[slot] < 2:
-                counts[slot] += 1
+        repeated: set[int] = set()
+        for stored in data.certs.values():
+            for (uid,) in _UUIDS.iter_unpack(stored):
+                slot = hash(uid) & mask
+                if seen[slot]:
+                    repeated.add(slot)
+                else:
+                    seen[slot] = 1
+        for record in data.others:
+            slot = hash(uuid_id(record.uuid, data.strings)[: ID_SIZE - 1]) & mask
+            if seen[slot]:
+                repeated.add(slot)
+            else:
+                seen[slot] = 1
+        return cls(frozenset(repeated), mask)
+
+
+@dataclass
+class Suspects:
+    """The records whose fingerprint repeats, as the fold meets them (exact copies dropped).
+
+    Only their uuid ids and certificate keys are kept: most were delivered once.
+    """
+
+    first: dict[bytes, str] = field(default_factory=dict)
+    """uuid id -> the certificate of its first record met."""
+    more: dict[bytes, set[str]] = field(default_factory=dict)
+    """uuid id -> the certificates of its records, for uuids met in more than one record."""
+
+    def add(self, uid: bytes, key: str) -> None:
+        """Note a record: its uuid id and certificate."""
+        first = self.first.get(uid)
+        if first is None:
+            self.first[uid] = key
+        else:
+            self.more.setdefault(uid, {first}).add(key)
+
+    def keys(self, uid: bytes) -> set[str]:
+        """The certificates holding a record of this uuid id."""
+        found = self.more.get(uid)
+        if found is not None:
+            return found
+        first = self.first.get(uid)
+        return set() if first is None else {first}
+
+
+_NO_SUSPECTS = Suspects()
+_UUIDS = struct.Struct(f"{UUID_AT}x{ID_SIZE - 1}s{SIZE - UUID_END + 1}x")
+"""The uuid bytes of each packed record (``hash`` of them: a record's fingerprint)."""
 
 
 def entry(record: Record, applied: bool, before: str | None, after: str | None) -> TimelineEntry:
@@ -206,20 +241,28 @@ def conflict(
     return anomaly(kind, subject, key, entry(record, False, None, None), None)
 
 
-def _contested(data: Deliveries) -> tuple[dict[bytes, Record], list[Record]]:
-    """Uuids delivered with different contents: uuid id -> the copy applied; and the others."""
+def _contested(
+    data: Deliveries, suspects: Suspects
+) -> tuple[dict[bytes, Record], list[Record], set[str]]:
+    """Copies of a uuid with different contents, resolved.
+
+    Returns uuid id -> the copy applied; the copies not applied; and the certificates
+    holding a copy of such a uuid. Every copy of a uuid delivered twice is in ``others`` or
+    in ``suspects``.
+    """
     strings = data.strings
-    counts = data.counts
-    mask = len(counts) - 1
     repeated: dict[bytes, set[Record]] = {}
-    for uid, key, at in data.ids():
-        if counts[hash(uid) & mask] >= 2:
-            if key is None:
-                record = data.others[at]
-            else:
-                item: Packed = next(records(data.certs[key][at : at + SIZE]))
-                record = unpack(item, key, strings)
-            repeated.setdefault(uid, set()).add(record)
+    for record in data.others:
+        repeated.setdefault(uuid_id(record.uuid, strings), set()).add(record)
+    contested = set(suspects.more).union(uid for uid in repeated if uid in suspects.first)
+    for uid in contested:
+        copies = repeated.setdefault(uid, set())
+        for key in suspects.keys(uid):
+            copies.update(
+                unpack(item, key, strings)
+                for item in records(data.certs[key])
+                if packed_id(item) == uid
+            )
     winners: dict[bytes, Record] = {}
     losers: list[Record] = []
     for uid, copies in repeated.items():
@@ -227,7 +270,8 @@ def _contested(data: Deliveries) -> tuple[dict[bytes, Record], list[Record]]:
             ordered = sorted(copies, key=record_signature)
             winners[uid] = ordered[0]
             losers.extend(ordered[1:])
-    return winners, losers
+    touched = {key for uid in winners for key in suspects.keys(uid)}
+    return winners, losers, touched
 
 
 def _sorted_items(key: str, blob: bytes | bytearray, data: Deliveries) -> list[Packed]:
@@ -260,6 +304,8 @@ def _kept(
 _STATE = struct.Struct(">BBIqqIII")
 _STARTED, _COMPLETE, _ISSUED, _DEVICE = 1, 2, 4, 8
 STATE_SIZE = _STATE.size
+_EVENTS = struct.Struct(f">{STATE_SIZE - 8}xI4x").unpack
+"""The ``events`` count of a compact state."""
 BIAS = 1 << 63
 
 
@@ -271,25 +317,48 @@ def fold_certificate(
     timeline: list[TimelineEntry] | None = None,
     start: bytes | None = None,
 ) -> bytes:
-    """Fold one certificate's sorted, deduplicated records (the hot loop: integer codes).
+    """Fold one certificate's sorted records (the hot loop: integer codes).
 
-    Returns the certificate's compact state (``summary_of`` reads it); ``start`` continues
-    from an earlier state (windowed mode applies a certificate's events in batches).
+    Exact copies (adjacent once sorted) are applied once. Returns the certificate's compact
+    state (``summary_of`` reads it); ``start`` continues from an earlier state (windowed mode
+    applies a certificate's events in batches).
     """
-    values = strings.values
+    return _fold(key, items, strings, anomalies, timeline, start, None, _NO_SUSPECTS)
+
+
+def _fold(
+    key: str,
+    items: list[Packed],
+    strings: Strings,
+    anomalies: list[LifecycleAnomaly],
+    timeline: list[TimelineEntry] | None,
+    start: bytes | None,
+    check: Fingerprints | None,
+    suspects: Suspects,
+) -> bytes:
+    """``fold_certificate``, and the check of exact mode's report.
+
+    With ``check``: each record whose uuid may have been delivered twice is noted in
+    ``suspects`` (the caller folds its certificate again if a copy was not applied).
+    """
     if start is None:
         state = flags = device = renewals = events = found = issued = last = 0
     else:
         state, flags, device, issued, last, renewals, events, found = _STATE.unpack(start)
     started, complete = bool(flags & _STARTED), bool(flags & _COMPLETE)
     has_issued = bool(flags & _ISSUED)
+    if check is not None:
+        repeated, mask = check.repeated, check.mask
+    previous = None
     for item in items:
-        published, _, _, code, outcome_at, device_at, _ = item
-        outcome = values[outcome_at]
-        applied = SUCCEEDED.get(outcome)  # succeeded(outcome), its cache read inline
-        if applied is None:
-            applied = succeeded(outcome)
-        if not applied:
+        if item == previous:
+            continue
+        previous = item
+        events += 1
+        if check is not None and hash(item[1]) & mask in repeated:
+            suspects.add(packed_id(item), key)
+        published, _, _, code, outcome, device_at, _ = item
+        if outcome & 1:  # not applied (``succeeded`` said so when it was packed)
             if timeline is not None:
                 value = STATE_VALUES[state]
                 timeline.append(entry(unpack(item, key, strings), False, value, value))
@@ -320,7 +389,7 @@ def fold_certificate(
     if items:
         last = items[-1][0] - BIAS
     flags = started * _STARTED | complete * _COMPLETE | has_issued * _ISSUED
-    return _STATE.pack(state, flags, device, issued, last, renewals, events + len(items), found)
+    return _STATE.pack(state, flags, device, issued, last, renewals, events, found)
 
 
 def state_to_text(packed: bytes, strings: Strings) -> bytes:
@@ -444,26 +513,72 @@ def _order(record: Record) -> tuple[int, str]:
 def fold_certificates(
     data: Deliveries, winners: Mapping[bytes, Record]
 ) -> tuple[dict[str, bytes], list[LifecycleAnomaly], int]:
-    """Each certificate's compact state, in key order; their anomalies; the records kept."""
-    strings = data.strings
-    anomalies: list[LifecycleAnomaly] = []
-    kept = 0
+    """Each certificate's compact state; their anomalies; the records kept.
+
+    Copies of a uuid are resolved by ``winners`` (uuid id -> the copy applied).
+    """
     states: dict[str, bytes] = {}
-    certs = data.certs
-    for key in sorted(certs):
-        items = _kept(key, _sorted_items(key, certs[key], data), winners, strings)
+    anomalies: list[LifecycleAnomaly] = []
+    kept = _fold_keys(data, list(data.certs), winners, states, anomalies)
+    return states, anomalies, kept
+
+
+def _fold_keys(
+    data: Deliveries,
+    keys: list[str],
+    winners: Mapping[bytes, Record],
+    states: dict[str, bytes],
+    anomalies: list[LifecycleAnomaly],
+) -> int:
+    """Fold the certificates of ``keys`` (copies resolved by ``winners``) into ``states``."""
+    strings = data.strings
+    kept = 0
+    for key in keys:
+        items = _kept(key, _sorted_items(key, data.certs[key], data), winners, strings)
         if items:
             kept += len(items)
             states[key] = fold_certificate(key, items, strings, anomalies)
-    return states, anomalies, kept
+    return kept
+
+
+def _fold_all(
+    data: Deliveries,
+    check: Fingerprints,
+    states: dict[str, bytes],
+    anomalies: list[LifecycleAnomaly],
+    suspects: Suspects,
+) -> int:
+    """Fold every certificate, noting the records whose fingerprint repeats; the records kept."""
+    strings = data.strings
+    odd = data.odd_keys
+    kept = 0
+    one = UNPACK_ONE
+    for key, blob in data.certs.items():
+        if len(blob) == SIZE:
+            items = [one(blob)]
+        else:
+            items = sorted(iter_unpack(blob))
+            if key in odd:
+                items.sort(key=sort_key(strings))
+        folded = states[key] = _fold(key, items, strings, anomalies, None, None, check, suspects)
+        kept += _EVENTS(folded)[0]
+    return kept
 
 
 def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleReport:
     """The report of everything delivered (exact mode)."""
-    winners, losers = _contested(data)
     strings = data.strings
     certs = data.certs
-    states, anomalies, kept = fold_certificates(data, winners)
+    states: dict[str, bytes] = {}
+    anomalies: list[LifecycleAnomaly] = []
+    suspects = Suspects()
+    kept = _fold_all(data, Fingerprints.of(data), states, anomalies, suspects)
+    winners, losers, touched = _contested(data, suspects)
+    if touched:  # folded again without the copies not applied
+        anomalies[:] = [a for a in anomalies if a.key not in touched]
+        for key in touched:
+            kept -= _EVENTS(states.pop(key))[0]
+        kept += _fold_keys(data, list(touched), winners, states, anomalies)
     anomalies[:0] = [conflict(record) for record in losers]
     unique: dict[str, Record] = {}
     for record in data.others:

@@ -194,9 +194,12 @@ class CertificateSummary(NamedTuple):
 
 
 class _Certificates(Mapping[str, CertificateHistory]):
-    """Certificate key -> history, materialised when read (the states stay compact)."""
+    """Certificate key -> history, materialised when read (the states stay compact).
 
-    __slots__ = ("_history", "_states", "summary")
+    Iterated in key order: the keys are sorted when first iterated (counts never need it).
+    """
+
+    __slots__ = ("_history", "_keys", "_states", "summary")
 
     def __init__(
         self,
@@ -207,6 +210,7 @@ class _Certificates(Mapping[str, CertificateHistory]):
         self._states = states
         self.summary = summary
         self._history = history
+        self._keys: list[str] | None = None
 
     def __getitem__(self, key: str) -> CertificateHistory:
         if key not in self._states:
@@ -214,7 +218,9 @@ class _Certificates(Mapping[str, CertificateHistory]):
         return self._history(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._states)
+        if self._keys is None:
+            self._keys = sorted(self._states)
+        return iter(self._keys)
 
     def __len__(self) -> int:
         return len(self._states)
@@ -228,8 +234,12 @@ class _Certificates(Mapping[str, CertificateHistory]):
     def states(self) -> Iterator[tuple[str, CertState | None]]:
         """(key, state) per certificate, read from the first byte of each compact state."""
         states = self._states
-        for key in states:
+        for key in self:
             yield key, CERT_STATES[states[key][0]]
+
+    def state_counts(self) -> Counter[CertState | None]:
+        """Certificates per state, in no order (no sort of the keys)."""
+        return Counter(CERT_STATES[packed[0]] for packed in self._states.values())
 
 
 def certificates_mapping(
@@ -312,7 +322,11 @@ class LifecycleReport:
     @property
     def state_counts(self) -> dict[str, int]:
         """Certificates per state; ``"unknown"`` counts those seen only through failures."""
-        counts = Counter(state.value if state else "unknown" for _, state in self._states())
+        if isinstance(self.certificates, _Certificates):
+            found = self.certificates.state_counts()
+        else:
+            found = Counter(state for _, state in self._states())
+        counts = {state.value if state else "unknown": n for state, n in found.items()}
         return dict(sorted(counts.items()))
 
     def certificates_in(self, state: CertState | str | None) -> list[str]:

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 MAGIC = b"OKPELC\r\n"
-VERSION = 2
+VERSION = 3
 _DIGEST = 32  # the SHA-256 that ends a snapshot
 
 
@@ -190,7 +190,6 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
                 window.cas.pending.setdefault(record.uuid, []).append(record)
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
-        data.recount()
         strict = bool(header["strict"])
     except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"lifecycle snapshot is damaged: {exc!r}") from exc

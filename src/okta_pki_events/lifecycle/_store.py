@@ -2,9 +2,11 @@
 
 A certificate record packs into 58 bytes (``published`` biased to sort as unsigned, the uuid
 as its 36 ASCII bytes, a type code and three indexes into a table of interned strings:
-outcome, device and actor). Sorting the packed tuples of a certificate orders them by
-(``published``, ``uuid``): ASCII bytes compare as the text does. A certificate holding an odd
-uuid (not 36 ASCII characters) is sorted by the decoded text instead.
+outcome, device and actor; the outcome's index is shifted left by one, its low bit set when
+``succeeded`` says the event is not applied, so that the fold reads it without a lookup).
+Sorting the packed tuples of a certificate orders them by (``published``, ``uuid``): ASCII
+bytes compare as the text does. A certificate holding an odd uuid (not 36 ASCII characters)
+is sorted by the decoded text instead.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import struct
 from collections.abc import Callable, Iterable, Iterator
 
 from ._machine import CERT_EVENT_TYPES, TYPE_CODE
-from ._records import CERT, Record
+from ._records import CERT, Record, succeeded
 
 __all__ = [
     "PACK",
+    "UNPACK_ONE",
+    "iter_unpack",
     "SIZE",
     "Packed",
     "Strings",
@@ -26,6 +30,7 @@ __all__ = [
     "records",
     "sort_key",
     "unpack",
+    "uuid_bytes",
     "uuid_id",
 ]
 
@@ -42,14 +47,24 @@ Packed = tuple[int, bytes, int, int, int, int, int]
 class Strings:
     """An append-only table of interned strings; index 0 is None."""
 
-    __slots__ = ("index", "values")
+    __slots__ = ("index", "outcomes", "values")
 
     def __init__(self, values: Iterable[str] = ()) -> None:
         """Start with ``values`` at indexes 1, 2, ..."""
         self.values: list[str | None] = [None]
         self.index: dict[str, int] = {}
+        self.outcomes: dict[str | None, int] = {None: 0}
+        """The cache of ``outcome`` (read it with ``.get``; a miss calls ``outcome``)."""
         for value in values:
             self.add(value)
+
+    def outcome(self, result: str | None) -> int:
+        """An ``outcome.result`` as the packed record keeps it: index << 1 | not applied."""
+        found = self.outcomes.get(result)
+        if found is None:
+            found = self.add(result) << 1 | (not succeeded(result))
+            self.outcomes[result] = found
+        return found
 
     def add(self, value: str | None) -> int:
         """The index of ``value``, interned on first sight."""
@@ -62,7 +77,7 @@ class Strings:
         return found
 
 
-def _uuid_bytes(uuid: str, strings: Strings) -> tuple[bytes, bool]:
+def uuid_bytes(uuid: str, strings: Strings) -> tuple[bytes, bool]:
     """36 bytes standing for a uuid, and whether it is odd (then an index, not the text).
 
     A uuid of 36 ASCII characters (every uuid Okta sends) is its own text: bytes compare as
@@ -75,7 +90,7 @@ def _uuid_bytes(uuid: str, strings: Strings) -> tuple[bytes, bool]:
 
 def uuid_id(uuid: str, strings: Strings) -> bytes:
     """The identity of a uuid in the store: its 36 bytes and the odd flag."""
-    raw, odd = _uuid_bytes(uuid, strings)
+    raw, odd = uuid_bytes(uuid, strings)
     return raw + (b"\x01" if odd else b"\x00")
 
 
@@ -99,6 +114,10 @@ def pack(record: Record, strings: Strings) -> tuple[bytes, bool]:
 
 PACK = _pack = _FORMAT.pack
 """Packs a certificate record's fields (``pack_fields``'s rule; the tracker's hot path)."""
+UNPACK_ONE = _FORMAT.unpack
+"""The packed tuple of one record's bytes."""
+iter_unpack = _FORMAT.iter_unpack
+"""``records``, without the call (a hot loop's)."""
 
 
 def pack_fields(
@@ -114,7 +133,7 @@ def pack_fields(
     if len(uuid) == 36 and uuid.isascii():
         raw, odd = uuid.encode("ascii"), False
     else:
-        raw, odd = _uuid_bytes(uuid, strings)
+        raw, odd = uuid_bytes(uuid, strings)
     index = strings.index
     add = strings.add
     return (
@@ -123,7 +142,7 @@ def pack_fields(
             raw,
             odd,
             TYPE_CODE[event_type],
-            (index.get(outcome) or add(outcome)) if outcome is not None else 0,
+            strings.outcome(outcome),
             (index.get(device_id) or add(device_id)) if device_id is not None else 0,
             (index.get(actor) or add(actor)) if actor is not None else 0,
         ),
@@ -154,7 +173,7 @@ def unpack(item: Packed, key: str, strings: Strings) -> Record:
         item[0] - _BIAS,
         packed_uuid(item, strings),
         CERT_EVENT_TYPES[item[3]],
-        values[item[4]],
+        values[item[4] >> 1],
         key,
         values[item[5]],
         values[item[6]],

@@ -11,9 +11,11 @@ import dataclasses
 import heapq
 import struct
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
+
+from pydantic_core import TzInfo
 
 from .._gc import gc_paused
 from ..models.events import BasePkiEvent
@@ -46,6 +48,7 @@ from ._records import (
     cert_fields,
     certificate_key,
     kind_of,
+    micros_of,
     record_of,
     record_signature,
     target_code,
@@ -58,22 +61,21 @@ from ._report import (
     TimelineEntry,
     certificates_mapping,
 )
+from ._store import PACK as _PACK
 from ._store import (
-    PACK as _PACK,
-)
-from ._store import (
-    UUID_AT,
-    UUID_END,
     Packed,
     Strings,
     pack,
-    pack_fields,
     records,
     unpack,
-    uuid_id,
+    uuid_bytes,
 )
 
 __all__ = ["LifecycleChange", "LifecycleTracker", "build_lifecycles", "merge"]
+
+_FIXED = (timezone, TzInfo)
+"""``tzinfo`` types of one fixed offset (pydantic's, the standard library's): within one,
+the difference of two instants is the difference of their wall clocks."""
 
 
 class LifecycleChange(NamedTuple):
@@ -136,6 +138,10 @@ class LifecycleTracker:
         self._window: _Window | None = None
         self._fast = window is None and key is certificate_key
         """Whether ``feed`` may take its hot path (exact mode, the default key)."""
+        self._zone: object = timezone.utc
+        self._epoch = EPOCH
+        """The last fixed-offset ``tzinfo`` seen, and the epoch written in it: a ``published``
+        in it is an instant minus another with one tzinfo, no offsets computed."""
         if window is not None:
             micros = window // timedelta(microseconds=1)
             self._window = _Window(self._data.strings, micros, on_change)
@@ -165,11 +171,16 @@ class LifecycleTracker:
                     else:
                         device_id = target.id
             if cert_id is not None:
-                delta = event.published - EPOCH
+                published = event.published
+                if published.tzinfo is self._zone:  # ``micros_of``, without the offsets
+                    delta = published - self._epoch
+                    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+                else:
+                    micros = self._micros(published)
                 outcome = event.outcome
                 actor = event.actor
                 self._add(
-                    (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds,
+                    micros,
                     event.uuid,
                     event.event_type,
                     outcome.result if outcome is not None else None,
@@ -192,6 +203,13 @@ class LifecycleTracker:
         else:
             self._data.ignored += 1
 
+    def _micros(self, published: datetime) -> int:
+        """``micros_of(published)``; a fixed offset is remembered for the hot path."""
+        zone = published.tzinfo
+        if type(zone) in _FIXED:
+            self._zone, self._epoch = zone, EPOCH.astimezone(zone)
+        return micros_of(published)
+
     def feed_all(self, events: Iterable[LogEvent]) -> LifecycleTracker:
         """Feed every event of an iterable; returns the tracker."""
         feed = self.feed
@@ -206,7 +224,6 @@ class LifecycleTracker:
         if record.kind != CERT or key is None:
             data.delivered += 1
             data.others.append(record)
-            data.count(uuid_id(record.uuid, data.strings))
             if self._window is not None and record.kind == CA and record.ca_ids:
                 self._window.feed_ca(record)
             return
@@ -225,32 +242,33 @@ class LifecycleTracker:
         device_id: str | None,
         actor: str | None,
     ) -> None:
-        """Store one certificate record, packed (exact mode).
+        """Store one certificate record, packed (exact mode): ``pack_fields``, inline.
 
-        ``pack_fields``, ``Deliveries.append`` and ``Deliveries.count``, inline: every
-        certificate event fed takes this path.
+        Every certificate event fed takes this path (``feed``'s and ``feed_record``'s).
         """
         data = self._data
         if self._shared:  # a report holds the current dict: copy on write
             data.certs = dict(data.certs)
             self._shared = False
-        if len(uuid) != 36 or not uuid.isascii():
-            packed, _ = pack_fields(
-                published, uuid, event_type, outcome, device_id, actor, data.strings
-            )
-            data.odd_keys.add(key)
+        strings = data.strings
+        if len(uuid) == 36 and uuid.isascii():
+            raw, odd = uuid.encode("ascii"), False
         else:
-            index = data.strings.index
-            add = data.strings.add
-            packed = _PACK(
-                published + BIAS,
-                uuid.encode("ascii"),
-                False,
-                TYPE_CODE[event_type],
-                (index.get(outcome) or add(outcome)) if outcome is not None else 0,
-                (index.get(device_id) or add(device_id)) if device_id is not None else 0,
-                (index.get(actor) or add(actor)) if actor is not None else 0,
-            )
+            raw, odd = uuid_bytes(uuid, strings)
+            data.odd_keys.add(key)
+        code = strings.outcomes.get(outcome)
+        if code is None:
+            code = strings.outcome(outcome)
+        index = strings.index
+        packed = _PACK(
+            published + BIAS,
+            raw,
+            odd,
+            TYPE_CODE[event_type],
+            code,
+            (index.get(device_id) or strings.add(device_id)) if device_id is not None else 0,
+            (index.get(actor) or strings.add(actor)) if actor is not None else 0,
+        )
         data.delivered += 1
         certs = data.certs
         blob = certs.get(key)
@@ -260,12 +278,6 @@ class LifecycleTracker:
             certs[key] = blob + packed
         else:
             data.append(key, packed)
-        counts = data.counts
-        slot = hash(packed[UUID_AT:UUID_END]) & (len(counts) - 1)
-        if counts[slot] < 2:
-            counts[slot] += 1
-        if data.delivered * 8 > len(counts):
-            data.count_grown()
 
     def follow(self, events: Iterable[LogEvent]) -> Iterator[LifecycleChange]:
         """Feed ``events`` and yield each change as it is applied; flush at the end."""
@@ -394,7 +406,6 @@ def _merge_windowed(trackers: tuple[LifecycleTracker, ...], span: int) -> Lifecy
         for record in tracker._data.others:  # kept exactly: the report folds them at the end
             data.delivered += 1
             data.others.append(record)
-            data.count(uuid_id(record.uuid, data.strings))
         cas.extend(part.cas.told.values())
         for uuid, copies in part.cas.pending.items():
             mine = window.cas.pending.setdefault(uuid, [])
@@ -581,7 +592,6 @@ class _Window:
                 states[key] = state_to_text(folded, strings)
         else:
             self.shared = True
-        ordered = sorted(states)
         empty = Strings()
 
         def history(key: str) -> CertificateHistory:
@@ -592,7 +602,7 @@ class _Window:
         return dataclasses.replace(
             others,
             certificates=certificates_mapping(
-                _Keys(ordered, states), lambda k: summary_of(states[k], empty), history
+                states, lambda k: summary_of(states[k], empty), history
             ),
             anomalies=tuple(anomalies),
             duplicates=others.duplicates + self.duplicates,
@@ -673,28 +683,6 @@ class _CaFeed:
                 mine = [a for a in found if a.event.uuid == uuid]
                 changes.append(LifecycleChange(CA, ca, made, mine[-1] if mine else None))
         return changes
-
-
-class _Keys(Mapping[str, bytes]):
-    """Sorted keys over a dict of states (no sorted copy of the dict)."""
-
-    __slots__ = ("_keys", "_states")
-
-    def __init__(self, keys: list[str], states: dict[str, bytes]) -> None:
-        self._keys = keys
-        self._states = states
-
-    def __getitem__(self, key: str) -> bytes:
-        return self._states[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._states
 
 
 def _pending_winners(

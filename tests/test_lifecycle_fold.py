@@ -1,0 +1,116 @@
+"""The exact fold's own machinery: fingerprints of uuids, the instants of the hot path."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events.lifecycle import _fold
+from okta_pki_events.testing import EventTypeName, make_event
+
+from .test_lifecycle import CERT_TYPES
+from .test_lifecycle_properties import events_with_copies, general_report
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_UUIDS = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(5)] + ["u-odd"]
+
+# Copies of canonical uuids (the packed form) with different content, across certificates,
+# CA events and CRL failures; the tests add exact redeliveries.
+copies = events_with_copies(_UUIDS, ["c1", "c2", "c3"])
+
+
+def _everything(report: LifecycleReport) -> tuple[object, ...]:
+    return report.to_json(), dict(report.certificates.items()), report
+
+
+@SETTINGS
+@given(copies, st.data())
+def test_a_fingerprint_table_where_every_uuid_collides_gives_the_same_report(
+    events: list[LogEvent], data: st.DataObject
+) -> None:
+    # Fingerprints only choose which certificates are checked exactly: with one slot for
+    # every uuid (all of them "repeated"), every certificate takes the exact path.
+    events = events + data.draw(st.lists(st.sampled_from(events), max_size=4)) if events else []
+    expected = _everything(build_lifecycles(events))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fold, "_SMALLEST", 1)
+        patch.setattr(_fold, "_LARGEST", 1)
+        assert _everything(build_lifecycles(events)) == expected
+
+
+def test_certificates_left_to_the_exact_path_are_counted_once() -> None:
+    # An exact redelivery and a conflicting copy of another certificate's uuid: both
+    # certificates are folded after the copies are resolved, their records counted once.
+    uuid = _UUIDS[0]
+    issue = make_event("pki.cert.issue", certificate_id="c1", published=T0, uuid=uuid)
+    other = make_event("pki.cert.issue", certificate_id="c2", published=T0, uuid=uuid)
+    bind = make_event(
+        "pki.cert.bind", certificate_id="c1", published=T0 + timedelta(minutes=1), uuid=_UUIDS[1]
+    )
+    report = build_lifecycles([issue, bind, bind, other])
+    assert report.duplicates == 2  # the redelivered bind, the conflicting copy
+    assert [a.kind.value for a in report.anomalies] == ["conflicting_duplicate"]
+    assert report.certificates["c1"].state.value == "active"  # type: ignore[union-attr]
+    assert report.certificates["c1"].timeline[-1].uuid == _UUIDS[1]
+    assert "c2" not in report.certificates
+
+
+_ZONES = [
+    timezone.utc,
+    timezone(timedelta(hours=5, minutes=30)),
+    timezone(-timedelta(hours=23, minutes=59)),
+    ZoneInfo("America/New_York"),  # not a fixed offset: never the hot path's shortcut
+    ZoneInfo("Australia/Lord_Howe"),
+]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(CERT_TYPES),
+            st.integers(min_value=0, max_value=400 * 24 * 60),
+            st.sampled_from(range(len(_ZONES))),
+        ),
+        max_size=12,
+    )
+)
+def test_the_hot_path_reads_instants_in_any_zone_as_the_general_path(
+    rows: list[tuple[EventTypeName, int, int]],
+) -> None:
+    events = []
+    for n, (event_type, minutes, zone) in enumerate(rows):
+        event = make_event(
+            event_type,
+            certificate_id="c1",
+            uuid=f"{n:08x}-0000-4000-8000-000000000000",
+        )
+        instant = (T0 + timedelta(minutes=minutes)).astimezone(_ZONES[zone])
+        event = event.model_copy(update={"published": instant})
+        assert event.published.tzinfo is _ZONES[zone]
+        events.append(event)
+    fed = LifecycleTracker().feed_all(events).report()
+    reference = general_report(events)
+    assert fed.to_json() == reference.to_json()
+    assert {k: v.timeline for k, v in fed.certificates.items()} == {
+        k: v.timeline for k, v in reference.certificates.items()
+    }
+
+
+def test_a_snapshot_of_the_previous_layout_is_refused_by_its_version() -> None:
+    # Version 3 packs the outcome with its applied bit; a version 2 snapshot (whole, its
+    # digest valid) would be misread, so it is refused by name.
+    event = make_event("pki.cert.issue", certificate_id="c1", published=T0, uuid=_UUIDS[0])
+    blob = LifecycleTracker().feed_all([event]).snapshot()
+    assert blob[8] == 3
+    body = blob[:8] + b"\x02" + blob[9:-32]
+    old = body + hashlib.sha256(body).digest()
+    with pytest.raises(ValueError, match=r"version 2 is not supported \(3 is\)"):
+        LifecycleTracker.restore(old)
