@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okta_pki_events import EVENT_TYPES
-from okta_pki_events.cli import main
+from okta_pki_events.cli import COMMANDS, main
 from okta_pki_events.testing import make_unknown_event, make_wire_event, wire_events
 
 from .support import pki_fixture
@@ -517,3 +517,14 @@ def test_every_reading_command_takes_directories_and_patterns(command: str, tmp_
     assert result.exit_code == 2
     assert "no input files in" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_command_list_is_never_cut() -> None:
+    # click cuts a command's first docstring sentence to fit 80 columns ("... states,...")
+    text = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["--help"]).stdout
+    listed = text.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == sorted(COMMANDS)
+    for line in listed:
+        assert not line.rstrip().endswith("..."), line
+        assert line.rstrip().endswith("."), line
+        assert len(line) <= 80

@@ -162,7 +162,7 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     yield from reading
 
 
-@click.command()
+@click.command(short_help="Write the events as NDJSON, ECS, OCSF, CSV or Parquet.")
 @files_argument
 @click.option(
     "--format",

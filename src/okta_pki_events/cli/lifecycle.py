@@ -137,7 +137,7 @@ def _full_report(
     return report, reading.counts(), error
 
 
-@click.command()
+@click.command(short_help="Certificate and CA lifecycles: states, anomalies, timelines.")
 @files_argument
 @click.option(
     "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."

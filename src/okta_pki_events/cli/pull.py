@@ -161,7 +161,7 @@ def _config(
     return config
 
 
-@click.command()
+@click.command(short_help="Pull PKI events from Okta's System Log API into NDJSON.")
 @click.option("--org", required=True, metavar="URL", help="The org, https://<org>.okta.com.")
 @click.option(
     "--token-env",

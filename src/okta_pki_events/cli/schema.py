@@ -15,7 +15,7 @@ from ._shared import fail, json_option, plural
 __all__ = ["schema"]
 
 
-@click.command()
+@click.command(short_help="Print or write the JSON Schema of the PKI events.")
 @click.option("--event-type", "event_type", metavar="TYPE", help="One event type's schema.")
 @click.option(
     "--out",

@@ -102,7 +102,7 @@ def print_summary(summary: EventSummary, reading: Reading, console: Console) -> 
     console.print(format_footer(reading), soft_wrap=True)
 
 
-@click.command()
+@click.command(short_help="Count the PKI events per type, outcome and severity.")
 @files_argument
 @input_options
 @max_errors_option

@@ -121,7 +121,7 @@ class _JsonWriter:
         click.echo("  ],\n" + body + "\n}")
 
 
-@click.command()
+@click.command(short_help="Report each bad record with its line and field path.")
 @files_argument
 @click.option(
     "--only-pki/--all",
