@@ -48,6 +48,8 @@ demo: $(VENV)/.cli-installed
 	@$(BIN)/okta-pki-events summary $(DEMO_DATA)
 	@echo "== okta-pki-events lifecycle $(DEMO_DATA)"
 	@$(BIN)/okta-pki-events lifecycle $(DEMO_DATA) --limit 10
+	@echo "== python examples/quickstart.py (the library on the same data)"
+	@$(PY) examples/quickstart.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -56,7 +58,7 @@ lint: $(VENV)/.dev-installed
 # mypy checks everything, benchmarks/ with the bench extra installed (the reference parsers'
 # own types); pyright checks the typing tests (tests/typing, [tool.pyright]).
 typecheck: $(VENV)/.bench-installed
-	$(BIN)/mypy --strict src tests scripts benchmarks
+	$(BIN)/mypy --strict src tests scripts benchmarks examples
 	$(BIN)/pyright
 
 unit: $(VENV)/.dev-installed $(MERMAID_JS)
