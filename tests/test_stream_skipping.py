@@ -27,9 +27,13 @@ from okta_pki_events import ParseFailure, RecordError, StreamStats, iter_events,
 from okta_pki_events._stream import _probe
 from okta_pki_events._stream._probe import SKIP, fast_probe, keeping, skipper
 from okta_pki_events._stream.framing import Framer
+from okta_pki_events.envelopes import EnvelopeKeys
 from okta_pki_events.testing import make_wire_event
 
 from .support import sample_event
+from .test_fast_probe import EVENT_TYPES, HOSTILE_VALUES
+
+ENVELOPE_KEYS = [f'"{key}"'.encode() for key in EnvelopeKeys.__annotations__]
 
 FAST = fast_probe()
 
@@ -267,3 +271,27 @@ def test_a_lazy_stream_skips_what_the_eager_one_skips(installed: bool) -> None:
         eager = iter_events(data)
         assert [e.uuid for e in lazy] == [e.uuid for e in eager] == ["u1"]
     assert lazy.stats == eager.stats == StreamStats(read=5, parsed=1, failed=0, skipped=4)
+
+
+def exact_answer(text: bytes, events: bool) -> Any:
+    try:
+        return keeping("pki.", events)(text)
+    except ValidationError:
+        return None
+
+
+@pytest.mark.parametrize("events", [True, False], ids=["events", "auto"])
+@pytest.mark.parametrize("key", [*ENVELOPE_KEYS, b'"k"'])
+def test_the_exact_skipper_decides_as_the_exact_probe(key: bytes, events: bool) -> None:
+    """Its smaller schema reads the same JSON: a line is passed iff the probe skips it."""
+    with extra(installed=False):
+        skip = skipper("pki.", events, 1 << 24)
+    assert skip is not None
+    for value in [*HOSTILE_VALUES, *EVENT_TYPES, b'"user.x"']:
+        for text in (
+            b'{"uuid":"u","eventType":"user.x",' + key + b":" + value + b"}",
+            b"{" + key + b":" + value + b',"uuid":"u","eventType":"user.x"}',
+            b'{"eventType":"user.x",' + key + b":" + value + b"}",
+        ):
+            passed = skip(text + b"\n", 0)[1] == 1
+            assert passed == (exact_answer(text, events) is SKIP), text

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from ..envelopes import EnvelopeKeys
 
@@ -60,6 +61,15 @@ Skipper = Callable[[bytes, int], tuple[int, int]]
 exact_probe = TypeAdapter(EnvelopeKeys).validator.validate_json
 """The exact probe: checks a record's JSON syntax (and UTF-8) and reads only the keys that
 tell an event from an envelope (``EnvelopeKeys``; jiter skips the values of the others)."""
+
+
+class _EventKeys(TypedDict, total=False):
+    uuid: Any
+    eventType: Any
+
+
+_EVENT_KEYS = TypeAdapter(_EventKeys).validator.validate_json
+"""The exact probe reading only what tells an event and its type (for ``skipper``)."""
 
 MAX_BYTES = 4096
 """Longer records go to the exact probe (no number in them can reach 4,300 digits)."""
@@ -149,7 +159,9 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
     if not keep:
         return None
     decode = _DECODE if fast_probe() is not None else None
-    exact = exact_probe
+    # only the keys that the rule reads: pydantic-core's JSON check is the same (it parses
+    # the whole text before it validates), the result smaller (2.40 vs 2.56 µs a line)
+    exact = _EVENT_KEYS
 
     def skip_exact(text: bytes, start: int) -> tuple[int, int]:
         find = text.find
@@ -159,7 +171,10 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
                 keys = exact(text[start:end])
             except ValidationError:
                 break
-            if not _skipped(keys, keep, events):
+            if not (events or ("uuid" in keys and "eventType" in keys)):
+                break
+            event_type = keys.get("eventType")
+            if type(event_type) is not str or event_type.startswith(keep):
                 break
             count += 1
             start = end + 1
@@ -207,7 +222,8 @@ def _build() -> Probe | None:
         return None
     if _version(msgspec.__version__) < MIN_MSGSPEC:
         return None
-    keys = msgspec.defstruct("Keys", [("uuid", msgspec.Raw), ("eventType", str)])
+    # gc=False: a Raw and a str hold no reference cycle (4% off the decode, 0.91 -> 0.875 µs)
+    keys = msgspec.defstruct("Keys", [("uuid", msgspec.Raw), ("eventType", str)], gc=False)
     _DECODE = msgspec.json.Decoder(keys).decode
     return _probe(_DECODE, exact_probe, "")
 
