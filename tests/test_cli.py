@@ -87,6 +87,11 @@ def test_validate_only_pki_counts_skipped_records(broken: Path) -> None:
     assert result.stdout.splitlines()[-1] == (
         "5 records: 2 valid, 2 invalid, 1 non-PKI record skipped"
     )
+    for every_type in ("--all-types", "--all"):  # export's and pull's name, and the old one
+        result = cli("validate", "--only-pki", every_type, broken)
+        assert result.stdout.splitlines()[-1] == (
+            "5 records: 3 valid (2 PKI events, 1 other), 2 invalid"
+        )
 
 
 def test_validate_json_failures_are_structured(broken: Path) -> None:

@@ -124,9 +124,12 @@ class _JsonWriter:
 @click.command(short_help="Report each bad record with its line and field path.")
 @files_argument
 @click.option(
-    "--only-pki/--all",
+    "--only-pki/--all-types",
+    " /--all",
+    "only_pki",
     default=False,
-    help="Validate PKI records only, skipping others (default: validate every record).",
+    help="Validate PKI records only, skipping others (default: every record, as "
+    "export's and pull's --all-types).",
 )
 @click.option(
     "--rules",
