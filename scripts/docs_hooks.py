@@ -576,7 +576,8 @@ def _cli_options_markdown(command: Any) -> str:
         plain = isinstance(default, (str, int, float)) and not isinstance(default, bool)
         if plain and not param.is_flag:
             about.append(f"Default: `{default}`.")
-        text = " ".join(a for a in about if a).replace("|", "\\|")
+        # help is plain text: `https://<org>.okta.com` is not an HTML tag
+        text = html.escape(" ".join(a for a in about if a), quote=False).replace("|", "\\|")
         rows.append(f"| {names} | {text} |")
     return "\n".join(rows)
 
@@ -613,7 +614,7 @@ def _cli_reference_markdown() -> str:
         lines += [
             f"### {name}",
             "",
-            inspect.cleandoc(command.help or "").replace("\b\n", ""),
+            html.escape(inspect.cleandoc(command.help or "").replace("\b\n", ""), quote=False),
             "",
             "```text",
             f"okta-pki-events {name} {usage}",

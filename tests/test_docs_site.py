@@ -197,6 +197,11 @@ def test_the_cli_page_lists_every_command_and_option_with_real_output() -> None:
     assert "$ okta-pki-events validate examples/pki-events.ndjson --max-errors 2" in page
     assert re.search(r"records?\b", sections["summary"])
     assert "pki.cert.lifecycle.revoke" in sections["catalog"]
+    # help text is text, not HTML: pull's --org names https://<org>.okta.com
+    assert "https://&lt;org&gt;.okta.com" in sections["pull"]
+    assert "<org>" not in page
+    # the anomalies' times are whole at the page's width (rich would cut them with "…")
+    assert re.search(r"│ 2026-\d\d-\d\d \d\d:\d\d:\d\d │ illegal_transition", sections["lifecycle"])
 
 
 def test_each_catalogue_entry_shows_an_example_of_its_own_type_and_its_meaning() -> None:

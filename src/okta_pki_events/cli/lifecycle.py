@@ -294,11 +294,14 @@ def _print_report(
         )
         listed_anomalies = report.anomalies[:limit]
         table = Table(title=title, title_justify="left")
-        # the key is what --certificate takes: it is never cut, the event type may be
-        widest_key = max(len(a.key) for a in listed_anomalies)
+        # the key is what --certificate takes and the time says when: neither is ever cut,
+        # the event type may be
+        widths = {
+            "published (UTC)": len("2026-01-01 00:00:00"),
+            "key": max(len(a.key) for a in listed_anomalies),
+        }
         for column in ("published (UTC)", "kind", "key", "event", "state before"):
-            width = widest_key if column == "key" else len(column)
-            table.add_column(column, no_wrap=True, min_width=width)
+            table.add_column(column, no_wrap=True, min_width=widths.get(column, len(column)))
         for anomaly in listed_anomalies:
             table.add_row(
                 _short_time(anomaly.event.published),
