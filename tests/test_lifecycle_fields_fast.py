@@ -1,48 +1,63 @@
-"""``check="fields"`` reads the same with the ``fast`` extra (msgspec) and without it.
+"""``lifecycles_from`` reads the same with the ``fast`` extra (msgspec) and without it.
 
-Differential tests on hostile records: each line alone (the same items, the same failures
-with the same messages), whole files (the same report, failures and stats); the published
-reader against ``ExactTimestamp``; the chunk-at-a-time line splitter against ``open_lines``.
+Both checks: ``check="fields"`` (msgspec's reading of the fold's fields) and ``check="full"``
+(msgspec's mirror of the models' schemas). Differential tests on hostile and corrupted
+records: each line alone (the same items, the same failures with the same messages), whole
+files (the same report, failures and stats); the mirror's refusal of what it does not know;
+the published reader against ``ExactTimestamp``; the chunk-at-a-time line splitter against
+``open_lines``.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import core_schema
 
 from okta_pki_events import ParseFailure, StreamStats
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
-from okta_pki_events.lifecycle import _fields, lifecycles_from
+from okta_pki_events.lifecycle import _checked, _fields, lifecycles_from
+from okta_pki_events.lifecycle._checked import fast_check, mirror_of
 from okta_pki_events.lifecycle._fields import Published, fast_fields
 from okta_pki_events.lifecycle._records import micros_of
 from okta_pki_events.lifecycle._sources import _line_batches, items_of_lines
 from okta_pki_events.models._timestamp import ExactTimestamp
+from okta_pki_events.models.events import EVENT_MODELS
+from okta_pki_events.models.log_event import LogEvent
 from okta_pki_events.testing import make_wire_event
 
+from .support import json_paths
 from .test_fast_probe import AROUND, EVENT_TYPES, HOSTILE_VALUES, PLAIN_VALUES, nest
+from .test_lifecycle_checked import corrupted_events
 
 FAST = fast_fields()
 
 
+MIRROR = fast_check()
+
+
 @contextmanager
 def extra(installed: bool) -> Iterator[None]:
-    """``check="fields"`` as with the ``fast`` extra installed, or as without it."""
-    kept = _fields._STRUCTS
+    """Both checks as with the ``fast`` extra installed, or as without it."""
+    kept = _fields._STRUCTS, _checked._MIRROR
     _fields._STRUCTS = FAST if installed else False
+    _checked._MIRROR = MIRROR if installed else False
     try:
         yield
     finally:
-        _fields._STRUCTS = kept
+        _fields._STRUCTS, _checked._MIRROR = kept
 
 
 def outcome_of(item: Any) -> Any:
@@ -51,9 +66,9 @@ def outcome_of(item: Any) -> Any:
     return item
 
 
-def items(lines: list[bytes], installed: bool) -> list[Any]:
+def items(lines: list[bytes], installed: bool, check: Any = "fields") -> list[Any]:
     with extra(installed):
-        got = items_of_lines(list(enumerate(lines, 1)), "f.ndjson", check="fields")
+        got = items_of_lines(list(enumerate(lines, 1)), "f.ndjson", check=check)
         return [outcome_of(item) for item in got]
 
 
@@ -194,7 +209,16 @@ def test_the_extra_is_installed_for_the_tests() -> None:
     + b"}"
 )
 def test_each_line_reads_the_same_with_the_extra_and_without(text: bytes) -> None:
-    assert items([text], installed=True) == items([text], installed=False)
+    for check in ("fields", "full"):
+        assert items([text], True, check) == items([text], False, check)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corrupted_events())
+def test_corrupted_events_read_the_same_with_the_extra_and_without(text: str) -> None:
+    line = text.encode()
+    for check in ("fields", "full"):
+        assert items([line], True, check) == items([line], False, check)
 
 
 def test_the_guards_and_the_fallbacks_are_exercised() -> None:
@@ -203,8 +227,11 @@ def test_the_guards_and_the_fallbacks_are_exercised() -> None:
     deep = good[:-1] + b',"k":' + nest(300, "[") + b"}"
     accented = good[:-1] + b',"k":"\xc3\xa9"}'
     odd_time = good.replace(b'.000Z"', b'.000+01:00"', 1)
+    broken = good[:-1] + b',"client":5}'  # full: the mirror refuses, check_event says why
     lines = [good, deep, accented, odd_time]
-    assert items(lines, installed=True) == items(lines, installed=False)
+    for check in ("fields", "full"):
+        assert items([*lines, broken], True, check) == items([*lines, broken], False, check)
+    assert items([broken], True, "full")[0][0] == "failure"
     fast, slow = items(lines, installed=True), items(lines, installed=False)
     assert [type(item).__name__ for item in fast] == [
         "LifecycleRecord",
@@ -228,15 +255,57 @@ def _rows(rng_rows: list[bytes]) -> bytes:
 def test_files_read_the_same_with_the_extra_and_without(tmp_path: Path, lines: list[bytes]) -> None:
     path = tmp_path / "hostile.ndjson"
     path.write_bytes(_rows(lines))
-    results = []
-    for installed in (True, False):
-        stats = StreamStats()
-        with extra(installed):
-            report = lifecycles_from(path, on_error="collect", check="fields", stats=stats)
-        failures = [outcome_of(f) for f in report.failures]
-        plain = dataclasses.replace(report, failures=()).to_dict()
-        results.append((plain, failures, (stats.read, stats.parsed, stats.failed, stats.skipped)))
-    assert results[0] == results[1]
+    for check in ("fields", "full"):
+        results = []
+        for installed in (True, False):
+            stats = StreamStats()
+            with extra(installed):
+                report = lifecycles_from(path, on_error="collect", check=check, stats=stats)
+            failures = [outcome_of(f) for f in report.failures]
+            plain = dataclasses.replace(report, failures=()).to_dict()
+            counts = (stats.read, stats.parsed, stats.failed, stats.skipped)
+            results.append((plain, failures, counts))
+        assert results[0] == results[1]
+
+
+def test_the_mirror_is_built_and_used() -> None:
+    # every catalogued model checks what LogEvent checks: one mirror serves them all
+    assert MIRROR is not None
+    line = json.dumps(make_wire_event("pki.ca.add", uuid="u1", ca_id="ca1")).encode()
+    assert MIRROR(line).event_type == "pki.ca.add"
+    with pytest.raises(msgspec.ValidationError):
+        MIRROR(line[:-1] + b',"securityContext":{"isProxy":"true"}}')
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        core_schema.str_schema(pattern="^a$"),
+        core_schema.int_schema(ge=0),
+        core_schema.list_schema(core_schema.str_schema(), max_length=2),
+        core_schema.datetime_schema(),
+        core_schema.no_info_after_validator_function(str, core_schema.str_schema()),
+        core_schema.literal_schema([1]),
+    ],
+    ids=["pattern", "bound", "length", "datetime", "validator", "int literal"],
+)
+def test_the_mirror_refuses_what_it_does_not_know(schema: Any) -> None:
+    # a constraint msgspec would not check: no mirror, rather than a looser one
+    with pytest.raises(TypeError):
+        mirror_of(core_schema.typed_dict_schema({"x": core_schema.typed_dict_field(schema)}))
+
+
+def test_no_mirror_when_a_model_checks_more_than_log_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Stricter(LogEvent):
+        severity: Literal["INFO"] | None = None
+
+    stricter = {**EVENT_MODELS, "pki.cert.issue": Stricter}
+    monkeypatch.setattr(_checked, "EVENT_MODELS", stricter)
+    assert _checked._build_mirror() is None
+    monkeypatch.setattr(_checked, "EVENT_MODELS", EVENT_MODELS)
+    assert _checked._build_mirror() is not None
 
 
 _TIMESTAMP = TypeAdapter(Annotated[datetime, ExactTimestamp()])
@@ -313,3 +382,63 @@ def test_line_batches_are_open_lines_lines(
         line for batch in _line_batches(iter(pieces), limit) for line in batch
     ]
     assert got == expected
+
+
+def _maximal(schema: Any) -> Any:
+    """A valid JSON value of a dict schema with every optional field present."""
+    kind = schema["type"]
+    if kind == "typed-dict":
+        return {
+            field.get("validation_alias") or name: _maximal(field["schema"])
+            for name, field in schema["fields"].items()
+        }
+    if kind in ("nullable", "function-after"):
+        return _maximal(schema["schema"])
+    if kind == "union":
+        choice = schema["choices"][0]
+        return _maximal(choice[0] if isinstance(choice, tuple) else choice)
+    if kind == "chain":  # published
+        return "2026-01-01T00:00:00.000Z"
+    if kind == "list":
+        return [_maximal(schema["items_schema"])] * 2
+    if kind == "literal":
+        return schema["expected"][0]
+    return {"str": "s", "int": 7, "float": 1.5, "bool": True, "any": {"a": [1]}}[kind]
+
+
+_SUBSTITUTES = [
+    *(b'"s"', b'"true"', b'"1"', b'""', b"1", b"-0", b"1.0", b"1.5", b"1e2", b"1e999"),
+    *(b"9" * 30, b"true", b"false", b"null", b"{}", b'{"x":1}', b"[]", b"[1]", b'["s"]'),
+    *(b"[{}]", b"[null]"),
+]
+
+
+def test_every_field_of_every_type_reads_the_same_with_the_extra_and_without() -> None:
+    # each value of a maximal event (every field present) replaced by each JSON type, and
+    # each key dropped: the mirror refuses or accepts exactly as check_event
+    generic = _checked.dict_schema(LogEvent.__pydantic_core_schema__)
+    event = _maximal(generic) | {"eventType": "pki.cert.issue"}
+    event["target"] = [{"type": "Certificate", "id": "c1"}, *event["target"]]
+    lines = [json.dumps(event).encode()]
+    for path in json_paths(event):
+        for value in _SUBSTITUTES:
+            changed = copy.deepcopy(event)
+            *head, last = path
+            parent = changed
+            for step in head:
+                parent = parent[step]
+            parent[last] = json.loads(value) if value != b"1e999" else 1e999
+            text = json.dumps(changed).encode()
+            lines.append(text.replace(b"Infinity", value) if value == b"1e999" else text)
+        if isinstance(path[-1], str):
+            dropped = copy.deepcopy(event)
+            parent = dropped
+            for step in path[:-1]:
+                parent = parent[step]
+            del parent[path[-1]]
+            lines.append(json.dumps(dropped).encode())
+    for check in ("full", "fields"):
+        fast, slow = items(lines, True, check), items(lines, False, check)
+        assert fast == slow
+    failures = sum(1 for item in fast if isinstance(item, tuple) and item[0] == "failure")
+    assert 0 < failures < len(lines)  # both kinds of lines are there (the last check: fields)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, cast
+from typing import Any, Literal, Optional, Union, cast
 
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
 from ..models.events import EVENT_MODELS
 from ..models.log_event import LogEvent
 
-__all__ = ["check_event", "dict_schema"]
+__all__ = ["check_event", "dict_schema", "fast_check", "mirror_of"]
 
 _PLAIN = frozenset(
     {
@@ -180,3 +180,135 @@ fields (what ``UnknownPkiEvent`` and ``NonPkiEvent`` check; ``model_for`` picks 
 by the ``pki.`` prefix each requires). Raises ``pydantic.ValidationError`` where
 ``parse_event`` raises; its errors are not ``parse_event``'s (read the failure from it).
 """
+
+
+# --- the fast extra: msgspec's mirror of ``check_event`` -------------------------------------
+
+_MIRROR: Any = None
+
+
+def fast_check() -> Callable[[bytes], Any] | None:
+    """Msgspec's reading of a line as ``check_event`` checks it, or None (see ``mirror_of``).
+
+    With the ``fast`` extra: a decoder of ``LogEvent``'s dict schema turned into msgspec
+    types. It gives an object with the fields as attributes (Python names; ``published`` as
+    its text, for the caller to read as ``ExactTimestamp`` reads it, see ``_fields.Published``)
+    or raises. Call it only on a line within the stream probe's guards
+    (``_fields.within_guards``); where it accepts such a line, ``check_event`` accepts it
+    too (see ``mirror_of``), whatever its ``eventType``: every catalogued model's schema is
+    ``LogEvent``'s with a literal ``eventType`` (checked when the mirror is built: otherwise
+    there is no mirror). Where it refuses, ``check_event`` decides.
+    """
+    global _MIRROR
+    if _MIRROR is None:
+        _MIRROR = _build_mirror() or False
+    return _MIRROR or None
+
+
+def _build_mirror() -> Callable[[bytes], Any] | None:
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    from .._stream._probe import MIN_MSGSPEC
+    from .._stream._probe import _version as msgspec_version
+
+    if msgspec_version(msgspec.__version__) < MIN_MSGSPEC:
+        return None
+    generic = dict_schema(LogEvent.__pydantic_core_schema__)
+    if any(
+        _without_event_type(dict_schema(model.__pydantic_core_schema__))
+        != _without_event_type(generic)
+        for model in EVENT_MODELS.values()
+    ):
+        return None  # a model checks more than LogEvent: check_event alone is exact
+    try:
+        return msgspec.json.Decoder(mirror_of(generic, top=True)).decode
+    except (TypeError, ValueError):  # a node this mirror does not know: no fast check
+        return None
+
+
+def _without_event_type(schema: Mapping[str, Any]) -> dict[str, Any]:
+    fields = dict(schema["fields"])
+    fields.pop("event_type")
+    return {**schema, "fields": fields}
+
+
+def _is_published(schema: Mapping[str, Any]) -> bool:
+    """Whether a node is ``ExactTimestamp``'s (a union ending in its exact Python path)."""
+    from ..models import _timestamp
+
+    choices = schema.get("choices") or []
+    last = choices[-1] if choices else {}
+    function = last.get("function", {}) if isinstance(last, Mapping) else {}
+    return schema.get("type") == "union" and function.get("function") is _timestamp._exact
+
+
+_SCALARS = {"str": str, "int": int, "float": float, "bool": bool}
+_SCALAR_KEYS = {"type", "strict", "metadata", "serialization", "ref"}
+_COUNT = [0]
+
+
+def mirror_of(schema: Mapping[str, Any], top: bool = False) -> Any:
+    """The msgspec type accepting (within the guards) only what ``schema`` accepts.
+
+    Each node maps to the msgspec type whose accepted JSON is a subset of the node's
+    (``typed-dict`` to a ``Struct`` keyed by the wire names, ``nullable`` to ``Optional``,
+    ``str``/``int``/``float``/``bool`` to themselves, ``list`` to ``list``, ``union`` to
+    ``Union``, ``literal`` of strings to ``Literal``, ``any`` to ``msgspec.Raw``); where a
+    node has a constraint (a pattern, a bound, a length) or is of any other kind, a
+    ``TypeError``: there is then no mirror. At the top, ``published`` (``ExactTimestamp``) is
+    read as text, for the caller to check exactly.
+    """
+    import msgspec
+
+    kind = schema.get("type")
+    if kind == "typed-dict":
+        if set(schema) - {"type", "fields", "extra_behavior", "config", "metadata", "ref"}:
+            raise TypeError(f"no mirror for typed-dict keys {sorted(schema)}")
+        extra = schema.get("extra_behavior", "ignore")
+        if extra not in ("ignore", "forbid"):
+            raise TypeError(f"no mirror for extra_behavior {extra!r}")
+        fields = []
+        for name, field in schema["fields"].items():
+            if set(field) - {"type", "schema", "required", "validation_alias", "metadata"}:
+                raise TypeError(f"no mirror for field {name!r}: {sorted(field)}")
+            key = field.get("validation_alias") or name
+            if not isinstance(key, str):  # alias paths and choices
+                raise TypeError(f"no mirror for the alias of field {name!r}")
+            value = field["schema"]
+            mirrored = str if top and name == "published" and _is_published(value) else None
+            if mirrored is None:
+                mirrored = mirror_of(value)
+            if field.get("required", True):
+                fields.append((name, mirrored, msgspec.field(name=key)))
+            else:
+                fields.append((name, mirrored, msgspec.field(default=None, name=key)))
+        _COUNT[0] += 1
+        return msgspec.defstruct(
+            f"Mirror{_COUNT[0]}",
+            fields,
+            gc=False,
+            forbid_unknown_fields=extra == "forbid",
+        )
+    if kind in _SCALARS:
+        if set(schema) - _SCALAR_KEYS - ({"allow_inf_nan"} if kind == "float" else set()):
+            raise TypeError(f"no mirror for a constrained {kind}: {sorted(schema)}")
+        return _SCALARS[kind]
+    if kind == "nullable":
+        return Optional[mirror_of(schema["schema"])]  # noqa: UP045 (a run-time type)
+    if kind == "list":
+        if set(schema) - {"type", "items_schema", "strict", "metadata", "serialization"}:
+            raise TypeError(f"no mirror for a constrained list: {sorted(schema)}")
+        items = schema.get("items_schema")
+        return list[mirror_of(items) if items is not None else msgspec.Raw]  # type: ignore[misc]
+    if kind == "union":
+        choices = [c[0] if isinstance(c, tuple) else c for c in schema["choices"]]
+        return Union[tuple(mirror_of(c) for c in choices)]
+    if kind == "literal" and all(type(v) is str for v in schema["expected"]):
+        return Literal[tuple(schema["expected"])]
+    if kind == "any" and set(schema) <= {"type", "metadata", "serialization"}:
+        return msgspec.Raw
+    if kind == "none":
+        return None
+    raise TypeError(f"no mirror for schema nodes of type {kind!r}")

@@ -109,7 +109,9 @@ def fast_fields() -> Callable[[bytes], Any] | None:
 
     Call it only on a line ``within_guards``; it raises on anything it does not read (then
     ``exact_fields`` has the answer). The object it gives has the ``FoldFields`` keys as
-    attributes (``outcome``, ``actor`` and the targets as objects too).
+    attributes by their Python names (``event_type``, ``alternate_id``: the names of the
+    models' fields, as ``_checked.fast_check`` gives them too); ``outcome``, ``actor`` and
+    the targets are objects too.
     """
     global _STRUCTS
     if _STRUCTS is None:
@@ -126,8 +128,9 @@ def _build() -> Callable[[bytes], Any] | None:
         return None
 
     text = Optional[str]  # noqa: UP045 (msgspec types, built at run time)
+    alternate = ("alternate_id", text, msgspec.field(default=None, name="alternateId"))
     party = msgspec.defstruct(
-        "Party", [("id", text, None), ("alternateId", text, None), ("type", text, None)], gc=False
+        "Party", [("id", text, None), alternate, ("type", text, None)], gc=False
     )
     outcome = msgspec.defstruct("Outcome", [("result", text, None)], gc=False)
     fields = msgspec.defstruct(
@@ -135,7 +138,7 @@ def _build() -> Callable[[bytes], Any] | None:
         [
             ("uuid", str),
             ("published", str),
-            ("eventType", str),
+            ("event_type", str, msgspec.field(name="eventType")),
             ("outcome", Optional[outcome], None),  # noqa: UP045
             ("actor", Optional[party], None),  # noqa: UP045
             ("target", Optional[list[party]], None),  # type: ignore[valid-type]  # noqa: UP045

@@ -46,7 +46,7 @@ from .._stream.framing import continues_as_document
 from .._stream.sources import Chunk, _split_lines, chunks, utf8
 from ..models.events import EVENT_MODELS, BasePkiEvent
 from ..models.log_event import LogEvent
-from ._checked import check_event
+from ._checked import check_event, fast_check
 from ._fields import Published, exact_fields, fast_fields
 from ._machine import TYPE_CODE
 from ._records import (
@@ -202,7 +202,7 @@ def _items_of_batches(
     full = check == "full"
     validate: Callable[[str | bytes | bytearray], Mapping[str, Any]] = check_event
     event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
-    fast = None
+    fast = fast_check()  # msgspec's reading, where it is certain (the fast extra)
     published = Published()
     minutes, rests = published.minutes, published.rests
     if not full:
@@ -229,7 +229,7 @@ def _items_of_batches(
                 rest = rests.get(text[16:])
                 micros = published.exact(text) if micros is None or rest is None else micros + rest
                 if micros is not None:  # else refused: the exact path says why
-                    event_type = got.eventType
+                    event_type = got.event_type
                     if event_type in cert_types:
                         outcome = got.outcome
                         actor = got.actor
@@ -256,14 +256,18 @@ def _items_of_batches(
                                 outcome.result if outcome is not None else None,
                                 cert_id,
                                 device_id,
-                                (actor.alternateId or actor.id) if actor is not None else None,
+                                (actor.alternate_id or actor.id) if actor is not None else None,
                                 *_NO_CA_FIELDS,
                             ),
                         )
-                    elif event_type.startswith("pki."):  # CA, CRL failure, unknown: models
-                        yield from _items_of_events([line], name, number)
-                    else:
+                    elif not event_type.startswith("pki."):
                         yield Skipped(event_type, False)
+                    elif event_type in EVENT_MODELS or not full:  # CA, CRL failure: models
+                        yield from _items_of_events([line], name, number)
+                    else:  # a pki.* type outside the catalogue, checked in full
+                        outcome = got.outcome
+                        result = outcome.result if outcome is not None else None
+                        yield Skipped(event_type, True, micros, got.uuid, result)
                     continue
         if isinstance(line, OversizeLine):
             yield _oversize(number, line, name)
