@@ -32,7 +32,12 @@ from okta_pki_events.lifecycle import _checked, _fields, lifecycles_from
 from okta_pki_events.lifecycle._checked import fast_check, mirror_of
 from okta_pki_events.lifecycle._fields import Published, fast_fields
 from okta_pki_events.lifecycle._records import micros_of
-from okta_pki_events.lifecycle._sources import _line_batches, items_of_lines
+from okta_pki_events.lifecycle._sources import (
+    LastLine,
+    _line_batches,
+    _with_break,
+    items_of_lines,
+)
 from okta_pki_events.models._timestamp import ExactTimestamp
 from okta_pki_events.models.events import EVENT_MODELS
 from okta_pki_events.models.log_event import LogEvent
@@ -375,13 +380,25 @@ def test_published_remembers_within_bounds(monkeypatch: pytest.MonkeyPatch) -> N
 def test_line_batches_are_open_lines_lines(
     lines: list[bytes], limit: int, chunk: int, eol: bytes, final_newline: bool
 ) -> None:
+    # the same lines, without their line break (a last line without one says so)
     text = eol.join(lines) + (eol if final_newline and lines else b"")
     pieces = [text[i : i + chunk] for i in range(0, len(text), chunk)]
-    expected = list(_split_lines(iter(pieces), limit))
-    got: list[bytes | OversizeLine] = [
-        line for batch in _line_batches(iter(pieces), limit) for line in batch
-    ]
+    expected = [_unbroken(line) for line in _split_lines(iter(pieces), limit)]
+    batches = list(_line_batches(iter(pieces), limit))
+    got = [line for batch in batches for line in batch]
     assert got == expected
+    assert [type(line) for line in got] == [type(line) for line in expected]
+    assert [_with_break(line) if isinstance(line, bytes) else line for line in got] == list(
+        _split_lines(iter(pieces), limit)
+    )
+    if all(len(line) <= limit for line in text.split(b"\n")):  # one split per chunk
+        assert len(batches) <= len(pieces) + 1
+
+
+def _unbroken(line: bytes | OversizeLine) -> bytes | OversizeLine:
+    if not isinstance(line, bytes):
+        return line
+    return line[:-1] if line.endswith(b"\n") else LastLine(line)
 
 
 def _maximal(schema: Any) -> Any:

@@ -4,8 +4,8 @@ For a line-delimited file (``.ndjson``/``.jsonl``, gzip or not) each line is par
 own, without the stream reader's framing, until a line starts a document that goes on over
 lines (a pretty-printed event, an array over several lines): from that line on, the file is
 read by ``iter_records`` (``format="auto"`` frames it). The lines are split a chunk at a
-time (``_line_batches``: ``open_lines``' lines, in one ``splitlines`` per chunk where that
-gives the same lines). A line over ``max_record_bytes`` is one failure, never held.
+time (``_line_batches``: ``open_lines``' lines, in one ``split`` per chunk while no line is
+too long). A line over ``max_record_bytes`` is one failure, never held.
 
 No event model is built for a certificate event: with ``check="full"`` (the default) a line
 is validated by ``check_event`` (the models' schemas giving dicts: it accepts exactly what
@@ -197,8 +197,16 @@ def _items_of_batches(
     name: str,
     check: Check,
     documents: bool,
+    unbroken: bool = False,
+    direct: Direct | None = None,
 ) -> Iterator[Item]:
-    """``items_of_lines`` of the lines of each batch in turn (one loop, no stage per line)."""
+    """``items_of_lines`` of the lines of each batch in turn (one loop, no stage per line).
+
+    ``unbroken``: the lines are ``_line_batches``', without their line break. ``direct``:
+    a certificate event that msgspec read goes straight to its tracker (and is counted
+    there), not through a ``Record``.
+    """
+    add = direct.add if direct is not None else None
     full = check == "full"
     validate: Callable[[str | bytes | bytearray], Mapping[str, Any]] = check_event
     event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
@@ -246,20 +254,20 @@ def _items_of_batches(
                                     cert_id = target.id
                                 else:
                                     device_id = target.id
-                        yield new_record(
-                            Record,
-                            (
-                                CERT,
-                                micros,
-                                got.uuid,
-                                event_type,
-                                outcome.result if outcome is not None else None,
-                                cert_id,
-                                device_id,
-                                (actor.alternate_id or actor.id) if actor is not None else None,
-                                *_NO_CA_FIELDS,
-                            ),
+                        fields_of = (
+                            micros,
+                            got.uuid,
+                            event_type,
+                            outcome.result if outcome is not None else None,
+                            cert_id,
+                            device_id,
+                            (actor.alternate_id or actor.id) if actor is not None else None,
                         )
+                        if add is not None and cert_id is not None:
+                            add(*fields_of)  # what feed_record does with the record
+                            direct.count += 1  # type: ignore[union-attr]
+                        else:
+                            yield new_record(Record, (CERT, *fields_of, *_NO_CA_FIELDS))
                     elif not event_type.startswith("pki."):
                         yield Skipped(event_type, False)
                     elif event_type in EVENT_MODELS or not full:  # CA, CRL failure: models
@@ -272,6 +280,8 @@ def _items_of_batches(
         if isinstance(line, OversizeLine):
             yield _oversize(number, line, name)
             continue
+        if unbroken:
+            line = _with_break(line)  # type: ignore[arg-type]
         try:
             fields = validate(line)
         except ValidationError as exc:
@@ -341,11 +351,15 @@ def _oversize(number: int, line: OversizeLine, name: str) -> ParseFailure:
 
 
 def items_of_path(
-    path: Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES, check: Check = "full"
+    path: Path,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    check: Check = "full",
+    direct: Direct | None = None,
 ) -> Iterator[Item]:
     """The items of one file: line by line for NDJSON, else as ``iter_records`` reads it.
 
     A line over ``max_record_bytes`` is one failure at its line, never held in memory.
+    ``direct``: see ``_items_of_batches``.
     """
     name = str(path)
     if not path.name.endswith(LINE_SUFFIXES):
@@ -355,7 +369,7 @@ def items_of_path(
     text = utf8(chunks(path))
     try:
         batches = numbered.batches(_line_batches(text, max_record_bytes))
-        yield from _items_of_batches(batches, name, check, documents=True)
+        yield from _items_of_batches(batches, name, check, True, True, direct)
     except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
         yield ParseFailure(numbered.last + 1, None, error, "", name)
     except _DocumentStartError as at:  # a multi-line document: the rest as iter_records frames it
@@ -400,39 +414,63 @@ class _Numbered:
 def _line_batches(items: Iterator[Chunk], limit: int) -> Iterator[list[bytes | OversizeLine]]:
     """The lines of UTF-8 chunks, a chunk's worth at a time: ``open_lines``' lines, faster.
 
-    A chunk is split at once (``splitlines``, in C) where that gives exactly the lines
-    ``open_lines`` gives: no lone carriage return (``splitlines`` would break there) and no
-    line over ``limit``. From the first chunk where either is not so (or an error, or an item
-    that is not text), the rest is split by ``open_lines``' own splitter, one line a batch.
+    A chunk is split at once (``split``, in C), so a line comes without its line break: a
+    last line that had none is a ``LastLine``. From the first chunk with a line over
+    ``limit`` (or an error, or an item that is not text), the rest is split by
+    ``open_lines``' own splitter, one line a batch, so that such a line is never held whole.
     """
     carry = b""
     for item in items:
         if type(item) is not bytes:
             yield from _slow_batches(chain([carry, item], items), limit)
             return
-        data = carry + item if carry else item
-        if not data:
-            continue
-        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-            yield from _slow_batches(chain([data], items), limit)
-            return
-        lines: list[bytes | OversizeLine] = data.splitlines(True)  # type: ignore[assignment]
-        last = lines[-1]
-        carry = b""
-        if not last.endswith(b"\n"):  # type: ignore[union-attr]
-            carry = lines.pop()  # type: ignore[assignment]
-        if len(carry) > limit or (lines and max(map(len, lines)) > limit + 1):  # type: ignore[arg-type]
-            yield from _slow_batches(chain([data], items), limit)
+        lines: list[bytes | OversizeLine] = item.split(b"\n")  # type: ignore[assignment]
+        before = carry
+        if before:
+            lines[0] = before + lines[0]  # type: ignore[operator]
+        carry = lines.pop()  # type: ignore[assignment]
+        if len(carry) > limit or (lines and max(map(len, lines)) > limit):  # type: ignore[arg-type]
+            yield from _slow_batches(chain([before + item], items), limit)
             return
         if lines:
             yield lines
     if carry:
-        yield [carry]
+        yield [LastLine(carry)]
+
+
+class LastLine(bytes):
+    """The last line of a file, which has no line break (``_line_batches``)."""
 
 
 def _slow_batches(items: Iterator[Chunk], limit: int) -> Iterator[list[bytes | OversizeLine]]:
     for line in _split_lines(items, limit):
+        if isinstance(line, bytes):
+            line = line[:-1] if line.endswith(b"\n") else LastLine(line)
         yield [line]
+
+
+def _with_break(line: bytes) -> bytes:
+    """A line of ``_line_batches`` as ``open_lines`` gives it, line break included.
+
+    The break decides what a broken line is: a string cut at the break has a control
+    character in it (a failure), a string cut at the end of the text ends early (a line
+    that may start a document).
+    """
+    return bytes(line) if type(line) is LastLine else line + b"\n"
+
+
+class Direct:
+    """Certificate events fed straight to an exact tracker without a ``Record``, counted.
+
+    ``add`` takes what ``feed_record`` hands on of a certificate record with a key
+    (``LifecycleTracker._add``: only an exact tracker, and only without ``keep``).
+    """
+
+    __slots__ = ("add", "count")
+
+    def __init__(self, tracker: LifecycleTracker) -> None:
+        self.add: Callable[..., None] = tracker._add
+        self.count = 0
 
 
 def feed_items(
@@ -441,11 +479,13 @@ def feed_items(
     on_error: str,
     stats: StreamStats | None = None,
     keep: Callable[[Record], bool] | None = None,
+    direct: Direct | None = None,
 ) -> list[ParseFailure]:
     """Feed items to a tracker; the failures per ``on_error`` (raise, collect or skip).
 
     ``stats`` counts them as ``iter_events`` counts records (``read``, ``parsed``,
-    ``failed``, ``skipped``); ``keep`` judges each PKI record (see ``lifecycles_from``).
+    ``failed``, ``skipped``), with those fed ``direct`` while reading; ``keep`` judges each
+    PKI record (see ``lifecycles_from``).
     """
     failures: list[ParseFailure] = []
     feed_record = tracker.feed_record
@@ -477,6 +517,10 @@ def feed_items(
                 if keep is None or keep(item):
                     feed_record(item)
     finally:
+        if direct is not None:
+            read += direct.count
+            parsed += direct.count
+            direct.count = 0
         if stats is not None:
             stats.read += read
             stats.parsed += parsed
@@ -548,8 +592,10 @@ def lifecycles_from(
     failures: list[ParseFailure] = []
     counts = stats if stats is not None else StreamStats()
     with gc_paused():  # a batch: the tracker keeps its records, no collector rescans of them
+        # exact mode without keep: certificate events straight to the tracker
+        direct = Direct(tracker) if window is None and keep is None else None
         for path in expand_sources(source):
-            items = items_of_path(path, max_record_bytes, check)
-            failures += feed_items(tracker, items, on_error, counts, keep)
+            items = items_of_path(path, max_record_bytes, check, direct)
+            failures += feed_items(tracker, items, on_error, counts, keep, direct)
         report = tracker.report()
     return dataclasses.replace(report, failures=tuple(failures))
