@@ -570,13 +570,14 @@ def lifecycles_from(
             differs from ``iter_events`` on exactly these records: a lifecycle event, or a
             non-PKI record, valid in those fields and broken elsewhere (``"client": 5``)
             is applied (counted as ignored) where ``iter_events`` reports a failure. With
-            the ``fast`` extra (msgspec) those fields are read by msgspec where its reading
-            is certain to be pydantic-core's, and by pydantic-core otherwise: the same
-            result either way.
+            the ``fast`` extra (msgspec) either check reads a line with msgspec first where
+            msgspec's reading is certain to be pydantic-core's, and with pydantic-core
+            otherwise: the same result either way.
 
-    Measured (``benchmarks/RESULTS.md``, 100,000 certificate events, paired rounds): the
-    default ``check="full"`` about 1.7x faster than ``build_lifecycles(iter_events(...))``,
-    ``check="fields"`` about 3.2-4.1x with the ``fast`` extra and 2.1-2.2x without it.
+    Measured (``benchmarks/RESULTS.md``, 100,000 certificate events, paired rounds, CPU
+    time) against ``build_lifecycles(iter_events(...))``: with the ``fast`` extra the
+    default ``check="full"`` about 2.7x faster and ``check="fields"`` about 3.3x; without
+    it about 1.7x and 2.0x.
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
