@@ -276,6 +276,19 @@ def test_usage_errors(source: Path, tmp_path: Path) -> None:
     assert "is a directory" in result.stderr
 
 
+def test_the_output_is_never_one_of_the_inputs(source: Path, tmp_path: Path) -> None:
+    # a second run into the directory it reads would read its first run's output again
+    output = tmp_path / "all.ndjson"
+    first = cli("export", "--format", "ndjson", "-o", output, tmp_path)
+    assert first.exit_code == 0, first.output
+    written = output.read_bytes()
+    for inputs in ([tmp_path], [str(tmp_path / "*.ndjson")], [source, output]):
+        again = cli("export", "--format", "ndjson", "-o", output, *inputs)
+        assert again.exit_code == 2, inputs
+        assert f"cannot write {output}: it is also an input" in again.stderr
+        assert output.read_bytes() == written  # untouched
+
+
 ELASTIC_TABLE = DATA_DIR / "elastic" / "ecs_category_type.json"
 
 

@@ -221,6 +221,9 @@ def export(
         fail("--format parquet needs --output FILE (Parquet cannot be streamed to a pipe)")
     if output != "-" and os.path.isdir(output):
         fail(f"cannot write {output}: it is a directory")
+    if output != "-" and any(_same_file(name, output) for name in files):
+        # a directory or pattern names last run's output too: it would be read again
+        fail(f"cannot write {output}: it is also an input (write it elsewhere)")
     line_formats = _LINE_FORMATS
     if elastic_categories is not None:
         if output_format != "ecs":
@@ -256,6 +259,14 @@ def export(
         + (f", {plural(reading.filtered, 'event')} filtered" if reading.filtered else ""),
         err=True,
     )
+
+
+def _same_file(name: str, output: str) -> bool:
+    """Whether the input ``name`` is the file ``output`` (``-`` is standard input)."""
+    try:
+        return name != "-" and os.path.samefile(name, output)
+    except OSError:  # the output does not exist yet (or cannot be looked at)
+        return False
 
 
 def _check(reading: Reading, max_errors: int | None, streamed: int = 0) -> None:
