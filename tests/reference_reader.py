@@ -14,7 +14,11 @@ record with the rules the library documents (``okta_pki_events._stream.framing``
 - an array broken between elements (a missing comma, a stray comma or bracket) is one
   failure, and reading resumes at the line after the one of the array's last token (its
   ``[``, an element's end, a comma);
-- a record over ``max_record_bytes`` is one failure;
+- a record over ``max_record_bytes`` is one failure: a value still open that many bytes after
+  its start (brackets matched, strings skipped) is broken if its text to its last line end
+  within the limit has a syntax error, else over the limit; reading goes on at the line after
+  its first line when that line ends within the limit (as after a broken value), else after
+  the value or its line, whichever ends first;
 - an error of the source (``cut``: the text is what came before it) is one failure, at the
   line where the text ends; it takes in that line when the line is incomplete (unless it opens
   an array, whose whole elements are read, or is over the limit), and a value open there that
@@ -339,10 +343,10 @@ class Reader:
                 return where, False
             where, message = first_error(text, final=True) or (0, "")
             where += start
-        elif status == "oversize":
+        elif status == "oversize":  # one failure; "next line": the lines it took in are read
             raw = self.text[start : start + min(200, self.limit)]
             self.failure(line, index, oversize(self.limit), raw)
-            return where, False
+            return where, message == "next line"
         elif status == "eof":
             if self.cut is not None and b"\n" not in self.text[start:]:
                 raise StopReadingError(start)  # open where the source failed, on its line
@@ -359,7 +363,8 @@ class Reader:
         return self.line_end(start) + 1, True
 
     def frame(self, start: int) -> tuple[str, int, str]:
-        """("closed", end) | ("broken", error, message) | ("eof", end) | ("oversize", resume).
+        """("closed", end) | ("broken", error, message) | ("eof", end) | ("oversize", resume,
+        "next line" when reading goes on at the line after the value's first line).
 
         A broken value's error: where its first syntax error is, and what it is.
         """
@@ -413,25 +418,40 @@ class Reader:
         return "eof", len(text), ""
 
     def over_limit(self, start: int) -> tuple[str, int, str]:
-        cut = self.text.rfind(b"\n", start, start + self.limit + 1)
-        if cut >= 0:
-            found = first_error(self.text[start : cut + 1], final=False)
-            if found is not None:
-                return "broken", start + found[0], found[1]
-        return "oversize", self.skip_value(start), ""
+        """A value still open ``limit`` bytes after its start: broken, or over the limit.
 
-    def skip_value(self, start: int) -> int:
-        """Past the value's closing bracket (strings skipped), or the end of the text."""
+        A syntax error to its last line end within the limit makes it broken. Else, when its
+        first line ends within the limit, reading goes on at the next line; when its first
+        line alone is over the limit, after its end or its line's end, whichever is first.
+        """
+        cut = self.text.rfind(b"\n", start, start + self.limit + 1)
+        if cut < 0:
+            return self.skip(start)
+        found = first_error(self.text[start : cut + 1], final=False)
+        if found is not None:
+            return "broken", start + found[0], found[1]
+        return "oversize", self.line_end(start) + 1, "next line"
+
+    def skip(self, start: int) -> tuple[str, int, str]:
+        """An oversize value on its line: past its end, or past its line's end (first)."""
         depth = 0
         position = start
         in_string = False
+        scalar = self.text[start : start + 1] not in (b"{", b"[", b'"')
         while position < len(self.text):
             byte = self.text[position : position + 1]
-            if in_string:
-                if byte == b"\\":
+            if byte == b"\n":
+                return "oversize", position + 1, "next line"
+            if scalar:
+                if byte in b' \t\r,]}[{"':
+                    return "oversize", position, ""
+            elif in_string:
+                if byte == b"\\" and self.text[position + 1 : position + 2] != b"\n":
                     position += 1
                 elif byte == b'"':
                     in_string = False
+                    if depth == 0:
+                        return "oversize", position + 1, ""
             elif byte == b'"':
                 in_string = True
             elif byte in (b"{", b"["):
@@ -439,9 +459,9 @@ class Reader:
             elif byte in (b"}", b"]"):
                 depth -= 1
                 if depth <= 0:
-                    return position + 1
+                    return "oversize", position + 1, ""
             position += 1
-        return position
+        return "oversize", position, "next line"
 
     def scalar(self, start: int) -> tuple[str, int, str]:
         """A value that is no object or array; broken: its first byte is the error."""
@@ -455,7 +475,7 @@ class Reader:
             else:
                 newline = text.find(b"\n", start)
                 if newline - start > self.limit or (newline < 0 and len(text) - start > self.limit):
-                    return "oversize", self.line_end(start) + 1, ""
+                    return self.skip(start)
                 return broken
         else:
             end = start
@@ -464,7 +484,7 @@ class Reader:
             if end == start:
                 return broken
         if end - start > self.limit:
-            return "oversize", self.line_end(start) + 1, ""
+            return self.skip(start)
         return "closed", end, ""
 
 

@@ -91,6 +91,7 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 "firehose",
                 "cloudwatch",
                 "bad_envelope",
+                "over_chain",
             ]
         )
     )
@@ -168,8 +169,20 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 )
             )
         ]
+    if kind == "over_chain":  # cut lines, then more than the limit of text continuing them
+        opens = ['{"a":', '{"a":[', "[", '{"b": {"c":', '{"d": [[']
+        cuts = [draw(st.sampled_from(opens)) for _ in range(draw(st.integers(1, 4)))]
+        elements = [compact(pki(n * 10 + i)) + "," for i in range(4)]
+        if draw(st.booleans()):  # an element cut, or pretty, or junk among them
+            at = draw(st.integers(0, 3))
+            elements[at] = draw(st.sampled_from(["{", "x,", json.dumps(pki(n), indent=1) + ","]))
+        return [*cuts, "[", *elements, compact(pki(n + 7000)), "]" * draw(st.integers(0, 2))]
     if kind == "oversize":
-        return [compact(pki(n) | {"displayMessage": "x" * (LIMIT + 1000)})]
+        huge = compact(pki(n) | {"displayMessage": "x" * (LIMIT + 1000)})
+        if draw(st.booleans()):  # its first line alone over the limit, and it goes on
+            head, tail = huge.split(',"actor":')
+            return [head + ",", '"actor":' + tail]
+        return [huge]
     if kind == "blank":
         return [draw(st.sampled_from(["", "  ", "\t"]))]
     if kind == "junk":

@@ -42,8 +42,8 @@ def outcomes(text: str, **options: Any) -> tuple[list[Any], StreamStats]:
     return items, stream.stats
 
 
-def as_reference(text: str) -> list[Any]:
-    found, _ = read_events(text.encode(), only_pki=True, max_record_bytes=1 << 24)
+def as_reference(text: str, max_record_bytes: int = 1 << 24) -> list[Any]:
+    found, _ = read_events(text.encode(), only_pki=True, max_record_bytes=max_record_bytes)
     return [o[1] if o[0] == "event" else ("F", o[1], o[2]) for o in found]
 
 
@@ -134,8 +134,8 @@ def test_a_long_chain_of_cut_lines_is_read_in_linear_work(
     scanned = framing._end
     checked = framing._json_error
 
-    def counted_end(pattern: Any, text: bytes, at: int) -> int:
-        end = scanned(pattern, text, at)
+    def counted_end(pattern: Any, text: bytes, at: int, stop: int | None = None) -> int:
+        end = scanned(pattern, text, at, stop)
         work[0] += end - at + 1
         return end
 
@@ -176,3 +176,81 @@ def test_a_source_error_inside_a_multi_line_value_keeps_the_lines_before_it() ->
     assert isinstance(items[-1], ParseFailure)
     assert isinstance(items[-1].error, SourceError)
     assert stream.stats == StreamStats(read=3, parsed=1, failed=2, skipped=0)
+
+
+def counting_work(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the framing's work: bytes scanned, bytes checked as JSON, bytes probed."""
+    work = [0]
+    scanned = framing._end
+    checked = framing._json_error
+
+    def counted_end(pattern: Any, text: bytes, at: int, stop: int | None = None) -> int:
+        end = scanned(pattern, text, at, stop)
+        work[0] += end - at + 1
+        return end
+
+    def counted_error(text: bytes, final: bool) -> Any:
+        work[0] += len(text)
+        return checked(text, final)
+
+    monkeypatch.setattr(framing, "_end", counted_end)
+    monkeypatch.setattr(framing, "_json_error", counted_error)
+    return work
+
+
+@pytest.mark.parametrize("cut", ['{"uuid": "x", "a": [', '{"a": {"b":', "["])
+@pytest.mark.parametrize("fmt", ["auto", "json"])
+def test_a_chain_of_cut_lines_continued_past_the_limit_is_read_in_linear_work(
+    monkeypatch: pytest.MonkeyPatch, cut: str, fmt: Any
+) -> None:
+    """Each cut line opens a value that the next continues, past max_record_bytes: each is
+    one failure over the limit, every line is read again, and no line is framed twice over."""
+    work = counting_work(monkeypatch)
+    limit = 1 << 16
+
+    def probe(text: bytes) -> Any:
+        work[0] += len(text)
+        return PROBE(text)
+
+    def run(count: int) -> tuple[int, int, list[Any]]:
+        work[0] = 0
+        body = "[\n" + "1,\n" * (limit // 2) + line(pki(1)) + ",\n" + line(pki(2)) + "\n"
+        text = ((cut + "\n") * count + body).encode()
+        chunks: Iterator[Chunk] = iter([text[i : i + 4096] for i in range(0, len(text), 4096)])
+        framed = list(framing.Framer(chunks, fmt, limit, probe).records())
+        oversize = [
+            f for f in framed if isinstance(f, framing.Broken) and "max_record" in str(f.error)
+        ]
+        return work[0], len(text), oversize
+
+    small, small_size, _ = run(250)
+    large, large_size, large_over = run(2000)
+    # each cut line's value (or, in an array, each element) is one failure of its own
+    assert len(large_over) >= 1999
+    assert len({(f.line, f.index) for f in large_over}) == len(large_over)
+    # linear: the work follows the text, not the lines times the limit (quadratic: 8 times
+    # the lines would be 8 times the work, about 60 times the text's bytes)
+    assert large < 12 * large_size, (large, large_size)
+    assert large - small < 12 * (large_size - small_size) + small, (small, large)
+
+
+def test_an_event_after_a_cut_line_continued_past_the_limit_is_read() -> None:
+    # the issue 9 closing note's gap: the lines a cut line took in past the limit were lost
+    cut = line(pki(0)).split('"target":')[0] + '"target":['
+    events = [line(pki(n)) + "," for n in range(1, 6)]
+    text = "\n".join([cut, *events, line(pki(6)), "]}", line(pki(7))]) + "\n"
+    items, stats = outcomes(text, max_record_bytes=3000)
+    assert items[0] == ("F", 1, None)
+    assert [i for i in items if isinstance(i, str)] == [f"u{n}" for n in range(1, 8)]
+    (first, *_) = [
+        f
+        for f in iter_events(text.encode(), on_error="collect", max_record_bytes=3000)
+        if isinstance(f, ParseFailure)
+    ]
+    assert "max_record_bytes" in first.message
+    assert stats.read == stats.parsed + stats.failed
+    assert items == as_reference(text, max_record_bytes=3000)
+    for fmt in ("json", "auto"):
+        assert [
+            i for i in outcomes(text, max_record_bytes=3000, format=fmt)[0] if isinstance(i, str)
+        ]

@@ -499,9 +499,16 @@ def test_an_oversize_record_is_one_failure_and_the_stream_goes_on(tmp_path: Path
     text = "\n".join([line(pki(1)), line(huge), pretty_huge, line(pki(4))]) + "\n"
     path = tmp_path / "big.json"
     path.write_text(text)
-    items, _stats = outcomes(path, max_record_bytes=100_000)
-    assert items == ["u1", ("F", 2, None), ("F", 3, None), "u4"]
-    assert all("max_record_bytes" in f.message for f in failures(path, max_record_bytes=100_000))
+    items, stats = outcomes(path, max_record_bytes=100_000)
+    assert items[:3] == ["u1", ("F", 2, None), ("F", 3, None)]
+    assert items[-1] == "u4"
+    reported = failures(path, max_record_bytes=100_000)
+    assert ["max_record_bytes" in f.message for f in reported[:3]] == [True, True, False]
+    # the multi-line one is one failure at its first line, and (as after a broken value)
+    # every line it took in is read again on its own: here none is an event
+    assert [f.line for f in reported[1:]] == sorted({f.line for f in reported[1:]})
+    assert stats.parsed == 2
+    assert stats.read == stats.parsed + stats.failed
     page = json.dumps([pki(5), huge, pki(6)])
     assert outcomes(page.encode(), max_record_bytes=100_000)[0] == ["u5", ("F", 1, 1), "u6"]
 

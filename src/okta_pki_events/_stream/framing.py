@@ -20,9 +20,13 @@ read as ``"json"`` reads it until a line ends at the top level; any other line i
 (the parser reports what is wrong with it).
 
 Memory stays bounded: a record over ``max_record_bytes`` is reported and skipped without
-being held. Time stays linear: each byte is scanned once (a string longer than a chunk is
-re-scanned at most a logarithmic number of times, as reads grow geometrically), and a
-multi-line value is checked for a syntax error at line ends once its size has doubled.
+being held (a value still open that many bytes after its start: one failure; reading goes on
+after it when it ends on its first line, else at the line after its first line, as after a
+broken value, so that the lines it took in are read again; see ``_Over`` for the values read
+again there that go over the limit in turn). Time stays linear: each byte is scanned once
+(a string longer than a chunk is re-scanned at most a logarithmic number of times, as reads
+grow geometrically), and a multi-line value is checked for a syntax error at line ends once
+its size has doubled.
 
 A value found broken (a syntax error, the text ending inside it, or brackets that balance
 over a syntax error when it spans lines) is one failure: the rest of its first line. Reading
@@ -36,8 +40,11 @@ breaks there too, and is not framed twice (``_remember``): a chain of cut lines 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+import sys
+from array import array
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, Union
@@ -79,8 +86,9 @@ _SCAN = re.compile(rb'[^"\[\]{}\n]*(?:"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"[^"\[\]{}\
 # A value that is not an object or an array: a string, or a run of other characters.
 _SCALAR = re.compile(rb'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"|[^ \t\r\n,\]}\[{"]+')
 # Inside a string (after its opening quote): up to the closing quote, escapes skipped.
-_STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
-_OUTSIDE = re.compile(rb'[^"\[\]{}]*')
+_STRING_BODY = re.compile(rb'[^"\\\n]*(?:\\[^\n][^"\\\n]*)*')
+_OUTSIDE = re.compile(rb'[^"\[\]{}\n]*')
+_RUN = re.compile(rb'[^ \t\r\n,\]}\[{"]*')  # a number, a literal, ...: to its delimiter
 _DECODER = json.JSONDecoder()
 _JSON_WHITESPACE = " \t\n\r"  # JSON's blanks (str.strip's also take control characters)
 _JSON_BLANK = b" \t\n\r"
@@ -132,7 +140,9 @@ class Framer:
         # the offsets of the values opened on an earlier line and still open there (see
         # ``_remember``).
         self._error: tuple[int, int, str] = (-1, 0, "")
-        self._open_at_error: frozenset[int] = frozenset()
+        self._open_at_error = array("q")  # increasing; 8 bytes each, however deep
+        # The last value found over the limit after its first line (see ``_frame_continued``)
+        self._over: _Over | None = None
         self._end = False  # no more text for now: the source ended, or a held item is next
         self._held: Decoded | SourceError | None = None
         self._failed = False  # the source failed inside a value: nothing more to read
@@ -226,7 +236,7 @@ class Framer:
         """
         buf, start = self._buf, self._pos
         stop = start + break_at
-        stack: list[int] = []
+        stack = array("q")
         at = start
         while (cursor := _end(_SCAN, buf, at)) < stop:
             byte = buf[cursor]
@@ -241,7 +251,9 @@ class Framer:
         last_line = buf.rfind(b"\n", start, stop)
         line = self._line + buf.count(b"\n", start, stop)
         self._error = (self._base + stop, line, message)
-        self._open_at_error = frozenset(self._base + p for p in stack if p < last_line)
+        kept = bisect.bisect_left(stack, last_line)  # opened on a line before the break's
+        base = self._base
+        self._open_at_error = array("q", (base + p for p in stack[:kept]))
 
     def _source_failure(self, source_error: SourceError) -> Broken:
         line = self._line + self._buf.count(b"\n", self._pos)
@@ -465,11 +477,16 @@ class Framer:
         """
         start = self._pos
         opening = self._buf[start]
-        known = opening in _OPEN and self._base + start in self._open_at_error
+        known = opening in _OPEN and _holds(self._open_at_error, self._base + start)
         if known:  # read before inside a value broken at a known error: it breaks there too
             status, end, message = "broken", self._error[0] - self._base - start, self._error[2]
         elif opening in _OPEN:
-            status, end, message = self._frame_container()
+            over = self._over
+            floor = -1 if over is None else over.floor(self._base + start)
+            if over is not None and floor >= 0:
+                status, end, message = self._frame_continued(over, floor)
+            else:
+                status, end, message = self._frame_container()
         else:
             status, end, message = self._frame_scalar()
         start = self._pos  # framing may have read on (and moved the buffer)
@@ -489,12 +506,13 @@ class Framer:
                 yield (line, index, text, keys)
                 return False
         if status == "oversize":
+            # one failure; read on after the value when it ends on its first line, else at
+            # the line after its first line (the lines it took in are read again)
             yield self._oversize(line, index)
-            if message == "line":
-                self._skip_line()
-            else:
-                self._discard()
-            return False
+            if message == "lines":
+                self._resume_after_line()
+                return True
+            return self._discard()
         if status == "eof":
             if isinstance(self._held, SourceError) and self._buf.find(b"\n", start) < 0:
                 self._failed = True  # the source's failure takes in the value on its line
@@ -516,7 +534,7 @@ class Framer:
         """Find where a value that is no object or array ends (a string, a number, ...).
 
         Such a value never spans lines: one longer than the limit, or a string whose line
-        ends past the limit before it closes, is skipped to the end of its line.
+        ends past the limit before it closes, is over the limit (``"oversize"``).
         """
         while True:
             buf, start = self._buf, self._pos
@@ -528,14 +546,14 @@ class Framer:
                     if newline - start > self._max or (
                         newline < 0 and len(buf) - start > self._max
                     ):
-                        return "oversize", 0, "line"
+                        return "oversize", 0, ""
                     if newline < 0 and self._fill(len(buf) - start):
                         continue
                 found = _json_error(buf[start : start + 1], final=True)
                 return "broken", 0, found[1] if found else "expected a value"
             end = match.end() - start
             if end > self._max:
-                return "oversize", 0, "line"
+                return "oversize", 0, ""
             if match.end() < len(buf) or not self._fill(len(buf) - start):
                 return "closed", end, ""
 
@@ -547,7 +565,7 @@ class Framer:
         position, which stays at the value's start (except after an oversize value, which
         is skipped: the position is then after it).
         """
-        stack: list[int] = []
+        stack = bytearray()  # the closers of the brackets open (a byte a level)
         at = 0  # scan offset, relative to the position
         checked = 0  # size at the last syntax check at a line end
         limit = self._max
@@ -555,7 +573,7 @@ class Framer:
             buf, start = self._buf, self._pos
             cursor = _end(_SCAN, buf, start + at)
             if cursor - start >= limit:  # the value ends past the limit, wherever it ends
-                return self._over_limit()
+                return self._over_limit(cursor)
             if cursor < len(buf):
                 byte = buf[cursor]
                 if byte in _OPEN:
@@ -584,7 +602,7 @@ class Framer:
                 # value is broken there; over the limit if that is past it)
                 newline = buf.find(b"\n", cursor)
                 if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
-                    return self._over_limit()
+                    return self._over_limit(cursor)
                 if newline >= 0:
                     found = _json_error(buf[start : newline + 1], final=True)
                     if found is None:  # pragma: no cover - a raw line break in a string
@@ -594,42 +612,157 @@ class Framer:
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
 
-    def _over_limit(self) -> tuple[str, int, str]:
-        """A value over the limit: a syntax error in its first lines wins; else it is skipped.
+    def _over_limit(self, cursor: int) -> tuple[str, int, str]:
+        """A value still open ``max_record_bytes`` after its start (the scan is at ``cursor``).
 
-        ``"oversize"``: the caller reads on and drops it, to its end.
+        A syntax error in its text to the last line end within the limit wins (``"broken"``).
+        Else it is ``"oversize"``: with ``"lines"`` when its first line ends within the limit
+        (reading goes on at the next line), and its brackets are kept for the values read
+        again there (``_Over``, ``_frame_continued``).
         """
         buf, start = self._buf, self._pos
         cut = buf.rfind(b"\n", start, start + self._max + 1)
-        if cut >= 0:
+        if cut < 0:
+            return "oversize", 0, ""  # its first line alone is over the limit
+        found = _json_error(buf[start : cut + 1], final=False)
+        if found is not None:
+            return "broken", found[0], found[1]
+        over = _Over()
+        self._brackets(over, start, cut + 1)
+        over.checked_to(over.line_end)
+        self._brackets(over, cut + 1, cursor)
+        over.end = self._base + cursor
+        self._over = over
+        return "oversize", 0, "lines"
+
+    def _brackets(self, over: _Over, at: int, stop: int) -> None:
+        """Open and close in ``over`` the brackets from ``at`` to ``stop`` (in the buffer).
+
+        The text there was scanned before: no bracket or string in it is broken.
+        """
+        buf, base = self._buf, self._base
+        while (cursor := _end(_SCAN, buf, at, stop)) < stop:
+            byte = buf[cursor]
+            if byte in _OPEN:
+                over.open(base + cursor, byte + 2)
+            elif byte in _CLOSE:
+                over.close()
+            elif byte == 0x0A:
+                over.new_line(base + cursor)
+            else:  # pragma: no cover - strings there close on their lines
+                break
+            at = cursor + 1
+
+    def _frame_continued(self, over: _Over, floor: int) -> tuple[str, int, str]:
+        """``_frame_container`` for a value read again that was open where ``over`` ended.
+
+        Its brackets up to there are known (``over``'s from ``floor`` on), and its text was
+        checked to ``over``'s last line end (a nested value of valid JSON text is valid):
+        scanning goes on from where ``over`` ended, and going over the limit checks only the
+        text after that line end. A chain of lines that each open a value the next one
+        continues, followed by more than the limit, is read in linear time.
+        """
+        limit = self._max
+        closers = over.closers
+        at = over.end - (self._base + self._pos)
+        while True:
+            buf, start = self._buf, self._pos
+            cursor = _end(_SCAN, buf, start + at)
+            over.end = self._base + cursor
+            if cursor - start >= limit:
+                return self._over_limit_continued(over, floor)
+            if cursor < len(buf):
+                byte = buf[cursor]
+                at = cursor + 1 - start
+                if byte in _OPEN:
+                    over.open(self._base + cursor, byte + 2)
+                    continue
+                if byte in _CLOSE:
+                    if closers[-1] != byte:
+                        found = _json_error(buf[start : cursor + 1], final=True)
+                        if found is None:
+                            return "unchecked", cursor - start, f"unexpected {chr(byte)!r}"
+                        return "broken", found[0], found[1]
+                    over.close()
+                    if len(closers) == floor:
+                        over.end += 1
+                        return "closed", at, ""
+                    continue
+                if byte == 0x0A:
+                    over.new_line(self._base + cursor)
+                    continue
+                newline = buf.find(b"\n", cursor)  # a string still open
+                if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
+                    return self._over_limit_continued(over, floor)
+                if newline >= 0:
+                    found = _json_error(buf[start : newline + 1], final=True)
+                    if found is None:  # pragma: no cover - a raw line break in a string
+                        return "unchecked", newline - start, "a line break inside a string"
+                    return "broken", found[0], found[1]
+            at = cursor - start
+            if not self._fill(len(self._buf) - self._pos):
+                return "eof", len(self._buf) - self._pos, ""
+
+    def _over_limit_continued(self, over: _Over, floor: int) -> tuple[str, int, str]:
+        """``_over_limit`` for a value read again (``_frame_continued``).
+
+        Its text is known to be valid to ``over``'s last line end: only the rest is checked.
+        """
+        buf, start, base = self._buf, self._pos, self._base
+        cut = buf.rfind(b"\n", start, start + self._max + 1)  # at or after over.cut
+        if base + cut > over.cut and over.error_after(buf, base, floor, cut):
             found = _json_error(buf[start : cut + 1], final=False)
             if found is not None:
                 return "broken", found[0], found[1]
-        return "oversize", 0, "value"
+        if base + cut > over.line_end:  # the scan stopped at that line end
+            over.new_line(base + cut)
+        over.checked_to(base + cut)
+        return "oversize", 0, "lines"
 
-    def _discard(self) -> None:
-        """Skip the rest of a value, brackets counted, text dropped as it is read."""
+    def _discard(self) -> bool:
+        """Skip the value at the position, without holding it: to its end or its line's end.
+
+        Brackets are counted and strings skipped; True when its line ended first (reading
+        goes on at the next line), False when the value did (reading goes on after it).
+        """
         depth = 0
         in_string = False
         escaped = False
         cursor = self._pos
+        if self._buf[cursor] not in _OPEN and self._buf[cursor] != 0x22:  # a number, ...
+            depth = -1
         while True:
             buf = self._buf
             length = len(buf)
             while cursor < length:
                 if escaped:
-                    cursor += 1
                     escaped = False
+                    if buf[cursor] == 0x0A:
+                        break
+                    cursor += 1
                 elif in_string:
                     cursor = _end(_STRING_BODY, buf, cursor)
                     if cursor < length:
-                        escaped = buf[cursor] == 0x5C  # a backslash at the end of the text
+                        byte = buf[cursor]
+                        if byte == 0x0A:
+                            break
+                        escaped = byte == 0x5C  # a backslash at the end of the text
                         in_string = escaped
                         cursor += 1
+                        if not in_string and depth == 0:
+                            self._advance(cursor)
+                            return False  # a string value, closed
+                elif depth < 0:  # a run of other bytes
+                    cursor = _end(_RUN, buf, cursor)
+                    if cursor < length:
+                        self._advance(cursor)
+                        return False
                 else:
                     cursor = _end(_OUTSIDE, buf, cursor)
                     if cursor < length:
                         byte = buf[cursor]
+                        if byte == 0x0A:
+                            break
                         cursor += 1
                         if byte == 0x22:
                             in_string = True
@@ -639,17 +772,164 @@ class Framer:
                             depth -= 1
                             if depth <= 0:
                                 self._advance(cursor)
-                                return
+                                return False
+            if cursor < length:  # at a line break: the value's line ends first
+                self._advance(cursor)
+                self._skip_line()
+                return True
             self._advance(cursor)
             self._base += len(self._buf)
             self._buf, self._pos, cursor = b"", 0, 0
             if not self._fill():
-                return
+                return True
 
 
-def _end(pattern: re.Pattern[bytes], text: bytes, at: int) -> int:
-    """Where a match of ``pattern`` (which may match nothing) from ``at`` ends."""
-    match = pattern.match(text, at)
+class _Over:
+    """The brackets of a value found over the limit after its first line.
+
+    They are kept for the values read again inside it (``_frame_continued``), and extended as
+    those are read.
+
+    ``offsets`` and ``closers``: the brackets open where scanning stopped (``end``), as
+    offsets in the whole text (increasing) and closing bytes, outermost first. ``cut``: the
+    line end to which the text was checked; the brackets open there are the first
+    ``cut_kept`` of ``offsets`` and then ``cut_closed`` (those closed since, innermost first).
+    ``line_end``: the last line end scanned, and the same for the brackets open there.
+    """
+
+    def __init__(self) -> None:
+        """No bracket and no text yet (``_brackets`` then opens its text's)."""
+        self.offsets = array("q")  # 8 bytes a level, and 1 for its closer: as deep as long
+        self.closers = bytearray()
+        self.end = -1
+        self.cut = -1
+        self.cut_kept = 0
+        self.cut_closed: list[tuple[int, int]] = []
+        self.line_end = -1
+        self.line_kept = 0
+        self.line_closed: list[tuple[int, int]] = []
+        self.state: bytes | None = None  # what the text expects at ``cut`` (when needed)
+
+    def open(self, offset: int, closer: int) -> None:
+        self.offsets.append(offset)
+        self.closers.append(closer)
+
+    def close(self) -> None:
+        closed = (self.offsets.pop(), self.closers.pop())  # (kept for the closer only)
+        depth = len(self.offsets)
+        if depth < self.cut_kept:
+            self.cut_kept = depth
+            self.cut_closed.append(closed)
+        if depth < self.line_kept:
+            self.line_kept = depth
+            self.line_closed.append(closed)
+
+    def new_line(self, offset: int) -> None:
+        """A line end at ``offset``, scanned."""
+        self.line_end = offset
+        self.line_kept = len(self.offsets)
+        self.line_closed = []
+
+    def checked_to(self, offset: int) -> None:
+        """The text is valid to the line end at ``offset`` (the last one scanned, or ``cut``)."""
+        if offset != self.cut:
+            self.cut = offset
+            self.cut_kept = self.line_kept
+            self.cut_closed = list(self.line_closed)
+            self.state = None
+
+    def floor(self, offset: int) -> int:
+        """Where the value read again at ``offset`` is among ``offsets``.
+
+        -1: it was not open at ``end``, or it started after ``cut`` (its text is not known).
+        """
+        if offset > self.cut:
+            return -1
+        at = bisect.bisect_left(self.offsets, offset)
+        return at if _holds(self.offsets, offset) else -1
+
+    def error_after(self, buf: bytes, base: int, floor: int, cut: int) -> bool:
+        """Whether the text from ``self.cut`` to ``cut`` (in ``buf``) has a syntax error.
+
+        It is read inside the brackets open at ``self.cut`` from ``floor`` on: those brackets
+        and what the text expects there are written as a short valid prefix (``{"":[0,``),
+        and the text after it is checked: only its own length is read.
+        """
+        depth = self.cut_kept - floor + len(self.cut_closed)
+        if depth >= sys.getrecursionlimit():
+            return False  # as deep as that, the decoder gives up on the whole text too
+        closers = [*self.closers[floor : self.cut_kept], *(c for _, c in reversed(self.cut_closed))]
+        if self.state is None:
+            if self.cut_closed:
+                innermost = self.cut_closed[0][1]
+            else:
+                innermost = self.closers[self.cut_kept - 1]
+            self.state = _expected(buf, self.cut - base, innermost)
+        outer = b"".join(b"[" if closer == 0x5D else b'{"":' for closer in closers[:-1])
+        rest = buf[self.cut - base + 1 : cut + 1]
+        prefix = outer + _PREFIXES[(closers[-1], self.state)]
+        return _json_error(prefix + rest, final=False) is not None
+
+
+# What a valid JSON text expects, by its last token before a line end, inside its innermost
+# bracket (a closer, and "start", "key", "colon", "value" or "comma"), as a short text that
+# expects the same.
+_PREFIXES = {
+    (0x5D, b"start"): b"[",
+    (0x5D, b"value"): b"[0",
+    (0x5D, b"comma"): b"[0,",
+    (0x7D, b"start"): b"{",
+    (0x7D, b"key"): b'{""',
+    (0x7D, b"colon"): b'{"":',
+    (0x7D, b"value"): b'{"":0',
+    (0x7D, b"comma"): b'{"":0,',
+}
+
+
+def _last_token(buf: bytes, before: int) -> int:
+    """Where the last byte that is no JSON blank before ``before`` is."""
+    at = before - 1
+    while buf[at] in _JSON_BLANK:
+        at -= 1
+    return at
+
+
+def _expected(buf: bytes, cut: int, innermost: int) -> bytes:
+    """What valid JSON text expects at the line end at ``cut``, inside ``innermost``.
+
+    ``innermost``: the closing byte of the innermost bracket open there.
+    """
+    end = _last_token(buf, cut)
+    byte = buf[end]
+    if byte in _OPEN:
+        return b"start"
+    if byte == 0x2C:
+        return b"comma"
+    if byte == 0x3A:
+        return b"colon"
+    if byte != 0x22 or innermost == 0x5D:
+        return b"value"
+    # a string in an object: a key when a `{` or `,` is before it, else a value
+    opening = end
+    while True:
+        opening = buf.rfind(b'"', 0, opening)
+        backslashes = 0
+        while buf[opening - 1 - backslashes] == 0x5C:
+            backslashes += 1
+        if backslashes % 2 == 0:
+            break
+    return b"key" if buf[_last_token(buf, opening)] in b"{," else b"value"
+
+
+def _holds(offsets: array[int], offset: int) -> bool:
+    """Whether increasing ``offsets`` hold ``offset``."""
+    at = bisect.bisect_left(offsets, offset)
+    return at < len(offsets) and offsets[at] == offset
+
+
+def _end(pattern: re.Pattern[bytes], text: bytes, at: int, stop: int | None = None) -> int:
+    """Where a match of ``pattern`` (which may match nothing) from ``at`` (to ``stop``) ends."""
+    match = pattern.match(text, at) if stop is None else pattern.match(text, at, stop)
     return match.end() if match is not None else at
 
 

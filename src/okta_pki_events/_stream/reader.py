@@ -499,7 +499,8 @@ def iter_events(
         on_unknown: passed to ``parse_event``; ``"raise"`` makes an unknown ``pki.*`` type
             (or, without ``only_pki``, a non-PKI type) a failure.
         max_record_bytes: a record longer than this (16 MiB by default) is one failure,
-            found without holding it in memory, and the stream goes on.
+            found without holding it in memory, and the stream goes on; as after a broken
+            value, the lines after a multi-line one's first line are read again.
         lazy: parse each event with ``parse_event(..., lazy=True)``: six fields validated
             now, the record's text kept (without its line ending) and the rest validated on
             first read; ``model_dump_json()`` returns the record's text. An event that
