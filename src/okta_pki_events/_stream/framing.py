@@ -851,14 +851,20 @@ class _Over:
     def error_after(self, buf: bytes, base: int, floor: int, cut: int) -> bool:
         """Whether the text from ``self.cut`` to ``cut`` (in ``buf``) has a syntax error.
 
-        It is read inside the brackets open at ``self.cut`` from ``floor`` on: those brackets
-        and what the text expects there are written as a short valid prefix (``{"":[0,``),
-        and the text after it is checked: only its own length is read.
+        It is read inside the brackets open at ``self.cut`` from ``floor`` on: the innermost of
+        them that the text can close, and what the text expects there, are written as a short
+        valid prefix (``{"":[0,``), and the text after it is checked: only its own length is
+        read. (A decoder that would give up on the whole text for its depth may find an error
+        here: the caller checks the whole text then.)
         """
         depth = self.cut_kept - floor + len(self.cut_closed)
         if depth >= sys.getrecursionlimit():
             return False  # as deep as that, the decoder gives up on the whole text too
-        closers = [*self.closers[floor : self.cut_kept], *(c for _, c in reversed(self.cut_closed))]
+        rest = buf[self.cut - base + 1 : cut + 1]
+        need = min(depth, rest.count(b"]") + rest.count(b"}") + 1)
+        closed = [c for _, c in reversed(self.cut_closed[:need])]  # the innermost closed
+        kept = need - len(closed)
+        closers = [*self.closers[self.cut_kept - kept : self.cut_kept], *closed] if kept else closed
         if self.state is None:
             if self.cut_closed:
                 innermost = self.cut_closed[0][1]
@@ -866,7 +872,6 @@ class _Over:
                 innermost = self.closers[self.cut_kept - 1]
             self.state = _expected(buf, self.cut - base, innermost)
         outer = b"".join(b"[" if closer == 0x5D else b'{"":' for closer in closers[:-1])
-        rest = buf[self.cut - base + 1 : cut + 1]
         prefix = outer + _PREFIXES[(closers[-1], self.state)]
         return _json_error(prefix + rest, final=False) is not None
 
