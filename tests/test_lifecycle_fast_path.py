@@ -202,3 +202,16 @@ def test_the_fields_check_differs_on_exactly_the_documented_records(tmp_path: Pa
     assert (full.ignored, loose.ignored) == (0, 1)
     assert (full_stats.failed, full_stats.skipped) == (6, 0)
     assert (fields_stats.failed, fields_stats.skipped) == (4, 1)
+
+
+def test_cli_check_fields_applies_what_the_full_check_refuses(tmp_path: Path) -> None:
+    path = write(tmp_path / "client.ndjson", _cert("ok"), _cert("bad", client=5))
+    full = json.loads(cli("lifecycle", path, "--json").stdout)
+    fields = json.loads(cli("lifecycle", path, "--json", "--check", "fields").stdout)
+    assert (full["certificates_total"], full["stats"]["failed"]) == (1, 1)
+    assert (fields["certificates_total"], fields["stats"]["failed"]) == (2, 0)
+    explicit = json.loads(cli("lifecycle", path, "--json", "--check", "full").stdout)
+    assert explicit == full
+    refused = cli("lifecycle", "-", "--check", "fields", stdin=path.read_bytes())
+    assert refused.exit_code == 2
+    assert "--check fields reads files" in refused.stderr

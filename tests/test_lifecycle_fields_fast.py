@@ -345,12 +345,7 @@ _CANONICAL = st.builds(
 def test_published_reads_as_exact_timestamp(texts: list[str]) -> None:
     reader = Published()
     for text in texts + texts:  # the second time through what the reader remembered
-        fast = None
-        minute, rest = reader.minutes.get(text[:16]), reader.rests.get(text[16:])
-        if minute is not None and rest is not None:
-            fast = minute + rest
-        got = fast if fast is not None else reader.exact(text)
-        assert got == _exact_micros(text), text
+        assert reader.read(text) == _exact_micros(text), text
     for minute_text in reader.minutes:  # what it keeps is what it validated
         assert len(minute_text) == 16
 
@@ -362,7 +357,10 @@ def test_published_remembers_within_bounds(monkeypatch: pytest.MonkeyPatch) -> N
         text = f"2026-01-01T00:{minute:02d}:07.250Z"
         assert reader.exact(text) == _exact_micros(text)
         assert len(reader.minutes) <= 3
-    assert reader.rests == {":07.250Z": 7_250_000}
+    assert reader.seconds == {":07.": 7_000_000}
+    assert reader.millis == {"250Z": 250_000}
+    assert reader.read("2026-01-01T00:09:07.250Z") == _exact_micros("2026-01-01T00:09:07.250Z")
+    assert reader.read("2026-01-01T00:00:07.250Z") == _exact_micros("2026-01-01T00:00:07.250Z")
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,8 +1,9 @@
 """``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline.
 
 Paths, directories and glob patterns are read by ``lifecycles_from`` (line by line, every
-record checked exactly as the models check it, without building them); standard input,
-``--input-format``/``--envelope`` and ``--max-errors`` take the full reader.
+record checked exactly as the models check it, without building them; ``--check fields``
+checks only what the lifecycle reads); standard input, ``--input-format``/``--envelope``
+and ``--max-errors`` take the full reader.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .._gc import gc_paused
 from .._stream import StreamStats
 from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTracker
 from ..lifecycle._records import micros_of
-from ..lifecycle._sources import expand_sources, lifecycles_from
+from ..lifecycle._sources import Check, expand_sources, lifecycles_from
 from ._shared import (
     NOTHING_VALID,
     CliError,
@@ -89,7 +90,7 @@ class _Filtered:
 
 
 def _fast_report(
-    files: tuple[str, ...], event_filter: EventFilter
+    files: tuple[str, ...], event_filter: EventFilter, check: Check = "full"
 ) -> tuple[LifecycleReport, dict[str, int], str | None]:
     try:
         paths = expand_sources(files)
@@ -102,6 +103,7 @@ def _fast_report(
         on_error="collect",
         keep=filtered if event_filter.active else None,
         stats=stats,
+        check=check,
     )
     error = nothing_valid(stats, [str(path) for path in paths])
     if error and stats.failed:
@@ -158,6 +160,15 @@ def _full_report(
     show_default=True,
     help="Anomalies (and listed certificates) to show, in text and in --json; 0 for none.",
 )
+@click.option(
+    "--check",
+    type=click.Choice(["full", "fields"]),
+    default="full",
+    show_default=True,
+    help="How each record of a file is checked: full (as validate checks it) or fields (only"
+    " what the lifecycle reads: faster; a record broken elsewhere is then applied). Files"
+    " only.",
+)
 @input_options
 @max_errors_option
 @filter_options
@@ -168,6 +179,7 @@ def lifecycle(
     states: tuple[str, ...],
     anomalies_only: bool,
     limit: int,
+    check: Check,
     read_as: ReadAs,
     max_errors: int | None,
     event_filter: EventFilter,
@@ -181,8 +193,13 @@ def lifecycle(
     --max-errors stopped the reading, or the --certificate asked for is not in the input.
     """
     fast = "-" not in files and read_as == ReadAs() and max_errors is None
+    if check != "full" and not fast:
+        raise click.UsageError(
+            f"--check {check} reads files: not with -, --input-format, --envelope,"
+            " --max-record-bytes or --max-errors"
+        )
     if fast:
-        report, counts, error = _fast_report(files, event_filter)
+        report, counts, error = _fast_report(files, event_filter, check)
     else:
         try:
             report, counts, error = _full_report(files, event_filter, max_errors, read_as)

@@ -212,7 +212,7 @@ def _items_of_batches(
     event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
     fast = fast_check()  # msgspec's reading, where it is certain (the fast extra)
     published = Published()
-    minutes, rests = published.minutes, published.rests
+    minutes, seconds, millis = published.minutes, published.seconds, published.millis
     if not full:
         validate = exact_fields  # type: ignore[assignment]
         event_type_key, alternate = "eventType", "alternateId"  # the wire names
@@ -233,9 +233,13 @@ def _items_of_batches(
                 pass
             else:
                 text = got.published
-                micros = minutes.get(text[:16])
-                rest = rests.get(text[16:])
-                micros = published.exact(text) if micros is None or rest is None else micros + rest
+                micros = minutes.get(text[:16])  # published.read(text), inline
+                second = seconds.get(text[16:20])
+                milli = millis.get(text[20:])
+                if micros is None or second is None or milli is None:
+                    micros = published.exact(text)
+                else:
+                    micros += second + milli
                 if micros is not None:  # else refused: the exact path says why
                     event_type = got.event_type
                     if event_type in cert_types:
