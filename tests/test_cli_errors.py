@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,22 @@ def test_no_hint_for_what_may_be_json(tmp_path: Path) -> None:
         f"okta-pki-events: no valid records in {path}: 2 records read, none valid "
         "(run validate for details)"
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_hint_never_reopens_a_pipe(tmp_path: Path) -> None:
+    # a named pipe is read once: opening it again for the hint waited for a writer forever
+    fifo = tmp_path / "events.ndjson"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as pipe:  # waits for the reader (the command)
+            pipe.write(b"PK\x03\x04 not json\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    command = [sys.executable, "-m", "okta_pki_events", "validate", str(fifo)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    writer.join(10)
+    assert result.returncode == 1, result.stderr
+    assert f"no valid records in {fifo}: 1 record read, none valid" in result.stderr

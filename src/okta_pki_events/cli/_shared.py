@@ -827,7 +827,7 @@ def not_json_hint(names: Sequence[str]) -> str:
     Said only beside "no valid records": each record was tried and reported all the same.
     """
     for name in names:
-        if name == "-":
+        if name == "-" or not os.path.isfile(name):  # a pipe is read once: never reopened
             continue
         try:
             with open(name, "rb") as handle:
