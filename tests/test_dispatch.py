@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -332,17 +333,25 @@ def test_errors_are_titled_with_a_model(data: str | bytes) -> None:
         pytest.param(PkiCertIssueEvent.model_validate_json, id="the model's own validator"),
     ],
 )
-def test_every_validator_reads_values_without_the_string_cache(parse: Any) -> None:
+def test_every_validator_shares_repeated_values(parse: Any) -> None:
     """pydantic-core reads the setting from a validator's top level only: each one passes it.
 
-    Values are made anew (measured faster on Okta's mostly unique values): two parses of one
-    text give equal strings, not one cached object (``CACHE_STRINGS``).
+    A short value that repeats across events is one cached object in each event kept
+    (``CACHE_STRINGS``): the events' retained memory (benchmarks/RESULTS.md).
     """
     wire = pki_fixture("pki.cert.issue")
-    wire["actor"] = {"displayName": "Okta System", "futureKey": "a future value"}
+    wire["actor"] = {"displayName": "Okta System", "type": "SystemPrincipal"}
     text = json.dumps(wire)
     first, second = parse(text), parse(text)
     assert first == second
     assert first.actor.display_name == second.actor.display_name == "Okta System"
-    assert first.actor.display_name is not second.actor.display_name
-    assert first.actor.model_extra == {"futureKey": "a future value"}
+    # the cache is a table indexed by hash: allow for a value evicted by another
+    values: list[Callable[[Any], object]] = [
+        lambda e: e.actor.display_name,
+        lambda e: e.actor.type,
+        lambda e: e.outcome.result,
+        lambda e: e.target[0].type,
+        lambda e: e.target[1].type,
+        lambda e: e.severity,
+    ]
+    assert sum(value(first) is value(second) for value in values) >= len(values) - 2

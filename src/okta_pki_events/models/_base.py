@@ -37,14 +37,15 @@ __all__ = [
 ]
 
 
-CACHE_STRINGS: Literal["none"] = "none"
-"""pydantic-core's cache of short strings, for every validator of the library: not used.
+CACHE_STRINGS: Literal["all"] = "all"
+"""pydantic-core's cache of short strings, for every validator of the library: used.
 
-Okta events are mostly unique short values (uuids, ids, addresses, session ids): looking each
-one up in the cache costs more than making it (benchmarks/RESULTS.md, "Eager parse"). Values
-are equal either way; repeated values are no longer one shared object, which costs retained
-memory (measured there too). pydantic-core reads the setting from a validator's top level
-only: a validator built from the models' schemas passes it itself.
+A value that repeats across events (a type, a result, a city, an actor) is then one shared
+object in every event kept. Tried off ("none"): a kept eager event held 15% more (18.7
+against 16.2 KB; a lazy one 13% more) and a kept list built 5-8% slower, for a parse that was
+faster only on a loaded machine (1-4% through ``iter_events``, none per line at a load of 2:
+benchmarks/RESULTS.md, "The string cache back on"). pydantic-core reads the setting from a
+validator's top level only: a validator built from the models' schemas passes it itself.
 """
 
 
