@@ -171,3 +171,27 @@ def test_tables_without_rows_are_not_printed(tmp_path: Path) -> None:
     assert text.endswith(
         "1 certificate, 0 CAs\n1 record: 1 PKI event, 0 other records skipped, 0 invalid\n"
     )
+
+
+def test_a_timeline_says_new_only_when_the_issue_is_in_the_input(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "t.ndjson",
+        make_wire_event("pki.cert.issue", certificate_id="c1", published="2026-01-01T00:00:00Z"),
+        make_wire_event("pki.cert.revoke", certificate_id="c2", published="2026-01-02T00:00:00Z"),
+        make_wire_event(
+            "pki.cert.lifecycle.hold",
+            certificate_id="c3",
+            outcome="FAILURE",
+            published="2026-01-03T00:00:00Z",
+        ),
+    )
+    states = {}
+    for key in ("c1", "c2", "c3"):
+        text = cli("lifecycle", path, "--certificate", key).stdout
+        row = next(line for line in text.splitlines() if line.startswith("│ 2026"))
+        states[key] = row.strip("│ ").split("│")[-1].strip()
+    assert states == {
+        "c1": "new -> issued",
+        "c2": "unknown -> revoked",  # issued before the input: its state then is not known
+        "c3": "unknown -> unknown",  # seen only through a failed event
+    }

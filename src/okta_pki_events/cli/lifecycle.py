@@ -403,6 +403,9 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
     table = Table(title=f"Certificate {key}: {state}", title_justify="left")
     for column in ("published (UTC)", "event", "outcome", "actor", "applied", "state"):
         table.add_column(column, no_wrap=True)
+    # before its first applied event a certificate is new when its issue is in the input,
+    # else its state then is not known (it was issued before the input)
+    before = "new" if history.complete else _NO_STATE
     for entry in history.timeline:
         table.add_row(
             _short_time(entry.published),
@@ -410,7 +413,7 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
             entry.outcome or "",
             entry.actor or "-",
             "yes" if entry.applied else "no",
-            f"{entry.state_before or 'new'} -> {entry.state_after or 'new'}",
+            f"{entry.state_before or before} -> {entry.state_after or before}",
         )
     out.print(table)
     out.print(f"device: {history.device_id or '-'}; renewals: {history.renewals:,}")
