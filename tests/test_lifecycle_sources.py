@@ -158,3 +158,38 @@ def test_a_truncated_gzip_is_a_failure_at_its_line_after_the_records_before(
     assert failure.line == len(report.certificates) + 1
     with pytest.raises(RecordError, match=r"cut\.ndjson\.gz"):
         lifecycles_from(path)
+
+
+@pytest.mark.parametrize("check", ["full", "fields"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"\xef\xbb\xbf" + json.dumps(_wire("pki.cert.revoke", "c1", 2, "u2")).encode(),  # a BOM
+        b"\xff\xfe" + json.dumps(_wire("pki.cert.revoke", "c1", 2, "u2")).encode("utf-16-le"),
+        b"{\x00}\x00",  # zeros as in UTF-16 text
+        b"\x00",
+        b"\x0b",  # blanks for str.strip(), not for JSON
+        b"\x0c\x0c",
+        b"\x1c",
+    ],
+)
+def test_a_line_is_read_in_its_files_encoding_and_blanks(
+    tmp_path: Path, line: bytes, check: str
+) -> None:
+    """A line re-read as ``iter_records`` reads it is read inside its file: its own first
+    bytes pick no encoding (a mid-file BOM is no BOM: the line is a failure, never applied),
+    and only JSON's blanks make a blank line (nothing else is dropped unreported)."""
+    first = json.dumps(_wire("pki.cert.issue", "c1", 1, "u1")).encode()
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(first + b"\n" + line + b"\n")
+    report = lifecycles_from(path, on_error="collect", check=check)  # type: ignore[arg-type]
+    expected = [
+        f
+        for f in iter_records(path, on_error="collect", only_pki=False)
+        if isinstance(f, ParseFailure)
+    ]
+    assert [(f.line, f.message, f.raw) for f in report.failures] == [
+        (f.line, f.message, f.raw) for f in expected
+    ]
+    assert [f.line for f in report.failures] == [2]
+    assert dataclasses.replace(report, failures=()) == _reference(path)

@@ -161,6 +161,24 @@ def _items_of_events(
         yield _item_of(item.event)
 
 
+def _items_of_line(line: bytes | str, name: str, number: int) -> Iterator[Item]:
+    """One line of a file, read as ``iter_records`` reads it inside its file.
+
+    Behind four blank lines, so that the line's own first bytes (a byte-order mark, a zero
+    byte) never pick an encoding: the file's was decided at its start, and a line is UTF-8.
+    """
+    head = "\n\n\n\n" if isinstance(line, str) else b"\n\n\n\n"
+    return _items_of_events([head + line], name, number)  # type: ignore[operator]
+
+
+def _blank(line: bytes | str) -> bool:
+    """Whether a line is JSON's blanks only (``iter_records`` skips it).
+
+    Not ``strip()``'s whitespace: a line of form feeds is a failure, as in ``iter_records``.
+    """
+    return not line.strip(" \t\r\n" if isinstance(line, str) else b" \t\r\n")  # type: ignore[arg-type]
+
+
 def _item_of(event: LogEvent) -> Record | Skipped:
     """The item of a parsed event: its record, or why it is skipped."""
     record = record_of(event)
@@ -275,7 +293,7 @@ def _items_of_batches(
                     elif not event_type.startswith("pki."):
                         yield Skipped(event_type, False)
                     elif event_type in EVENT_MODELS or not full:  # CA, CRL failure: models
-                        yield from _items_of_events([line], name, number)
+                        yield from _items_of_line(line, name, number)
                     else:  # a pki.* type outside the catalogue, checked in full
                         outcome = got.outcome
                         result = outcome.result if outcome is not None else None
@@ -291,21 +309,21 @@ def _items_of_batches(
         except ValidationError as exc:
             if documents and _starts_document(line, exc):
                 raise _DocumentStartError(number) from None
-            if line.strip():  # an envelope, an array, a failure: read as iter_records does
-                yield from _items_of_events([line], name, number)
+            if not _blank(line):  # an envelope, an array, a failure: as iter_records reads it
+                yield from _items_of_line(line, name, number)
             continue
         if full:
             micros = micros_of(fields["published"])
         else:
             micros = published.exact(fields["published"])
             if micros is None:  # refused: the models say why, at its line
-                yield from _items_of_events([line], name, number)
+                yield from _items_of_line(line, name, number)
                 continue
         event_type = fields[event_type_key]
         if event_type not in cert_types:
             if event_type in EVENT_MODELS or (not full and event_type.startswith("pki.")):
                 # a CA event, a CRL failure (few; "fields": an unknown type too): the models
-                yield from _items_of_events([line], name, number)
+                yield from _items_of_line(line, name, number)
             elif event_type.startswith("pki."):
                 outcome = fields.get("outcome")
                 result = outcome.get("result") if outcome else None
