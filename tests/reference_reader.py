@@ -95,7 +95,7 @@ def first_error(text: bytes, final: bool) -> tuple[int, str] | None:
     if final:
         string = string[:text_end]
     try:
-        _, end = json.JSONDecoder().raw_decode(string)
+        _, end = json.JSONDecoder(parse_int=str).raw_decode(string)  # no int conversion
     except json.JSONDecodeError as exc:
         if not final and exc.msg.startswith("Expecting") and exc.pos >= text_end:
             return None

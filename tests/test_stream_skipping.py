@@ -295,3 +295,17 @@ def test_the_exact_skipper_decides_as_the_exact_probe(key: bytes, events: bool) 
         ):
             passed = skip(text + b"\n", 0)[1] == 1
             assert passed == (exact_answer(text, events) is SKIP), text
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_a_long_integer_in_a_value_over_two_lines_is_a_failure_not_an_exception(
+    installed: bool,
+) -> None:
+    # found by the differential test: the framer's syntax check converted the integer
+    # (Python refuses more than 4,300 digits) and its ValueError left the stream
+    data = b'{"eventType":\n{"uuid":"u","k":"text","k":' + b"9" * 4301 + b"}"
+    with extra(installed):
+        stream = iter_records(data, on_error="collect", only_pki=False)
+        items = list(stream)
+    assert [(type(i), i.line) for i in items] == [(ParseFailure, 1), (ParseFailure, 2)]
+    assert stream.stats == StreamStats(read=2, parsed=0, failed=2, skipped=0)

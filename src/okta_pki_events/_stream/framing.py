@@ -89,7 +89,9 @@ _SCALAR = re.compile(rb'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"|[^ \t\r\n,\]}\[{"]+')
 _STRING_BODY = re.compile(rb'[^"\\\n]*(?:\\[^\n][^"\\\n]*)*')
 _OUTSIDE = re.compile(rb'[^"\[\]{}\n]*')
 _RUN = re.compile(rb'[^ \t\r\n,\]}\[{"]*')  # a number, a literal, ...: to its delimiter
-_DECODER = json.JSONDecoder()
+# a syntax check only: numbers are kept as their text (an integer of more than 4,300 digits
+# is no syntax error, and converting it raises ValueError)
+_DECODER = json.JSONDecoder(parse_int=str)
 _JSON_WHITESPACE = " \t\n\r"  # JSON's blanks (str.strip's also take control characters)
 _JSON_BLANK = b" \t\n\r"
 _RAW_LIMIT = 100_000
