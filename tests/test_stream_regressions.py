@@ -572,3 +572,12 @@ def test_a_shippers_event_type_key_never_decides_the_model() -> None:
             "published_at": "yesterday",
         }
         assert "n1" not in [e.uuid for e in events]  # the non-PKI record is skipped
+
+
+def test_a_mapping_or_a_number_is_no_source() -> None:
+    # a decoded record passed as the source was read key by key, each key a failed "line"
+    with pytest.raises(ValueError, match=r"mapping \(one decoded record\)"):
+        iter_events(pki(1))  # a dict is an Iterable[str] to a type checker
+    with pytest.raises(ValueError, match="not int"):
+        iter_records(5)  # type: ignore[call-overload]
+    assert outcomes([pki(1)])[0] == ["u1"]

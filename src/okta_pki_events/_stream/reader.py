@@ -23,7 +23,7 @@ from ..models.log_event import LogEvent
 from ._probe import SKIP, Probe, exact_probe, fast_probe, keeping, skipper
 from .framing import Broken, Format, Framed, Framer
 from .results import ParseFailure, Record, RecordError, StreamStats
-from .sources import Source, chunks, source_name, utf8
+from .sources import Source, check_source, chunks, source_name, utf8
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -141,6 +141,7 @@ class _Reader:
             if lazy:
                 probe = _lazy_probe(probe)
         self.probe = probe
+        check_source(source)
         self.name = source_name(source)
         self.stats = StreamStats()
 

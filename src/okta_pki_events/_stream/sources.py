@@ -62,6 +62,26 @@ Chunk: TypeAlias = Union[bytes, Decoded, SourceError]
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+def check_source(source: object) -> None:
+    """Raise ``ValueError`` for what is no source.
+
+    A mapping is one decoded record (its keys would be read as lines); anything else must be a
+    path, text, a file object or an iterable.
+    """
+    if isinstance(source, Mapping):
+        raise ValueError(
+            "the source is a mapping (one decoded record): pass an iterable of records, "
+            "e.g. [record], or parse it with parse_event()"
+        )
+    if not isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview, Iterable)) and (
+        not callable(getattr(source, "read", None))
+    ):
+        raise ValueError(
+            "the source must be a path (str or os.PathLike), JSON text as bytes, a file "
+            f"object or an iterable of lines or records, not {type(source).__name__}"
+        )
+
+
 def source_name(source: Source) -> str | None:
     """The name failures carry: the path, or a file object's name."""
     if isinstance(source, (str, os.PathLike)):
