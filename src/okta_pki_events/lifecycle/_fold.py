@@ -18,10 +18,8 @@ from datetime import datetime
 
 from ..models.details import ExpirationUrgency
 from ._machine import (
-    BIND,
     CA_ROWS,
     CERT_STATES,
-    FIRST_SEEN,
     ISSUE,
     NEXT,
     RENEW,
@@ -345,16 +343,16 @@ def _fold(
         state = flags = device = renewals = events = found = issued = last = 0
     else:
         state, flags, device, issued, last, renewals, events, found = _STATE.unpack(start)
-    started, complete = bool(flags & _STARTED), bool(flags & _COMPLETE)
-    has_issued = bool(flags & _ISSUED)
+    complete = flags & _COMPLETE
     if check is not None:
         repeated, mask = check.repeated, check.mask
     previous = None
+    copies = 0
     for item in items:
         if item == previous:
+            copies += 1
             continue
         previous = item
-        events += 1
         if check is not None and hash(item[1]) & mask in repeated:
             suspects.add(packed_id(item), key)
         published, _, _, code, outcome, device_at, _ = item
@@ -363,32 +361,35 @@ def _fold(
                 value = STATE_VALUES[state]
                 timeline.append(entry(unpack(item, key, strings), False, value, value))
             continue
-        if started:
-            new = NEXT[code][state]
-            if new < 0:
-                found += 1
-                value = STATE_VALUES[state]
-                made = entry(unpack(item, key, strings), False, value, value)
-                anomalies.append(anomaly(AnomalyKind.ILLEGAL_TRANSITION, CERT, key, made, value))
-                if timeline is not None:
-                    timeline.append(made)
-                continue
-        else:
-            started, complete = True, code == ISSUE
-            new = FIRST_SEEN[code]
-        if code == ISSUE:
-            issued, has_issued = published - BIAS, True
-        elif code == RENEW:
-            renewals += 1
-        if device_at and (code == BIND or not device):
-            device = device_at
+        new = NEXT[code][state]  # state 0: not seen before (its first applied event)
+        if new < 0:
+            found += 1
+            value = STATE_VALUES[state]
+            made = entry(unpack(item, key, strings), False, value, value)
+            anomalies.append(anomaly(AnomalyKind.ILLEGAL_TRANSITION, CERT, key, made, value))
+            if timeline is not None:
+                timeline.append(made)
+            continue
+        if code <= RENEW:  # ISSUE, BIND, RENEW: what else they do
+            if not state:
+                complete = code == ISSUE
+            if code == ISSUE:
+                issued, flags = published - BIAS, flags | _ISSUED
+            elif code == RENEW:
+                renewals += 1
+            elif device_at:  # a bind names the device
+                device = device_at
+        elif not state:
+            complete = False
+        device = device or device_at
         if timeline is not None:
             record = unpack(item, key, strings)
             timeline.append(entry(record, True, STATE_VALUES[state], STATE_VALUES[new]))
         state = new
     if items:
         last = items[-1][0] - BIAS
-    flags = started * _STARTED | complete * _COMPLETE | has_issued * _ISSUED
+    flags = flags & _ISSUED | (state > 0) * _STARTED | (_COMPLETE if complete else 0)
+    events += len(items) - copies
     return _STATE.pack(state, flags, device, issued, last, renewals, events, found)
 
 

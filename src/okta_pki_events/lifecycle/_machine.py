@@ -193,18 +193,21 @@ TYPE_CODE: dict[str, int] = {name: i for i, name in enumerate(CERT_EVENT_TYPES)}
 """Certificate event type -> type code (its index in ``CERT_EVENT_TYPES``)."""
 ILLEGAL = -1
 NEXT: list[list[int]] = [[ILLEGAL] * len(CERT_STATES) for _ in CERT_EVENT_TYPES]
-"""``NEXT[type_code][state_code]``: the state code it leads to, or ``ILLEGAL``."""
-FIRST_SEEN: list[int] = [0] * len(CERT_EVENT_TYPES)
-"""``FIRST_SEEN[type_code]``: the state code of a certificate first seen through it."""
+"""``NEXT[type_code][state_code]``: the state code it leads to, or ``ILLEGAL``.
+
+Column 0, a certificate not seen before, holds each row's ``first_seen``: the first applied
+event of a certificate starts its history, whatever it is (only the issue makes it
+``complete``)."""
 for _row in TRANSITIONS:
     for _name in _row.event_types:
         for _source in _row.allowed_from:
             NEXT[TYPE_CODE[_name]][STATE_CODE[_source]] = STATE_CODE[
                 _row.to or _source or _row.first_seen
             ]
-        FIRST_SEEN[TYPE_CODE[_name]] = STATE_CODE[_row.first_seen]
+        NEXT[TYPE_CODE[_name]][0] = STATE_CODE[_row.first_seen]
 ISSUE, BIND = TYPE_CODE["pki.cert.issue"], TYPE_CODE["pki.cert.bind"]
 RENEW = TYPE_CODE["pki.cert.renew"]
+assert {ISSUE, BIND, RENEW} == {0, 1, 2}, "the fold tests ``code <= RENEW`` for these three"
 CA_ROWS: dict[str, CaTransition] = {row.event_type: row for row in CA_TRANSITIONS}
 
 

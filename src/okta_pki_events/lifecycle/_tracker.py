@@ -39,6 +39,7 @@ from ._records import (
     CA,
     CERT,
     CERT_TARGET,
+    DEVICE_TARGET,
     EPOCH,
     KIND_OF_CLASS,
     TARGET_CODES,
@@ -157,19 +158,28 @@ class LifecycleTracker:
             # The hot path (exact mode, the default key): ``cert_fields``' rule inline (a
             # property test holds them equal). An event without a certificate takes the
             # general path below.
-            cert_id = device_id = None
-            found = 0
             codes = TARGET_CODES
-            for target in event.target or ():
-                code = codes.get(target.type)
-                if code is None:
-                    code = target_code(target.type)
-                if code and not found & code:
-                    found |= code
-                    if code == CERT_TARGET:
-                        cert_id = target.id
-                    else:
-                        device_id = target.id
+            targets = event.target
+            if (
+                targets is not None
+                and len(targets) == 2
+                and codes.get(targets[0].type) == CERT_TARGET
+                and codes.get(targets[1].type) == DEVICE_TARGET
+            ):  # the usual event: its certificate, then its device
+                cert_id, device_id = targets[0].id, targets[1].id
+            else:
+                cert_id = device_id = None
+                found = 0
+                for target in targets or ():
+                    code = codes.get(target.type)
+                    if code is None:
+                        code = target_code(target.type)
+                    if code and not found & code:
+                        found |= code
+                        if code == CERT_TARGET:
+                            cert_id = target.id
+                        else:
+                            device_id = target.id
             if cert_id is not None:
                 published = event.published
                 if published.tzinfo is self._zone:  # ``micros_of``, without the offsets
