@@ -12,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_pki_events import ParseFailure, RecordError, build_lifecycles, iter_events, iter_records
+from okta_pki_events import (
+    ParseFailure,
+    RecordError,
+    StreamStats,
+    build_lifecycles,
+    iter_events,
+    iter_records,
+)
 from okta_pki_events.lifecycle import lifecycles_from
 from okta_pki_events.testing import (
     EventTypeName,
@@ -193,3 +200,28 @@ def test_a_line_is_read_in_its_files_encoding_and_blanks(
     ]
     assert [f.line for f in report.failures] == [2]
     assert dataclasses.replace(report, failures=()) == _reference(path)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b"", b"\n", b"x" * 3000, b"x" * 3000 + b"\n" + b'{"uuid": "u9", "eventT'],
+    ids=["complete", "newline", "oversize-unfinished", "oversize-then-unfinished"],
+)
+def test_a_source_error_after_an_unfinished_line_as_iter_events(
+    tmp_path: Path, tail: bytes
+) -> None:
+    """A truncated gzip: the unfinished line is the error's text at its line, an unfinished
+    oversize line is one failure and the error is at its line, as ``iter_events`` says."""
+    first = json.dumps(_wire("pki.cert.issue", "c1", 1, "u1")).encode()
+    packed = gzip.compress(first + b"\n" + first + tail)
+    path = tmp_path / "cut.ndjson.gz"
+    path.write_bytes(packed[:-12])  # the trailer cut: all the text there, then the error
+    stats = StreamStats()
+    report = lifecycles_from(path, on_error="collect", max_record_bytes=2048, stats=stats)
+    reading = iter_events(path, on_error="collect", only_pki=False, max_record_bytes=2048)
+    expected = [f for f in reading if isinstance(f, ParseFailure)]
+    assert [(f.line, f.message, f.raw) for f in report.failures] == [
+        (f.line, f.message, f.raw) for f in expected
+    ]
+    assert "gzip" in report.failures[-1].message
+    assert (stats.read, stats.failed) == (reading.stats.read, reading.stats.failed)

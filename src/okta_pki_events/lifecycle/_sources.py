@@ -131,6 +131,9 @@ class Skipped(NamedTuple):
         return Record(UNKNOWN, self.published or 0, self.uuid, self.event_type, self.outcome, None)
 
 
+_RAW_LIMIT = 100_000
+"""The most bytes of an unfinished line kept as a source error's text (``iter_records``')."""
+
 UNKNOWN = "unknown"
 """The kind of the records ``keep`` sees for PKI events of a type this library does not know."""
 
@@ -392,7 +395,11 @@ def items_of_path(
     try:
         batches = numbered.batches(_line_batches(text, max_record_bytes))
         yield from _items_of_batches(batches, name, check, True, True, direct)
-    except SourceError as error:  # truncated or corrupt gzip, bad encoding: the stream ends
+    except _SourceEndError as end:  # truncated or corrupt gzip, bad encoding: the stream ends
+        number = numbered.last + (not end.same_line)
+        raw = end.text[-_RAW_LIMIT:].strip().decode("utf-8", "replace")
+        yield ParseFailure(number, None, end.error, raw, name)
+    except SourceError as error:
         yield ParseFailure(numbered.last + 1, None, error, "", name)
     except _DocumentStartError as at:  # a multi-line document: the rest as iter_records frames it
         yield from _items_of_events(path, name, None, max_record_bytes, at.line)
@@ -465,10 +472,49 @@ class LastLine(bytes):
 
 
 def _slow_batches(items: Iterator[Chunk], limit: int) -> Iterator[list[bytes | OversizeLine]]:
-    for line in _split_lines(items, limit):
+    ended = _Ended()
+    for line in _split_lines(ended.until_error(items), limit):
         if isinstance(line, bytes):
-            line = line[:-1] if line.endswith(b"\n") else LastLine(line)
+            if line.endswith(b"\n"):
+                line = line[:-1]
+            elif ended.error is not None:  # unfinished at the error: the error's text
+                raise _SourceEndError(ended.error, line, same_line=False)
+            else:
+                line = LastLine(line)
         yield [line]
+    if ended.error is not None:  # after an unfinished oversize line: at its line
+        raise _SourceEndError(ended.error, b"", same_line=ended.open)
+
+
+class _Ended:
+    """Where a source's text ended: its error (if any), and whether within a line."""
+
+    __slots__ = ("error", "open")
+
+    def __init__(self) -> None:
+        self.error: SourceError | None = None
+        self.open = False
+
+    def until_error(self, items: Iterator[Chunk]) -> Iterator[Chunk]:
+        for item in items:
+            if isinstance(item, SourceError):
+                self.error = item
+                return
+            if type(item) is bytes and item:
+                self.open = not item.endswith(b"\n")
+            yield item
+
+
+class _SourceEndError(Exception):
+    """A source error after the lines before it, reported as ``iter_records`` reports it.
+
+    ``text``: the unfinished line before it (the failure's text); ``same_line``: the error is
+    at the line just read (an unfinished oversize line, itself one failure), else the next.
+    """
+
+    def __init__(self, error: SourceError, text: bytes, same_line: bool) -> None:
+        super().__init__(error)
+        self.error, self.text, self.same_line = error, text, same_line
 
 
 def _with_break(line: bytes) -> bytes:
