@@ -81,29 +81,33 @@ def in_stream(path: Path) -> dict[str, float]:
 
 
 def from_files(path: Path, repeat: int) -> dict[str, float]:
-    """``lifecycles_from`` (exact check, ``check="fields"`` with and without the ``fast``
-    extra) against parse-then-fold.
+    """``lifecycles_from`` (exact check and ``check="fields"``, each with and without the
+    ``fast`` extra) against parse-then-fold.
 
     Interleaved rounds (the order reversed every other round), timed in CPU time of this
     process (``time.process_time``: other work on a shared machine does not count); each
     ratio as the best of ``repeat`` and as the median of the per-round ratios; each report
     checked equal to parse-then-fold's.
     """
-    from okta_pki_events.lifecycle import _fields
+    from okta_pki_events.lifecycle import _checked, _fields
 
-    def without_extra() -> Any:
-        kept = _fields._STRUCTS
-        _fields._STRUCTS = False  # as without msgspec: pydantic-core reads the fields
-        try:
-            return lifecycles_from(path, check="fields")
-        finally:
-            _fields._STRUCTS = kept
+    def without_extra(check: Any) -> Callable[[], Any]:
+        def run() -> Any:
+            kept = _fields._STRUCTS, _checked._MIRROR
+            _fields._STRUCTS = _checked._MIRROR = False  # as without msgspec: pydantic-core
+            try:
+                return lifecycles_from(path, check=check)
+            finally:
+                _fields._STRUCTS, _checked._MIRROR = kept
+
+        return run
 
     runs: dict[str, Callable[[], Any]] = {
         "parse_then_fold": lambda: build_lifecycles(iter_events(path)),
         "lifecycles_from": lambda: lifecycles_from(path),
         "lifecycles_from_fields": lambda: lifecycles_from(path, check="fields"),
-        "lifecycles_from_fields_no_extra": without_extra,
+        "lifecycles_from_no_extra": without_extra("full"),
+        "lifecycles_from_fields_no_extra": without_extra("fields"),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     same = True
@@ -126,6 +130,7 @@ def from_files(path: Path, repeat: int) -> dict[str, float]:
     for suffix, name in (
         ("", "lifecycles_from"),
         ("_fields", "lifecycles_from_fields"),
+        ("_no_extra", "lifecycles_from_no_extra"),
         ("_fields_no_extra", "lifecycles_from_fields_no_extra"),
     ):
         best["ratio" + suffix] = best["parse_then_fold"] / best[name]

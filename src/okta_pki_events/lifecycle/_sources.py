@@ -644,8 +644,8 @@ def lifecycles_from(
 
     Measured (``benchmarks/RESULTS.md``, 100,000 certificate events, paired rounds, CPU
     time) against ``build_lifecycles(iter_events(...))``: with the ``fast`` extra the
-    default ``check="full"`` about 2.7x faster and ``check="fields"`` about 3.3x; without
-    it about 1.7x and 2.0x.
+    default ``check="full"`` about 2.8-2.9x faster and ``check="fields"`` about 3.4-3.5x;
+    without it about 1.6x and 2.1x.
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
