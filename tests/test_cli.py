@@ -524,6 +524,28 @@ def test_every_reading_command_takes_directories_and_patterns(command: str, tmp_
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["validate", "summary", "export", "lifecycle"])
+def test_a_file_named_twice_is_read_once(command: str, tmp_path: Path) -> None:
+    # named directly, through its directory, a pattern and a link: one file, read once
+    folder = tmp_path / "logs"
+    (folder / "sub").mkdir(parents=True)
+    write(folder / "sub" / "b.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
+    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c2"))
+    (tmp_path / "link.ndjson").symlink_to(folder / "sub" / "b.ndjson")
+    extra = ["--format", "ndjson", "-o", "-"] if command == "export" else ["--json"]
+    names = [folder / "sub" / "b.ndjson", folder, str(folder / "**" / "b.*"), tmp_path / "link.ndjson"]
+    result = cli(command, *extra, *names)
+    assert result.exit_code == 0, result.stderr
+    if command == "export":
+        assert len(result.stdout.splitlines()) == 2
+    elif command == "lifecycle":
+        report = json.loads(result.stdout)
+        assert report["certificates_total"] == 2
+        assert report["stats"]["read"] == 2, report["stats"]
+    else:
+        assert json.loads(result.stdout)["stats"]["read"] == 2
+
+
 def test_the_command_list_is_never_cut() -> None:
     # click cuts a command's first docstring sentence to fit 80 columns ("... states,...")
     text = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["--help"]).stdout

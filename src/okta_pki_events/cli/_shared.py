@@ -202,11 +202,13 @@ def _input_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 
     A file; a directory (its JSON and NDJSON files, gzip or not, recursively, sorted); a
     glob pattern (sorted). A name that matches nothing, or a directory without such files,
-    is a usage error.
+    is a usage error. A file named more than once (directly, through a directory or a
+    pattern, or through a link) is read once, where it is first named.
     """
     from ..lifecycle._sources import expand_sources
 
     names: list[str] = []
+    seen: set[str] = set()
     for name in value:
         if name == "-":
             names.append(name)
@@ -219,7 +221,11 @@ def _input_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, .
             raise click.UsageError(
                 f"no input files in {name!r} (*.json, *.ndjson, *.jsonl, gzip or not)", ctx
             )
-        names.extend(str(path) for path in found)
+        for path in found:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                names.append(str(path))
     return tuple(names)
 
 
