@@ -533,7 +533,8 @@ def test_a_file_named_twice_is_read_once(command: str, tmp_path: Path) -> None:
     write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c2"))
     (tmp_path / "link.ndjson").symlink_to(folder / "sub" / "b.ndjson")
     extra = ["--format", "ndjson", "-o", "-"] if command == "export" else ["--json"]
-    names = [folder / "sub" / "b.ndjson", folder, str(folder / "**" / "b.*"), tmp_path / "link.ndjson"]
+    link = tmp_path / "link.ndjson"
+    names = [folder / "sub" / "b.ndjson", folder, str(folder / "**" / "b.*"), link]
     result = cli(command, *extra, *names)
     assert result.exit_code == 0, result.stderr
     if command == "export":
