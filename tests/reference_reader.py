@@ -90,6 +90,10 @@ def first_error(text: bytes, final: bool) -> tuple[int, str] | None:
     try:
         string = text.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # a syntax error before the bad byte comes first (a string still open there is not one)
+        before = first_error(text[: exc.start], final=False)
+        if before is not None and not before[1].startswith("Unterminated string"):
+            return before
         return exc.start, f"invalid UTF-8 ({exc.reason})"
     text_end = len(string.rstrip(" \t\n\r"))
     if final:

@@ -534,7 +534,12 @@ def test_a_file_named_twice_is_read_once(command: str, tmp_path: Path) -> None:
     (tmp_path / "link.ndjson").symlink_to(folder / "sub" / "b.ndjson")
     extra = ["--format", "ndjson", "-o", "-"] if command == "export" else ["--json"]
     link = tmp_path / "link.ndjson"
-    names = [folder / "sub" / "b.ndjson", folder, str(folder / "**" / "b.*"), link]
+    names: list[str | Path] = [
+        folder / "sub" / "b.ndjson",
+        folder,
+        str(folder / "**" / "b.*"),
+        link,
+    ]
     result = cli(command, *extra, *names)
     assert result.exit_code == 0, result.stderr
     if command == "export":

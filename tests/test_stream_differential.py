@@ -359,3 +359,29 @@ def test_a_cut_line_then_an_event_at_the_end_of_the_text_loses_nothing() -> None
                 where = [item[:3] if item[0] == "failure" else item[:4] for item in outcomes]
                 assert where == [("failure", 1, None), ("event", "u1", 2, None)], (end, kind)
                 assert (stats.read, stats.parsed, stats.failed) == (2, 1, 1), (end, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "error_at", "utf8"),
+    [
+        (b'[\n{\n{"a": 1}\n"\xff"]', 4, False),  # found by hypothesis (a corrupt gzip's junk)
+        (b'[1, x, "\xff"]', 4, False),  # a syntax error on the bad byte's own line, before it
+        (b'["ab\xff"]', 4, True),  # the bad byte inside a string: that string is no error
+        (b'[\n1,\n"\xff"]', 6, True),
+    ],
+)
+def test_the_first_error_in_the_text_wins_over_invalid_utf8(
+    text: bytes, error_at: int, utf8: bool
+) -> None:
+    # which error a broken value reports must not depend on how much text followed it when it
+    # was checked (a syntax error is found alike before and after the bad byte arrives)
+    from okta_pki_events._stream.framing import _json_error
+
+    from .reference_reader import first_error
+
+    for final in (False, True):
+        found = _json_error(text, final)
+        assert found is not None
+        assert found == first_error(text, final)
+        assert found[0] == error_at, found
+        assert found[1].startswith("invalid UTF-8") is utf8, found

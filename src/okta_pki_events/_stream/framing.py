@@ -956,6 +956,11 @@ def _json_error(text: bytes, final: bool) -> tuple[int, str] | None:
     try:
         string = text.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # the first error in the text's order: a syntax error before the bad byte wins, so
+        # that the answer does not depend on how much text followed when it was checked
+        before = _json_error(text[: exc.start], final=False)
+        if before is not None and not before[1].startswith("Unterminated string"):
+            return before
         return exc.start, f"invalid UTF-8 ({exc.reason})"
     text_end = len(string.rstrip(_JSON_WHITESPACE))
     if final:
