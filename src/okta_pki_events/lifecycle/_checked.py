@@ -206,15 +206,12 @@ def fast_check() -> Callable[[bytes], Any] | None:
 
 
 def _build_mirror() -> Callable[[bytes], Any] | None:
-    try:
-        import msgspec
-    except ImportError:
-        return None
-    from .._stream._probe import MIN_MSGSPEC
-    from .._stream._probe import _version as msgspec_version
+    from .._stream._probe import msgspec_usable
 
-    if msgspec_version(msgspec.__version__) < MIN_MSGSPEC:
+    if not msgspec_usable():
         return None
+    import msgspec
+
     generic = dict_schema(LogEvent.__pydantic_core_schema__)
     if any(
         _without_event_type(dict_schema(model.__pydantic_core_schema__))

@@ -28,8 +28,7 @@ from typing import Annotated, Any, Optional
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream._probe import MAX_BRACKETS, MAX_BYTES, MIN_MSGSPEC
-from .._stream._probe import _version as msgspec_version
+from .._stream._probe import MAX_BRACKETS, MAX_BYTES, msgspec_usable
 from ..models._timestamp import ExactTimestamp
 from ..models.vocabulary import OpenOutcomeResult
 from ._records import micros_of
@@ -137,12 +136,9 @@ def fast_fields() -> Callable[[bytes], Any] | None:
 
 
 def _build() -> Callable[[bytes], Any] | None:
-    try:
-        import msgspec
-    except ImportError:
+    if not msgspec_usable():
         return None
-    if msgspec_version(msgspec.__version__) < MIN_MSGSPEC:
-        return None
+    import msgspec
 
     text = Optional[str]  # noqa: UP045 (msgspec types, built at run time)
     alternate = ("alternate_id", text, msgspec.field(default=None, name="alternateId"))
