@@ -343,8 +343,8 @@ def test_tables_take_the_terminal_width_never_200(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "nope.ndjson"), "Error: no such file or directory: 'nope.ndjson'"),
-        (("summary", "nope-*.ndjson"), "Error: no file matches 'nope-*.ndjson'"),
+        (("validate", "nope.ndjson"), "no such file or directory: 'nope.ndjson'"),
+        (("summary", "nope-*.ndjson"), "no file matches 'nope-*.ndjson'"),
         (("export", "--format", "csv", "-o", "-", "nope"), "no such file or directory"),
     ],
 )
@@ -355,19 +355,13 @@ def test_bad_arguments_are_usage_errors(args: tuple[str, ...], message: str) -> 
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            ("schema", "--event-type", "pki.nope"),
-            "unknown event type 'pki.nope'; see `okta-pki-events catalog`",
-        ),
-    ],
-)
-def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], message: str) -> None:
-    result = cli(*args)
+def test_an_unknown_schema_type_is_a_usage_error_naming_the_option() -> None:
+    result = cli("schema", "--event-type", "pki.nope")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [f"okta-pki-events: error: {message}"]
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--event-type': unknown event type 'pki.nope'; "
+        "see `okta-pki-events catalog`"
+    )
 
 
 @pytest.mark.parametrize("args", [("lifecycle",), ("nonsense",), ("summary", "--nope", "x")])

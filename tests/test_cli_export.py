@@ -268,7 +268,7 @@ def test_ndjson_still_validates_every_field(tmp_path: Path) -> None:
 def test_usage_errors(source: Path, tmp_path: Path) -> None:
     result = cli("export", "--format", "parquet", "-o", "-", source)
     assert result.exit_code == 2
-    assert "needs --output FILE" in result.stderr
+    assert "Invalid value for '--output': --format parquet needs a FILE" in result.stderr
     result = cli("export", "--format", "xml", "-o", "-", source)
     assert result.exit_code == 2
     result = cli("export", "--format", "csv", "-o", tmp_path, source)

@@ -1,18 +1,25 @@
 """The ``okta-pki-events`` command-line tool (extra ``cli``).
 
 Human output is tables; ``--json`` gives JSON for machines. Exit codes: 0 success, 1 invalid
-records (``validate``) or nothing valid read, 2 usage errors (a missing or unreadable file,
-an output that cannot be written, a pattern or directory with no input file, an unknown type,
-a bad option value), 70 a
-defect of the tool (one line, no traceback), 130 interrupted, 141 a closed output pipe;
-``pull`` adds its own (3 to 6, see its help).
+records (``validate``) or nothing valid read, 2 usage errors and inputs or outputs that cannot
+be used, 70 a defect of the tool (one line, no traceback), 130 interrupted, 141 a closed
+output pipe; ``pull`` adds its own (3 to 6, see its help).
+
+Errors, two shapes: a mistake in the command line itself (a bad option value, options that
+exclude each other, a PATH naming no file, ``--since`` not before ``--until``) is a usage
+error in click's shape, found before anything is read: the usage line, the help hint and
+``Error: Invalid value for '--option': ...`` (``_shared.bad_value``, ``click.UsageError``).
+What goes wrong while the command works (a file that cannot be read, an output that cannot
+be written, a missing extra) is one line, ``okta-pki-events: error: ...`` (``_shared.fail``).
 
 Layout: one module per command (``validate.py``, ``summary.py``, ...), each defining a click
-command named like its module; ``_shared.py`` holds what commands share (the consoles, the
-progress display, error handling, reading the inputs, and the options ``--json``, ``--type``,
-``--since``, ``--until``, ``--outcome``). A command is added by writing its module and one
-line in ``COMMANDS`` below: modules are imported only when their command runs (or when
-``--help`` lists them), so that the tool starts quickly.
+command (``cls=Command``) named like its module; ``_shared.py`` holds what commands share
+(the consoles, the progress display, error handling, reading the inputs, and the options
+``--json``, ``--type``, ``--since``, ``--until``, ``--outcome``). A command is added by
+writing its module and one line in ``COMMANDS`` below: modules are imported only when their
+command runs (or when ``--help`` lists them), so that the tool starts quickly. A module
+formats apart from printing: ``format_*`` functions build the text and tables, and one
+printing step writes them.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 import click
 
-from ._shared import quiet_closed_pipe, run_main
+from ._shared import Command, quiet_closed_pipe, run_main
 
 __all__ = ["COMMANDS", "main", "run"]
 
@@ -72,8 +79,8 @@ class _LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"{__name__}.{module_name}")
         command: Any = getattr(module, cmd_name.replace("-", "_"))
-        if not isinstance(command, click.Command):  # pragma: no cover - a layout mistake
-            raise TypeError(f"{module.__name__}.{cmd_name} is not a click command")
+        if not isinstance(command, Command):  # pragma: no cover - a layout mistake
+            raise TypeError(f"{module.__name__}.{cmd_name} is not a click command of cls=Command")
         return command
 
 

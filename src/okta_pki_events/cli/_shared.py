@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 __all__ = [
     "USAGE_ERROR",
     "CliError",
+    "Command",
+    "bad_value",
+    "check_time_range",
     "counter_table",
     "EventFilter",
     "ReadAs",
@@ -101,8 +104,30 @@ class NothingValidError(CliError):
 
 
 def fail(message: str) -> NoReturn:
-    """Stop with a one-line usage error (exit status 2)."""
+    """Stop with a one-line error (exit status 2): an input or output the work cannot use.
+
+    For what happens while the command works (a file that cannot be read or written, a
+    missing extra); a mistake in the command line itself is a usage error (``bad_value``,
+    ``click.UsageError``), shown in click's shape.
+    """
     raise CliError(message)
+
+
+def bad_value(option: str, message: str) -> NoReturn:
+    """Stop with a usage error about ``option``'s value, in click's shape (exit status 2).
+
+    ``Usage: ...``, ``Try '... --help' for help.``, then ``Error: Invalid value for
+    '--option': <message>``: the shape click gives a value its type refuses, so that every
+    usage error of the tool reads alike. For options that exclude each other, raise
+    ``click.UsageError`` naming them.
+    """
+    raise click.BadParameter(message, param_hint=[option])
+
+
+def check_time_range(since: datetime | None, until: datetime | None) -> None:
+    """A usage error unless ``--since`` comes before ``--until`` (when both are given)."""
+    if since is not None and until is not None and since >= until:
+        bad_value("--since", f"{since.isoformat()} is not before --until ({until.isoformat()})")
 
 
 def quiet_closed_pipe() -> NoReturn:
@@ -192,13 +217,33 @@ def _last_resort(exc: Exception) -> int:
     return code
 
 
+class Command(click.Command):
+    """The class of every command: each usage error shows the command's usage line.
+
+    Click's parser leaves the context off one of its own errors (an option given a value it
+    does not take, ``--json=yes``), which then printed only ``Error: ...``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse the command line; a usage error without a context gets this one."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+
 # -- options -----------------------------------------------------------------------------------
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON for machines.")
 
 
 def _input_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
-    """The files the PATH arguments name, as ``lifecycle`` reads them; ``-`` kept.
+    """The files the PATH arguments name, ``-`` kept: what every command reads, in order.
+
+    The one place the command line's paths are expanded: the commands read the names it
+    gives as they are (``lifecycle`` too), so that the same arguments read the same files.
 
     A file; a directory (its JSON and NDJSON files, gzip or not, recursively, sorted); a
     glob pattern (sorted). A name that matches nothing, or a directory without such files,
@@ -216,10 +261,10 @@ def _input_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, .
         try:
             found = expand_sources(name)
         except ValueError as exc:
-            raise click.UsageError(str(exc), ctx) from exc
+            raise click.BadParameter(str(exc), ctx, param) from None
         if not found:
-            raise click.UsageError(
-                f"no input files in {name!r} (*.json, *.ndjson, *.jsonl, gzip or not)", ctx
+            raise click.BadParameter(
+                f"no input files in {name!r} (*.json, *.ndjson, *.jsonl, gzip or not)", ctx, param
             )
         for path in found:
             real = os.path.realpath(path)
@@ -471,10 +516,7 @@ def filter_options(command: F) -> F:
         outcomes: tuple[str, ...],
         **kwargs: Any,
     ) -> Any:
-        if since is not None and until is not None and since >= until:
-            raise click.BadParameter(
-                f"--since ({since.isoformat()}) must be before --until ({until.isoformat()})"
-            )
+        check_time_range(since, until)
         kwargs["event_filter"] = EventFilter(
             types=types,
             since=since,

@@ -8,14 +8,14 @@ import click
 
 from ..models.catalog import CATALOG
 from ..models.events import EVENT_MODELS
-from ._shared import json_option, out_console
+from ._shared import Command, json_option, out_console
 
 __all__ = ["catalog"]
 
 _WIDE = 110  # columns from which the table has room for the model names
 
 
-@click.command()
+@click.command(cls=Command)
 @json_option
 def catalog(as_json: bool) -> None:
     """List the PKI event types with their descriptions."""

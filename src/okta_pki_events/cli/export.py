@@ -33,10 +33,12 @@ from ..export import (
 from ..models import format_okta_datetime
 from ..models.log_event import LogEvent
 from ._shared import (
+    Command,
     EventFilter,
     NothingValidError,
     ReadAs,
     Reading,
+    bad_value,
     fail,
     files_argument,
     filter_options,
@@ -162,7 +164,7 @@ def _events(reading: Reading) -> Iterator[LogEvent]:
     yield from reading
 
 
-@click.command(short_help="Write the events as NDJSON, ECS, OCSF, CSV or Parquet.")
+@click.command(cls=Command, short_help="Write the events as NDJSON, ECS, OCSF, CSV or Parquet.")
 @files_argument
 @click.option(
     "--format",
@@ -218,12 +220,14 @@ def export(
     the first valid event, and the events written before a stop stay written).
     """
     if output_format == "parquet" and output == "-":
-        fail("--format parquet needs --output FILE (Parquet cannot be streamed to a pipe)")
+        bad_value(
+            "--output", "--format parquet needs a FILE (Parquet cannot be streamed to a pipe)"
+        )
     if output != "-" and os.path.isdir(output):
-        fail(f"cannot write {output}: it is a directory")
+        bad_value("--output", f"cannot write {output}: it is a directory")
     if output != "-" and any(_same_file(name, output) for name in files):
         # a directory or pattern names last run's output too: it would be read again
-        fail(f"cannot write {output}: it is also an input (write it elsewhere)")
+        bad_value("--output", f"cannot write {output}: it is also an input (write it elsewhere)")
     line_formats = _LINE_FORMATS
     if elastic_categories is not None:
         if output_format != "ecs":
@@ -231,7 +235,10 @@ def export(
         try:
             table = ecs_category_table(elastic_categories)
         except (OSError, ValueError) as exc:
-            fail(f"cannot read the category table {elastic_categories}: {exc}")
+            bad_value(
+                "--elastic-categories",
+                f"cannot read the category table {elastic_categories}: {exc}",
+            )
         line_formats = {**_LINE_FORMATS, "ecs": functools.partial(to_ecs, categories=table)}
     reading = read_events(
         files,

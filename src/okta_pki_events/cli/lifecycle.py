@@ -1,9 +1,9 @@
 """``okta-pki-events lifecycle``: certificate and CA lifecycles, anomalies, one timeline.
 
-Paths, directories and glob patterns are read by ``lifecycles_from`` (line by line, every
-record checked exactly as the models check it, without building them; ``--check fields``
-checks only what the lifecycle reads); standard input, ``--input-format``/``--envelope``
-and ``--max-errors`` take the full reader.
+The files the PATH argument names (expanded in ``_shared``, alike for every command) are
+read by ``lifecycles_from`` (line by line, every record checked exactly as the models check
+it, without building them; ``--check fields`` checks only what the lifecycle reads);
+standard input, ``--input-format``/``--envelope`` and ``--max-errors`` take the full reader.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import dataclasses
 import json
 from collections import Counter
 from datetime import datetime, timezone
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,10 +21,11 @@ from .._gc import gc_paused
 from .._stream import StreamStats
 from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTracker
 from ..lifecycle._records import micros_of
-from ..lifecycle._sources import Check, expand_sources, lifecycles_from
+from ..lifecycle._sources import Check, lifecycles_from
 from ._shared import (
     NOTHING_VALID,
     CliError,
+    Command,
     EventFilter,
     NothingValidError,
     ReadAs,
@@ -41,7 +43,11 @@ from ._shared import (
     stats_dict,
 )
 
-__all__ = ["lifecycle"]
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+__all__ = ["format_report", "format_timeline", "lifecycle", "print_parts"]
 
 _NO_STATE = "unknown"
 """The state of a certificate seen only through failed events (``CertState`` None)."""
@@ -92,10 +98,7 @@ class _Filtered:
 def _fast_report(
     files: tuple[str, ...], event_filter: EventFilter, check: Check = "full"
 ) -> tuple[LifecycleReport, dict[str, int], str | None]:
-    try:
-        paths = expand_sources(files)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    paths = [Path(name) for name in files]  # expanded by the PATH argument: read as named
     stats = StreamStats()
     filtered = _Filtered(event_filter)
     report = lifecycles_from(
@@ -105,7 +108,7 @@ def _fast_report(
         stats=stats,
         check=check,
     )
-    error = nothing_valid(stats, [str(path) for path in paths])
+    error = nothing_valid(stats, files)
     if error and stats.failed:
         error += " (run validate for details)"
     return report, stats_dict(stats) | {"filtered": filtered.count}, error
@@ -114,13 +117,8 @@ def _fast_report(
 def _full_report(
     files: tuple[str, ...], event_filter: EventFilter, max_errors: int | None, read_as: ReadAs
 ) -> tuple[LifecycleReport, dict[str, int], str | None]:
-    names = tuple(
-        name if name == "-" else str(path)
-        for name in files
-        for path in ([name] if name == "-" else expand_sources(name))
-    )
     tracker = LifecycleTracker()
-    reading = read_events(names, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
+    reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     # the tracker keeps what it is fed: no collector rescans of it while it grows
     with gc_paused():
         for event in reading:
@@ -139,7 +137,9 @@ def _full_report(
     return report, reading.counts(), error
 
 
-@click.command(short_help="Certificate and CA lifecycles: states, anomalies, timelines.")
+@click.command(
+    cls=Command, short_help="Certificate and CA lifecycles: states, anomalies, timelines."
+)
 @files_argument
 @click.option(
     "--certificate", "certificate", metavar="KEY", help="Show one certificate's timeline."
@@ -201,10 +201,7 @@ def lifecycle(
     if fast:
         report, counts, error = _fast_report(files, event_filter, check)
     else:
-        try:
-            report, counts, error = _full_report(files, event_filter, max_errors, read_as)
-        except ValueError as exc:
-            raise click.UsageError(str(exc)) from exc
+        report, counts, error = _full_report(files, event_filter, max_errors, read_as)
     if error is not None and (certificate is not None or not as_json):
         raise NothingValidError(error)
     if certificate is not None:
@@ -214,7 +211,7 @@ def lifecycle(
         if as_json:
             click.echo(json.dumps(report.to_dict()["certificates"][certificate], indent=2))
             return
-        _print_timeline(report, certificate)
+        print_parts(format_timeline(report, certificate))
         return
     listed = _listed(report, states, limit)
     if as_json:
@@ -225,7 +222,7 @@ def lifecycle(
         if error is not None:
             raise NothingValidError(error)
         return
-    _print_report(report, counts, listed, states, limit, anomalies_only)
+    print_parts(format_report(report, counts, listed, states, limit, anomalies_only))
 
 
 def _listed(report: LifecycleReport, states: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
@@ -266,80 +263,98 @@ def _bounded_json(
     return data
 
 
-def _print_report(
+def format_report(
     report: LifecycleReport,
     counts: dict[str, int],
     listed: list[dict[str, Any]],
     states: tuple[str, ...],
     limit: int,
     anomalies_only: bool,
-) -> None:
-    from rich.table import Table
-
-    out = out_console()
+) -> list[RenderableType]:
+    """The tables and lines of the text report, in order (``print_parts`` prints them)."""
+    parts: list[RenderableType] = []
     if not anomalies_only:
         if counts["parsed"] - counts["filtered"] <= 0:
-            out.print(
+            parts.append(
                 f"no PKI events ({plural(counts['skipped'], 'other record')})"
                 if counts["parsed"] == 0
                 else f"no events match the filters ({plural(counts['parsed'], 'PKI event')} read)"
             )
-        for part in _state_tables(report):
-            out.print(part)
+        parts += _state_tables(report)
     if states:
-        table = Table(
-            title=f"Certificates {', '.join(states)} (first {len(listed):,})", title_justify="left"
-        )
-        for column in ("certificate", "state", "device", "last event (UTC)", "events", "anomalies"):
-            table.add_column(column, no_wrap=True)
-        for row in listed:
-            table.add_row(
-                row["certificate"],
-                row["state"] or _NO_STATE,
-                row["device_id"] or "-",
-                row["last_event_at"],
-                f"{row['events']:,}",
-                f"{row['anomalies']:,}",
-            )
-        out.print(table)
+        parts.append(_listed_table(listed, states))
     if report.anomalies and limit:
-        shown = min(limit, len(report.anomalies))
-        title = (
-            f"All {plural(shown, 'anomaly', 'anomalies')}"
-            if shown == len(report.anomalies)
-            else f"First {shown:,} of {len(report.anomalies):,} anomalies"
+        parts.append(_anomaly_table(report, limit))
+    if not anomalies_only:
+        parts += [_totals_line(report), records_line(counts)]
+    return parts
+
+
+def _listed_table(listed: list[dict[str, Any]], states: tuple[str, ...]) -> Table:
+    """The certificates ``--state`` lists."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"Certificates {', '.join(states)} (first {len(listed):,})", title_justify="left"
+    )
+    for column in ("certificate", "state", "device", "last event (UTC)", "events", "anomalies"):
+        table.add_column(column, no_wrap=True)
+    for row in listed:
+        table.add_row(
+            row["certificate"],
+            row["state"] or _NO_STATE,
+            row["device_id"] or "-",
+            row["last_event_at"],
+            f"{row['events']:,}",
+            f"{row['anomalies']:,}",
         )
-        listed_anomalies = report.anomalies[:limit]
-        table = Table(title=title, title_justify="left")
-        # the key is what --certificate takes and the time says when: neither is ever cut,
-        # the event type may be
-        widths = {
-            "published (UTC)": len("2026-01-01 00:00:00"),
-            "key": max(len(a.key) for a in listed_anomalies),
-        }
-        for column in ("published (UTC)", "kind", "key", "event", "state before"):
-            table.add_column(column, no_wrap=True, min_width=widths.get(column, len(column)))
-        for anomaly in listed_anomalies:
-            table.add_row(
-                _short_time(anomaly.event.published),
-                anomaly.kind.value,
-                anomaly.key,
-                anomaly.event.event_type,
-                anomaly.state or "new",
-            )
-        out.print(table)
-    if anomalies_only:
-        return
-    out.print(_totals_line(report), soft_wrap=True)
-    out.print(records_line(counts), soft_wrap=True)
+    return table
 
 
-def _state_tables(report: LifecycleReport) -> list[Any]:
+def _anomaly_table(report: LifecycleReport, limit: int) -> Table:
+    """The first ``limit`` anomalies (``limit`` at least 1, and at least one anomaly)."""
+    from rich.table import Table
+
+    shown = min(limit, len(report.anomalies))
+    title = (
+        f"All {plural(shown, 'anomaly', 'anomalies')}"
+        if shown == len(report.anomalies)
+        else f"First {shown:,} of {len(report.anomalies):,} anomalies"
+    )
+    listed_anomalies = report.anomalies[:limit]
+    table = Table(title=title, title_justify="left")
+    # the key is what --certificate takes and the time says when: neither is ever cut,
+    # the event type may be
+    widths = {
+        "published (UTC)": len("2026-01-01 00:00:00"),
+        "key": max(len(a.key) for a in listed_anomalies),
+    }
+    for column in ("published (UTC)", "kind", "key", "event", "state before"):
+        table.add_column(column, no_wrap=True, min_width=widths.get(column, len(column)))
+    for anomaly in listed_anomalies:
+        table.add_row(
+            _short_time(anomaly.event.published),
+            anomaly.kind.value,
+            anomaly.key,
+            anomaly.event.event_type,
+            anomaly.state or "new",
+        )
+    return table
+
+
+def print_parts(parts: list[RenderableType]) -> None:
+    """Print tables and lines on standard output, as wide as the user's terminal."""
+    out = out_console()
+    for part in parts:
+        out.print(part)
+
+
+def _state_tables(report: LifecycleReport) -> list[RenderableType]:
     """Certificates per state, CAs per state, anomalies per kind: the tables that have rows.
 
     A certificate seen only through failed events is counted as ``unknown``, labelled so.
     """
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     if report.certificates:
         states = {
             _NO_STATE_LABEL if state == _NO_STATE else state: count
@@ -391,11 +406,11 @@ def _short_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _print_timeline(report: LifecycleReport, key: str) -> None:
+def format_timeline(report: LifecycleReport, key: str) -> list[RenderableType]:
+    """One certificate's timeline: its table and a line (``print_parts`` prints them)."""
     from rich.table import Table
 
     history = report.certificates[key]
-    out = out_console()
     if history.state is None:
         state = _NO_STATE_LABEL
     else:
@@ -415,5 +430,4 @@ def _print_timeline(report: LifecycleReport, key: str) -> None:
             "yes" if entry.applied else "no",
             f"{entry.state_before or before} -> {entry.state_after or before}",
         )
-    out.print(table)
-    out.print(f"device: {history.device_id or '-'}; renewals: {history.renewals:,}")
+    return [table, f"device: {history.device_id or '-'}; renewals: {history.renewals:,}"]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..models._base import format_okta_datetime
-from ._shared import fail, when_callback
+from ._shared import Command, bad_value, check_time_range, fail, when_callback
 
 if TYPE_CHECKING:
     import httpx
@@ -106,21 +106,23 @@ def _auth(
     from ..pull import PrivateKeyJwtAuth, SswsAuth, load_private_key
 
     if token_env and client_id:
-        fail("give either --token-env or --client-id with --private-key, not both")
+        raise click.UsageError(
+            "give either --token-env or --client-id with --private-key, not both"
+        )
     if token_env:
         if private_key:
-            fail("--private-key goes with --client-id, not with --token-env")
+            raise click.UsageError("--private-key goes with --client-id, not with --token-env")
         token = os.environ.get(token_env, "")
         if not token:
-            fail(f"the environment variable {token_env} (named by --token-env) is not set")
+            bad_value("--token-env", f"the environment variable {token_env} is not set")
         return SswsAuth(token.strip()), "SSWS API token"
     if client_id:
         if not private_key:
-            fail("--client-id needs --private-key FILE (PEM or JWK)")
+            raise click.UsageError("--client-id needs --private-key FILE (PEM or JWK)")
         key = load_private_key(private_key, key_id=key_id)
         kind = "OAuth service app, private_key_jwt" + (" and DPoP" if dpop else "")
         return PrivateKeyJwtAuth(org, client_id, key, dpop=dpop), kind
-    return fail(
+    raise click.UsageError(
         "give --token-env VAR (an API token in that variable) or --client-id and --private-key"
     )
 
@@ -135,23 +137,29 @@ def _config(
     max_wait: float,
     max_attempts: int,
 ) -> PullConfig:
-    from ..pull import DEFAULT_FILTER, PullConfig
+    from ..pull import DEFAULT_FILTER, PullConfig, normalize_org
 
     if all_types and filter_:
-        fail("--all-types and --filter exclude each other")
+        raise click.UsageError("--all-types and --filter exclude each other")
     try:
-        config = PullConfig(
-            org,
-            filter=None if all_types else (filter_ or DEFAULT_FILTER),
-            limit=limit,
-            since=since,
-            until=until,
-            max_wait=max_wait,
-            max_attempts=max_attempts,
-        )
+        normalize_org(org)
+    except ValueError as exc:
+        bad_value("--org", str(exc))
+    check_time_range(since, until)
+    # every other value PullConfig checks, the options' types have checked already
+    config = PullConfig(
+        org,
+        filter=None if all_types else (filter_ or DEFAULT_FILTER),
+        limit=limit,
+        since=since,
+        until=until,
+        max_wait=max_wait,
+        max_attempts=max_attempts,
+    )
+    try:
         config.first_url(datetime.now(timezone.utc))  # checks since
     except ValueError as exc:
-        fail(str(exc))
+        bad_value("--since", str(exc))
     if until is not None and until > datetime.now(timezone.utc) - timedelta(minutes=5):
         click.echo(
             "okta-pki-events: warning: a bounded query (--until) may miss events Okta stores "
@@ -161,7 +169,7 @@ def _config(
     return config
 
 
-@click.command(short_help="Pull PKI events from Okta's System Log API into NDJSON.")
+@click.command(cls=Command, short_help="Pull PKI events from Okta's System Log API into NDJSON.")
 @click.option("--org", required=True, metavar="URL", help="The org, https://<org>.okta.com.")
 @click.option(
     "--token-env",
@@ -271,7 +279,7 @@ def pull(
         config = _config(org, all_types, filter_, limit, since, until, max_wait, max_attempts)
         auth, auth_kind = _auth(config.org, token_env, client_id, private_key, key_id, not no_dpop)
         if not check and (state is None or output is None):
-            fail("--state FILE and --output FILE|- are required (or --check)")
+            raise click.UsageError("--state FILE and --output FILE|- are required (or --check)")
         timeout = httpx.Timeout(60.0, connect=15.0)
         headers = {"User-Agent": f"{USER_AGENT} (+httpx {httpx.__version__})"}
         with httpx.Client(auth=auth, timeout=timeout, headers=headers) as client:

@@ -10,12 +10,12 @@ import click
 from ..models.catalog import CATALOG
 from ..models.events import EVENT_MODELS
 from ..schema import json_schema
-from ._shared import fail, json_option, plural
+from ._shared import Command, bad_value, fail, json_option, plural
 
 __all__ = ["schema"]
 
 
-@click.command(short_help="Print or write the JSON Schema of the PKI events.")
+@click.command(cls=Command, short_help="Print or write the JSON Schema of the PKI events.")
 @click.option("--event-type", "event_type", metavar="TYPE", help="One event type's schema.")
 @click.option(
     "--out",
@@ -30,7 +30,9 @@ def schema(event_type: str | None, out_dir: Path | None, as_json: bool) -> None:
     The schema is JSON either way; with --out, --json lists the files written as JSON.
     """
     if event_type is not None and event_type not in EVENT_MODELS:
-        fail(f"unknown event type {event_type!r}; see `okta-pki-events catalog`")
+        bad_value(
+            "--event-type", f"unknown event type {event_type!r}; see `okta-pki-events catalog`"
+        )
     if out_dir is None:
         click.echo(json.dumps(json_schema(event_type), indent=2, sort_keys=True))
         return

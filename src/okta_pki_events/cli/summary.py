@@ -16,6 +16,7 @@ from ..models.catalog import CATALOG_BY_ANY_TYPE
 from ..models.outcome import outcome_status
 from ..summary import EventSummary, summarize
 from ._shared import (
+    Command,
     EventFilter,
     NothingValidError,
     ReadAs,
@@ -102,7 +103,7 @@ def print_summary(summary: EventSummary, reading: Reading, console: Console) -> 
     console.print(format_footer(reading), soft_wrap=True)
 
 
-@click.command(short_help="Count the PKI events per type, outcome and severity.")
+@click.command(cls=Command, short_help="Count the PKI events per type, outcome and severity.")
 @files_argument
 @input_options
 @max_errors_option

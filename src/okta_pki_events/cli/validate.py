@@ -15,6 +15,7 @@ from ..validation import ValidationIssue
 from ..validation import validate as check_event
 from ._shared import (
     NOTHING_VALID,
+    Command,
     EventFilter,
     ReadAs,
     Reading,
@@ -121,7 +122,7 @@ class _JsonWriter:
         click.echo("  ],\n" + body + "\n}")
 
 
-@click.command(short_help="Report each bad record with its line and field path.")
+@click.command(cls=Command, short_help="Report each bad record with its line and field path.")
 @files_argument
 @click.option(
     "--only-pki/--all-types",
