@@ -42,7 +42,10 @@ Each failure has its error (compared as ``describe_error`` gives it) and its raw
   the value open there).
 
 Each event goes with the envelopes it came in (outermost first, ``None`` for one whose metadata
-does not validate, as ``open_envelope`` gives them).
+does not validate, as ``open_envelope`` gives them). Each event and failure has its index in its
+document; a payload of an envelope (or array) that is itself an element of another (the log
+events of a Firehose record from CloudWatch Logs, an array in an SQS message's body) has every
+position, outermost first, and its index is the outermost.
 
 The envelopes are opened and the events parsed with the library's own pure functions
 (``open_envelope``, ``parse_event``): what is compared is the reading of the text.
@@ -62,9 +65,12 @@ from okta_pki_events._stream import describe_error
 from okta_pki_events.envelopes import EnvelopeKeys, detect_envelope, open_envelope
 from okta_pki_events.models.events import BasePkiEvent
 
-# ("event", uuid, line, index, envelope, envelopes) or ("failure", line, index, messages, raw)
+# ("event", uuid, line, index, positions, envelope, envelopes) or
+# ("failure", line, index, positions, messages, raw)
 Outcome = tuple[Any, ...]
 Chain = tuple[Any, ...]  # the envelopes around a payload, outermost first
+# Where a payload is: None, its index, or every position, outermost first (nested)
+Where = Any
 
 BLANK = b" \t\r"
 RAW_LIMIT = 100_000
@@ -119,6 +125,24 @@ def raw_of(value: Any) -> str:
         return json.dumps(value, default=str)[:RAW_LIMIT]
     except (TypeError, ValueError):
         return repr(value)[:RAW_LIMIT]
+
+
+def within(index: Where, position: int | None) -> Where:
+    """Where a payload at ``position`` of an envelope at ``index`` is (a list when nested)."""
+    if position is None:
+        return index
+    if index is None:
+        return position
+    if isinstance(index, list):
+        return [*index, position]
+    return [index, position]
+
+
+def split(where: Where) -> tuple[int | None, tuple[int, ...]]:
+    """A record's ``index`` and ``positions``: every position when nested, else none."""
+    if isinstance(where, list):
+        return where[0], tuple(where)
+    return where, ()
 
 
 def oversize(limit: int) -> str:
@@ -511,12 +535,13 @@ def read_events(
     outcomes: list[Outcome] = []
     stats = StreamStats()
 
-    def fail(line: int, index: int | None, error: ValueError, raw: Any) -> None:
+    def fail(line: int, index: Where, error: ValueError, raw: Any) -> None:
         stats.read += 1
         stats.failed += 1
-        outcomes.append(("failure", line, index, describe_error(error), raw_of(raw)))
+        first, positions = split(index)
+        outcomes.append(("failure", line, first, positions, describe_error(error), raw_of(raw)))
 
-    def event(line: int, index: int | None, chain: Chain, payload: Any, text: bytes | None) -> None:
+    def event(line: int, index: Where, chain: Chain, payload: Any, text: bytes | None) -> None:
         """An event: skipped by its eventType, parsed, or failed."""
         event_type = payload.get("eventType") if isinstance(payload, dict) else None
         if only_pki and isinstance(event_type, str) and not event_type.startswith("pki."):
@@ -535,9 +560,10 @@ def read_events(
         stats.parsed += 1
         envelopes = tuple(e for e in chain if e is not None)
         innermost = chain[-1] if chain else None
-        outcomes.append(("event", parsed.uuid, line, index, innermost, envelopes))
+        first, positions = split(index)
+        outcomes.append(("event", parsed.uuid, line, first, positions, innermost, envelopes))
 
-    def text_record(line: int, index: int | None, chain: Chain, raw: bytes, page: bool) -> None:
+    def text_record(line: int, index: Where, chain: Chain, raw: bytes, page: bool) -> None:
         """JSON text: failed by the check of its keys, an event, or an envelope opened.
 
         ``page``: an array is a page to open (else, inside a page, it is no event).
@@ -554,7 +580,7 @@ def read_events(
         else:
             unwrap(line, index, chain, document)
 
-    def unwrap(line: int, index: int | None, chain: Chain, document: Any) -> None:
+    def unwrap(line: int, index: Where, chain: Chain, document: Any) -> None:
         """A decoded envelope (or page): each of its payloads."""
         kind = detect_envelope(document)
         if kind == "log_event":
@@ -566,7 +592,7 @@ def read_events(
             fail(line, index, exc, json.dumps(document, default=str)[:RAW_LIMIT].encode())
             return
         for position, envelope, payload in opened:
-            where = index if position is None else position
+            where = within(index, position)
             inner = (*chain, envelope)
             if isinstance(payload, ValueError):
                 fail(line, where, payload, b"")

@@ -126,7 +126,7 @@ def test_stream_record_hints_resolve_from_its_public_path() -> None:
     from okta_pki_events.testing import make_event
 
     assert repr(Record).startswith("<class 'okta_pki_events.Record'")
-    hints = {"event", "envelope", "line", "index", "source", "envelopes"}
+    hints = {"event", "envelope", "line", "index", "source", "envelopes", "positions"}
     assert set(typing.get_type_hints(Record)) == hints
     record = Record(event=make_event("pki.cert.issue"), envelope=None, line=3, index=None)
     copy = TypeAdapter(Record[PkiEvent]).validate_python(record)

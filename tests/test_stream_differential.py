@@ -62,6 +62,19 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def logs_payload(messages: list[str], control: bool = False) -> bytes:
+    """A CloudWatch Logs subscription payload as a Firehose record carries it (gzip)."""
+    payload = {
+        "messageType": "CONTROL_MESSAGE" if control else "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": "okta",
+        "logStream": "pki",
+        "subscriptionFilters": ["all"],
+        "logEvents": [{"id": str(i), "timestamp": 1, "message": m} for i, m in enumerate(messages)],
+    }
+    return gzip.compress(compact(payload).encode())
+
+
 @st.composite
 def piece(draw: st.DrawFn, n: int) -> list[str]:
     """The lines of one hostile piece of a stream."""
@@ -92,6 +105,8 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 "cloudwatch",
                 "bad_envelope",
                 "over_chain",
+                "firehose_logs",
+                "nested_array",
             ]
         )
     )
@@ -156,6 +171,27 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
         logged = [{"id": "1", "message": event}, {"id": "2", "message": "junk"}, {"id": "3"}, 7]
         logs = {"messageType": "DATA_MESSAGE", "logGroup": 5, "logEvents": logged}
         return [compact({"awslogs": {"data": b64(gzip.compress(compact(logs).encode()))}})]
+    if kind == "firehose_logs":  # CloudWatch Logs through Firehose: gzip in each record
+        messages = [event, "junk", compact(bridge(pki(n + 5000))), "[1]", compact(NON_PKI)]
+        drawn = draw(st.lists(st.sampled_from(messages), max_size=3))
+        payloads = [
+            logs_payload(drawn),
+            logs_payload(["CWL CONTROL MESSAGE: Checking health of destination Firehose."], True),
+            draw(st.sampled_from([b"\x1f\x8b junk", gzip.compress(b"junk"), gzip.compress(b"{")])),
+            gzip.compress(compact({"messageType": "DATA_MESSAGE", "logEvents": 5}).encode()),
+            gzip.compress(event.encode()),
+        ]
+        hosed = [b64(p) for p in draw(st.permutations(payloads))]
+        return [
+            compact({"records": [{"recordId": str(i), "data": d} for i, d in enumerate(hosed)]})
+        ]
+    if kind == "nested_array":  # arrays (and hooks) in envelope elements: every position
+        inner = compact([pki(n + 6000), {"uuid": "bad"}, [1]])
+        hook = compact({"data": {"events": [{"uuid": "x"}, pki(n + 6100)]}})
+        bodies = draw(st.permutations([event, inner, hook]))
+        return [
+            compact({"Records": [{"messageId": str(i), "body": b} for i, b in enumerate(bodies)]})
+        ]
     if kind == "bad_envelope":  # envelopes that cannot be opened: one failure each
         return [
             draw(
@@ -308,10 +344,10 @@ def read_library(source: Any, format: Any = "auto") -> tuple[list[Outcome], Stre
     for item in stream:
         if isinstance(item, ParseFailure):
             messages = describe_error(item.error)
-            outcomes.append(("failure", item.line, item.index, messages, item.raw))
+            outcomes.append(("failure", item.line, item.index, item.positions, messages, item.raw))
         else:
             assert isinstance(item, Record)
-            where = (item.line, item.index, item.envelope, item.envelopes)
+            where = (item.line, item.index, item.positions, item.envelope, item.envelopes)
             outcomes.append(("event", item.event.uuid, *where))
     return outcomes, stream.stats
 

@@ -131,6 +131,11 @@ _ENVELOPES: tuple[tuple[str, str, Callable[[Mapping[str, Any]], bool]], ...] = (
         "a CloudWatch Logs subscription delivery",
         lambda d: _is_mapping_at(d, "awslogs", "data"),
     ),
+    (  # as a Firehose record carries it (gzip), or as Firehose writes it out decompressed
+        "cloudwatch_logs",
+        "a CloudWatch Logs subscription payload",
+        lambda d: {"messageType", "logEvents"} <= d.keys(),
+    ),
 )
 
 

@@ -81,6 +81,11 @@ EVENTBRIDGE_SOURCE_PREFIX = "aws.partner/okta.com/"
 EVENT_HOOK_EVENT_TYPE = "com.okta.event_hook"
 """The ``eventType`` of an event-hook delivery (the envelope, not its events)."""
 
+# The messageType of a CloudWatch Logs payload that checks its destination (no events)
+_CONTROL_MESSAGE = "CONTROL_MESSAGE"
+
+_GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of gzip data
+
 EnvelopeName = Literal[
     "api_page", "event_hook", "eventbridge", "sqs", "sns", "firehose", "cloudwatch_logs"
 ]
@@ -115,6 +120,8 @@ EnvelopeKeys = TypedDict(
         "TopicArn": Any,
         "records": Any,
         "awslogs": Any,
+        "messageType": Any,
+        "logEvents": Any,
     },
     total=False,
 )
@@ -304,7 +311,7 @@ class FirehoseRecord(AwsModel, Generic[TextT]):
     @field_validator("data", mode="before")
     @classmethod
     def _decode_data(cls, value: Any) -> Any:
-        return _typed_payload(cls, value, _b64decode)
+        return _typed_payload(cls, value, _b64decode, unzip=True)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -498,21 +505,26 @@ def _written(wire: tuple[str, Any] | None, value: Any, encode: Callable[[bytes],
     return encode(value if isinstance(value, bytes) else to_json(value, by_alias=True))
 
 
-def _typed_payload(model: Any, value: Any, decode: Any) -> Any:
+def _typed_payload(model: Any, value: Any, decode: Any, *, unzip: bool = False) -> Any:
     """A payload that arrives as text, for the model's type parameter.
 
     Unparametrised (or ``str``): the text as it is. ``bytes``: decoded (base64 for Firehose).
     Pydantic's ``Json[...]``: decoded, its JSON parsed by ``Json``. Any other type: decoded,
-    and its JSON parsed for that type to validate. ``ValueError`` when it cannot be.
+    and its JSON parsed for that type to validate. ``unzip``: JSON that arrives as gzip (by
+    its magic bytes; a Firehose record from CloudWatch Logs) is decompressed first, at most
+    16 MiB. ``ValueError`` when it cannot be.
     """
     args = model.__pydantic_generic_metadata__["args"]
     if not args or args[0] is str or not isinstance(value, str):
         return value
     data = decode(value)
     wanted = args[0]
-    if wanted is bytes or (
-        get_origin(wanted) is Annotated
-        and any(m is Json or type(m) is Json for m in get_args(wanted)[1:])
+    if wanted is bytes:
+        return data
+    if unzip and data[:2] == _GZIP_MAGIC:
+        data = _gunzip_bounded(data, _MAX_DECODED_BYTES)
+    if get_origin(wanted) is Annotated and any(
+        m is Json or type(m) is Json for m in get_args(wanted)[1:]
     ):
         return data
     try:
@@ -609,21 +621,55 @@ def open_envelope(
         for n, record in enumerate(document["records"]):
             data = record.get("data") if isinstance(record, Mapping) else None
             try:
-                payload: Any = _b64decode(data)
+                payload: Any = _firehose_data(data, max_bytes)
             except ValueError as exc:
                 payload = ValueError(f"records[{n}].data: {exc}")
             yield n, _validated(FirehoseRecord, record), payload
-    else:  # cloudwatch_logs
-        raw = _gunzip_bounded(_b64decode(document["awslogs"]["data"]), max_bytes)
+    else:  # cloudwatch_logs: a subscription delivery (awslogs.data), or its decoded payload
+        yield from _log_events(document, max_bytes)
+
+
+def _firehose_data(data: Any, max_bytes: int) -> bytes:
+    """A Firehose record's data: base64-decoded, then decompressed when it is gzip.
+
+    A CloudWatch Logs subscription delivers each record's data as gzip of its payload. The
+    gzip magic bytes decide (no JSON text starts with them); at most ``max_bytes``.
+    """
+    decoded = _b64decode(data)
+    if decoded[:2] == _GZIP_MAGIC:
+        return _gunzip_bounded(decoded, max_bytes)
+    return decoded
+
+
+def _log_events(
+    document: Mapping[str, Any], max_bytes: int
+) -> Iterator[tuple[int | None, Envelope | None, Any]]:
+    """The messages of a CloudWatch Logs payload (``awslogs.data`` decoded first, if wrapped).
+
+    A ``CONTROL_MESSAGE`` (CloudWatch Logs checking that the destination is reachable) carries
+    no events: its log event, a health-check text, is not read.
+    """
+    wrapped = document.get("awslogs")
+    if isinstance(wrapped, Mapping) and "data" in wrapped:
+        raw = _gunzip_bounded(_b64decode(wrapped["data"]), max_bytes)
         try:
             decoded = from_json(raw)
         except ValueError as exc:
             raise ValueError(f"awslogs.data is not JSON: {exc}") from None
-        envelope = _validated(CloudWatchLogsData, decoded)
-        log_events = decoded.get("logEvents") if isinstance(decoded, Mapping) else None
-        for n, log_event in enumerate(log_events if isinstance(log_events, list) else ()):
-            message = log_event.get("message") if isinstance(log_event, Mapping) else None
-            yield n, envelope, _text_of(message, f"logEvents[{n}].message")
+        where = "awslogs.data"
+    else:
+        decoded, where = document, "the payload"
+    if not isinstance(decoded, Mapping):
+        raise ValueError(f"{where} is not a JSON object")
+    envelope = _validated(CloudWatchLogsData, decoded)
+    if decoded.get("messageType") == _CONTROL_MESSAGE:
+        return
+    log_events = decoded.get("logEvents")
+    if not isinstance(log_events, list):
+        raise ValueError(f"{where}: logEvents is not an array")
+    for n, log_event in enumerate(log_events):
+        message = log_event.get("message") if isinstance(log_event, Mapping) else None
+        yield n, envelope, _text_of(message, f"logEvents[{n}].message")
 
 
 _DESCRIPTIONS = {
@@ -640,7 +686,7 @@ _KEYS = {
     "sqs": "expected Records with a body",
     "sns": "expected Records with Sns, or Type, Message and TopicArn",
     "firehose": "expected records with a recordId",
-    "cloudwatch_logs": "expected awslogs.data",
+    "cloudwatch_logs": "expected awslogs.data, or messageType and logEvents",
 }
 
 

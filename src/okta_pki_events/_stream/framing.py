@@ -66,7 +66,7 @@ class Broken:
     """Text that is no record (or an error of the source): reported as one failure."""
 
     line: int
-    index: int | None
+    index: int | tuple[int, ...] | None  # a tuple: nested (every position, outermost first)
     error: ValueError
     raw: bytes
 

@@ -78,6 +78,8 @@ _RAW_LIMIT = 100_000
 
 # The envelopes around a payload, outermost first (None: metadata that did not validate)
 _Chain: TypeAlias = tuple[Any, ...]
+# Where a record is in its document: its index, or (nested) every position (see ``_within``)
+_Where: TypeAlias = Union[int, tuple[int, ...], None]
 # An unwrapped record: (line, index, its envelopes or None, payload as JSON text or decoded,
 # its keys)
 _Unwrapped: TypeAlias = Union[tuple[int, Union[int, None], Any, Any, Any], Broken]
@@ -261,7 +263,7 @@ class _Reader:
             yield (line, index, None, text, keys)
 
     def _open(
-        self, line: int, index: int | None, document: Any, mode: Any, chain: _Chain = ()
+        self, line: int, index: _Where, document: Any, mode: Any, chain: _Chain = ()
     ) -> Iterator[Any]:
         """A decoded record: an event, or (``mode`` an envelope or ``"auto"``) its payloads.
 
@@ -276,12 +278,12 @@ class _Reader:
             for position, envelope, payload in open_envelope(
                 kind, document, max_bytes=self.max_record_bytes
             ):
-                where = index if position is None else position
+                where = index if position is None else _within(index, position)
                 yield from self._payload(line, where, (*chain, envelope), payload)
         except ValueError as exc:
             yield Broken(line, index, exc, _dumps(document).encode())
 
-    def _payload(self, line: int, index: int | None, chain: _Chain, payload: Any) -> Iterator[Any]:
+    def _payload(self, line: int, index: _Where, chain: _Chain, payload: Any) -> Iterator[Any]:
         """A payload of an envelope: an event, or a nested envelope (opened in turn)."""
         if isinstance(payload, ValueError):
             yield Broken(line, index, payload, b"")
@@ -335,7 +337,7 @@ class _Reader:
             return self._failure(line, index, UnknownEventTypeError(event.event_type), text)
         return Record(event, None, line, index, self.name) if self.records else event
 
-    def _parsed(self, line: int, index: int | None, chain: _Chain | None, payload: Any) -> Any:
+    def _parsed(self, line: int, index: _Where, chain: _Chain | None, payload: Any) -> Any:
         """An event parsed: the event (or record), a failure, or skipped (not PKI)."""
         try:
             event = parse_event(payload, on_unknown=self.on_unknown, lazy=self.lazy)
@@ -345,17 +347,34 @@ class _Reader:
             return _SKIPPED
         if self.records:
             if not chain:
+                assert not isinstance(index, tuple)  # nested only inside an envelope
                 return Record(event, None, line, index, self.name)
             envelopes = tuple(e for e in chain if e is not None)
+            if isinstance(index, tuple):  # nested in more than one multi-record document
+                return Record(event, chain[-1], line, index[0], self.name, envelopes, index)
             return Record(event, chain[-1], line, index, self.name, envelopes)
         return event
 
-    def _failure(self, line: int, index: int | None, error: ValueError, raw: Any) -> ParseFailure:
+    def _failure(self, line: int, index: _Where, error: ValueError, raw: Any) -> ParseFailure:
         if isinstance(raw, bytes):
             text = raw[:_RAW_LIMIT].strip().decode("utf-8", "replace")
         else:
             text = _dumps(raw)
+        if isinstance(index, tuple):  # nested in more than one multi-record document
+            return ParseFailure(line, index[0], error, text, self.name, index)
         return ParseFailure(line, index, error, text, self.name)
+
+
+def _within(index: _Where, position: int) -> _Where:
+    """Where a payload is: at ``position`` in an envelope (or array) that is at ``index``.
+
+    An int for one position; a tuple of every position, outermost first, when the envelope
+    is itself an element of another (the log events of a Firehose record, an array in the
+    body of an SQS message): the failure and the record name them all.
+    """
+    if index is None:
+        return position
+    return (*index, position) if isinstance(index, tuple) else (index, position)
 
 
 def _is_array(error: ValidationError) -> bool:

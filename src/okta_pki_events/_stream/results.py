@@ -64,7 +64,8 @@ class ParseFailure:
     """The 1-based line where the record's document starts (for a source error: where the
     error happened)."""
     index: int | None
-    """The record's position in its multi-record document (array, envelope); else None."""
+    """The record's position in its multi-record document (array, envelope); else None.
+    Nested in more than one, its position in the outermost (``positions`` has them all)."""
     error: ValueError
     """The error: a ``pydantic.ValidationError`` names the field path; a ``SourceError``
     an error of the source itself."""
@@ -72,12 +73,22 @@ class ParseFailure:
     """The record's text (or its JSON, for a decoded record), cut at 100,000 characters."""
     source: str | None = None
     """The source's name, when it has one."""
+    positions: tuple[int, ...] = ()
+    """Every position of the record, outermost first, when it is nested in more than one
+    multi-record document (an array in the body of an SQS batch's message: the message's
+    index, then the element's); ``index`` is the first. Empty otherwise."""
 
     @property
     def message(self) -> str:
-        """One line per problem: ``source:line[index]: field.path: message``."""
+        """One line per problem: ``source:line[index]: field.path: message``.
+
+        A record nested in more than one multi-record document names each position:
+        ``source:line[1][0]: ...`` (the second message of a batch, the first element in it).
+        """
         where = f"{self.source or '<input>'}:{self.line}"
-        if self.index is not None:
+        if self.positions:
+            where += "".join(f"[{position}]" for position in self.positions)
+        elif self.index is not None:
             where += f"[{self.index}]"
         return "\n".join(f"{where}: {problem}" for problem in describe_error(self.error))
 
@@ -103,10 +114,15 @@ class Record(Generic[T]):
     line: int
     """The 1-based line where the record's document starts."""
     index: int | None
-    """The record's position in its multi-record document, else None."""
+    """The record's position in its multi-record document, else None (nested in more than one:
+    its position in the outermost, as ``positions[0]``)."""
     source: str | None = None
     """The source's name, when it has one."""
     envelopes: tuple[Envelope, ...] = ()
     """Every envelope it was delivered in, outermost first: ``(SqsRecord, EventBridgeEvent)``
     for EventBridge inside SQS; empty for a bare event. An envelope whose metadata does not
     validate is left out (its events are read all the same)."""
+    positions: tuple[int, ...] = ()
+    """Every position of the record, outermost first, when it is nested in more than one
+    multi-record document (the log events of a Firehose record from CloudWatch Logs: the
+    record's index, then the log event's); ``index`` is the first. Empty otherwise."""

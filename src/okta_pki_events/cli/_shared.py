@@ -913,7 +913,9 @@ def _validated_whole(record: Record[LogEvent], stats: StreamStats) -> Any:
         stats.parsed -= 1
         stats.failed += 1
         raw = record.event.model_dump_json()  # a lazy event's own text, not re-validated
-        return ParseFailure(record.line, record.index, exc, raw[:_RAW_LIMIT], record.source)
+        return ParseFailure(
+            record.line, record.index, exc, raw[:_RAW_LIMIT], record.source, record.positions
+        )
     return record
 
 
