@@ -385,7 +385,7 @@ def test_a_lazy_stream_has_the_outcomes_of_the_eager_stream(
     )
     lines = [
         json.dumps(revoke),
-        escaped,  # a PKI event the hint misses: probed, then parsed
+        escaped,  # a PKI event whose text does not spell its type plainly
         json.dumps(_revoke(uuid="fut", eventType="pki.cert.future")),
         json.dumps(_revoke(uuid="o1", eventType="user.session.start", displayMessage='"pki.x')),
         json.dumps(_revoke(uuid="o2", eventType="user.session.start", actor={"id": 1})),

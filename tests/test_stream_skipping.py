@@ -263,7 +263,7 @@ def test_a_line_over_the_limit_is_not_skipped(installed: bool) -> None:
 
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
 def test_a_lazy_stream_skips_what_the_eager_one_skips(installed: bool) -> None:
-    # a non-PKI event whose text names a pki.* value: the lazy probe parses it, then skips it
+    # a non-PKI event whose text names a pki.* value, before and after a PKI event: skipped
     hinted = compact(NON_PKI | {"uuid": "n1", "displayMessage": "pki.cert.issue"})
     data = b"\n".join([other_line(0), hinted, pki_line(1), hinted, other_line(2)])
     with extra(installed):

@@ -50,28 +50,50 @@ T = TypeVar("T")
 # The one check of a record's JSON before it is parsed (see ``_probe``).
 _PROBE = exact_probe
 _FORMATS = ("auto", "ndjson", "json")
-# A PKI event's text holds its eventType's value, and so these bytes (unless escaped).
-_PKI_HINT = b'"' + PKI_PREFIX.encode()
+# A lazy stream tries the lazy parse first once this many events in a row were of kept types.
+_LAZY_RUN = 2
 
 
-def _lazy_probe(probe: Probe) -> Probe:
+def _lazy_probe(probe: Probe, keep: str) -> Probe:
     """The probe with ``lazy=True`` and envelopes told by their keys: one JSON pass per event.
 
-    A record whose text names a ``pki.*`` value is parsed lazily at once, which checks its
-    JSON as the probe does, and is an event by its ``uuid`` and ``eventType``; any other
-    record, or one the lazy parse refuses, is probed. The hint only orders the two: the
-    outcome is the probe's either way.
+    In a run of events of kept types (their ``eventType`` starts with ``keep``), a record is
+    parsed lazily at once, which checks its JSON as the probe does, and is an event by its
+    ``uuid`` and ``eventType``; a record the lazy parse refuses is probed. Elsewhere (at the
+    start, after a record that was not such an event) the probe comes first, and a record it
+    tells an event is parsed by the reader. The order follows the stream only for speed: a
+    run of PKI events never pays the probe, a mixed stream never pays a lazy parse of each
+    event it skips, and the outcome is the probe's either way (a kept type's event is parsed
+    lazily, any other record decided by the probe's answer).
     """
+    run = 0  # events of kept types in a row, as far as the last record tells
 
     def lazy_probe(text: bytes) -> Any:
-        if _PKI_HINT in text:
+        nonlocal run
+        if run >= _LAZY_RUN:
             try:
-                return parse_lazy(text)
+                event = parse_lazy(text)
             except ValidationError:
-                pass
-        return probe(text)
+                run = 0
+                return probe(text)
+            if not event.event_type.startswith(keep):
+                run = 0
+            return event
+        keys = probe(text)
+        kind = type(keys)
+        if kind is str or (kind is dict and _kept(keys, keep)):
+            run += 1
+        else:
+            run = 0
+        return keys
 
     return lazy_probe
+
+
+def _kept(keys: dict[str, Any], keep: str) -> bool:
+    """Whether the exact probe's keys are an event's with a type ``keep`` starts."""
+    event_type = keys.get("eventType")
+    return "uuid" in keys and type(event_type) is str and event_type.startswith(keep)
 
 
 _RAW_LIMIT = 100_000
@@ -141,7 +163,7 @@ class _Reader:
             keep, events = (PKI_PREFIX if only_pki else ""), envelope is None
             probe = fast_probe(keep, events) or keeping(keep, events)
             if lazy:
-                probe = _lazy_probe(probe)
+                probe = _lazy_probe(probe, keep)
         self.probe = probe
         check_source(source)
         self.name = source_name(source)
@@ -196,8 +218,14 @@ class _Reader:
                             read += 1
                             skipped += 1
                             continue
-                        lazy = keys if plain else self._lazy(item[0], item[1], item[2], keys)
-                        outcomes = (lazy,)
+                        if plain:  # the event itself, counted as the loop below counts it
+                            stats.read += read + 1
+                            stats.skipped += skipped
+                            stats.parsed += 1
+                            read = skipped = 0
+                            yield keys
+                            continue
+                        outcomes = (self._lazy(item[0], item[1], item[2], keys),)
                     else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
                 elif isinstance(item, int):  # lines the probe answered SKIP

@@ -1,0 +1,193 @@
+"""Lazy streams: the order of the lazy parse and the probe follows the stream, never the outcome.
+
+In a run of events of kept types a lazy stream parses each record lazily before anything else;
+elsewhere it probes first (``_stream/reader.py``, ``_lazy_probe``). These tests read the same
+streams with the lazy parse always first, the probe always first, and the order the reader
+chooses, with the ``fast`` extra and without it: the same items (events equal and of the same
+type, failures with the same line and message), the same stats, and the same events as an
+eager stream wherever no deferred field is broken.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okta_pki_events import ParseFailure, StreamStats, iter_events
+from okta_pki_events._lazy import is_lazy, parse_lazy
+from okta_pki_events._stream import _probe, reader
+from okta_pki_events.testing import make_wire_event
+
+from .support import sample_event
+from .test_fast_probe import HOSTILE_VALUES
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def compact(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def pki(n: int, **changes: Any) -> bytes:
+    raw = make_wire_event("pki.cert.issue", uuid=f"p{n}", certificate_id=f"c{n}", published=T0)
+    return compact(raw | changes)
+
+
+OTHER = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
+
+# Records whose fate differs by the order tried, if anything does.
+RECORDS = [
+    *(pki(n) for n in range(3)),
+    pki(3, eventType="pki.cert.future"),  # an unknown PKI type (on_unknown decides)
+    pki(4).replace(b'"pki.cert.issue"', b'"\\u0070ki.cert.issue"'),  # escaped type
+    pki(5, actor={"id": 1}),  # a PKI event with a bad eager field: a failure
+    BAD_DEFERRED := pki(6, securityContext={"isProxy": "yes"}),  # parsed when lazy
+    pki(7, eventType=1),  # a type that is no string
+    compact(OTHER | {"uuid": "o1"}),
+    compact(OTHER | {"uuid": "o2", "displayMessage": "pki.cert.issue"}),  # names a pki value
+    compact(OTHER | {"uuid": "o3", "actor": {"id": 1}}),  # not PKI, a bad eager field
+    compact({"uuid": "o4"}),  # no eventType
+    compact({"eventType": "pki.cert.issue"}),  # no uuid
+    compact({"detail-type": "x", "source": "aws", "detail": json.loads(pki(8))}),  # EventBridge
+    API_PAGE := compact([json.loads(pki(9))]),
+    pki(10)[:-1] + b',"k":' + HOSTILE_VALUES[0] + b"}",  # NaN: pydantic-core reads it
+    pki(11)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep for pydantic-core
+    pki(12)[:-20],  # cut
+    b"{",
+    b"",
+    b"not json",
+]
+
+
+@contextmanager
+def setting(installed: bool, run: int | None) -> Iterator[None]:
+    """The ``fast`` extra installed or not; the lazy parse first after ``run`` kept events."""
+    kept, kept_run = _probe._FAST, reader._LAZY_RUN
+    _probe._FAST = _probe.fast_probe() if installed else None
+    if run is not None:
+        reader._LAZY_RUN = run
+    try:
+        yield
+    finally:
+        _probe._FAST, reader._LAZY_RUN = kept, kept_run
+
+
+def read(data: bytes, *, dump: bool = False, **options: Any) -> tuple[list[Any], StreamStats]:
+    """The items of a stream: failures by line and message, events by model and text.
+
+    An event's text: a lazy event's own (its line), or with ``dump`` every event's
+    ``model_dump_json(exclude_unset=True)``, which validates a lazy event's deferred fields.
+    """
+    stream = iter_events(data, on_error="collect", **options)
+    items: list[Any] = []
+    for item in stream:
+        if isinstance(item, ParseFailure):
+            items.append(("failure", item.line, item.index, item.message))
+            continue
+        model = type(item).__mro__[2] if is_lazy(item) else type(item)
+        text = item.model_dump_json(exclude_unset=True) if dump else item.model_dump_json()
+        items.append((model, item.uuid, text))
+    return items, stream.stats
+
+
+ORDERS = {"lazy first": 0, "probe first": 1 << 30, "as chosen": None}
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    lines=st.lists(st.sampled_from(RECORDS), min_size=1, max_size=12),
+    format=st.sampled_from(["auto", "ndjson"]),
+    envelope=st.sampled_from(["auto", None]),
+    only_pki=st.booleans(),
+    on_unknown=st.sampled_from(["generic", "raise"]),
+    installed=st.booleans(),
+)
+def test_the_order_never_changes_what_a_lazy_stream_reads(
+    lines: list[bytes],
+    format: str,
+    envelope: str | None,
+    only_pki: bool,
+    on_unknown: str,
+    installed: bool,
+) -> None:
+    data = b"\n".join(lines)
+    options: dict[str, Any] = {
+        "format": format,
+        "envelope": envelope,
+        "only_pki": only_pki,
+        "on_unknown": on_unknown,
+        "lazy": True,
+    }
+    outcomes = {}
+    for name, run in ORDERS.items():
+        with setting(installed, run):
+            outcomes[name] = read(data, **options)
+    assert outcomes["lazy first"] == outcomes["probe first"] == outcomes["as chosen"]
+    stats = outcomes["as chosen"][1]
+    assert stats.read == stats.parsed + stats.failed + stats.skipped
+    if BAD_DEFERRED in lines:  # a bad deferred field: parsed when lazy, a failure when eager
+        return
+    if API_PAGE in lines and envelope is None and not only_pki:
+        # probed when lazy, not when eager: the probe's message ("Input should be an object")
+        # against parse_event's (an API page: read it with envelope="api_page"), as eager
+        # streams with only_pki=True say (the reader's, not the order's)
+        return
+    # the same events and failures as an eager stream reads them
+    with setting(installed, None):
+        lazy = read(data, dump=True, **options)
+        eager = read(data, dump=True, **(options | {"lazy": False}))
+    assert lazy == eager
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_a_run_of_pki_events_is_parsed_at_the_probe(
+    installed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probed: list[bytes] = []
+    parsed: list[bytes] = []
+    real_parse = parse_lazy
+
+    def parse(text: bytes) -> Any:
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(reader, "parse_lazy", parse)
+    other = compact(OTHER | {"uuid": "o1"})
+    lines = [pki(0), pki(1), pki(2), pki(3), other, other, pki(4), pki(5), pki(6)]
+    with setting(installed, None):
+        real_probe = reader._Reader(
+            b"",
+            format="auto",
+            envelope="auto",
+            on_error="raise",
+            only_pki=True,
+            on_unknown="generic",
+            max_record_bytes=1 << 20,
+            records=False,
+        ).probe
+
+        def probe(text: bytes) -> Any:
+            probed.append(text)
+            return real_probe(text)
+
+        monkeypatch.setattr(reader, "fast_probe", lambda *_: probe)
+        stream = iter_events(b"\n".join(lines), lazy=True)
+        events = list(stream)
+    assert [e.uuid for e in events] == ["p0", "p1", "p2", "p3", "p4", "p5", "p6"]
+    assert all(is_lazy(e) for e in events)
+    assert stream.stats == StreamStats(read=9, parsed=7, failed=0, skipped=2)
+    # the probe reads the first two events and what follows a record not kept; the rest of
+    # each run is parsed lazily at once (a non-PKI event after a run: parsed, then skipped)
+    assert probed == [pki(0), pki(1), other, pki(4), pki(5)]
+    assert parsed.count(pki(2)) == parsed.count(pki(3)) == parsed.count(pki(6)) == 1
