@@ -211,6 +211,7 @@ def lines_of_a_stream() -> st.SearchStrategy[list[bytes]]:
             b"{broken",
             other_line(4)[:-1] + b',"k":' + b"[" * 150 + b"]" * 150 + b"}",  # past the guard
             other_line(5)[:-1] + b',"k":"\xc3\xa9"}',  # not ASCII: the exact probe's
+            other_line(7)[:-1] + b',"k":"\xff"}',  # invalid UTF-8, which msgspec skips
             other_line(6)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep
             b'{"eventType":"user.x","source":"aws.partner/okta.com/x"}',  # no uuid
             b'{"uuid":"u","eventType":7}',
@@ -309,3 +310,129 @@ def test_a_long_integer_in_a_value_over_two_lines_is_a_failure_not_an_exception(
         items = list(stream)
     assert [(type(i), i.line) for i in items] == [(ParseFailure, 1), (ParseFailure, 2)]
     assert stream.stats == StreamStats(read=2, parsed=0, failed=2, skipped=0)
+
+
+def framed_items(
+    data: bytes, size: int, format: Any, events: bool, limit: int, skip: bool
+) -> list[Any]:
+    """The records stage's items for ``data`` read ``size`` bytes at a time, comparable."""
+    probe = fast_probe("pki.", events) or keeping("pki.", events)
+    run = skipper("pki.", events, limit) if skip else None
+    chunks = iter([data[i : i + size] for i in range(0, len(data), size)])
+    out: list[Any] = []
+    for item in Framer(chunks, format, limit, probe, True, run).records():
+        if isinstance(item, tuple):
+            line, index, text, keys = item
+            out.append((line, index, text, str(keys) if isinstance(keys, Exception) else keys))
+        elif isinstance(item, int):
+            out.append(item)
+        else:
+            out.append((item.line, item.index, str(item.error), item.raw))
+    return out
+
+
+# kept lines alone and in runs among skipped ones (the skipper reads on after a skipped
+# line, and after one line among skipped ones), values over two lines, arrays, blanks, CRLF,
+# lines the guards refuse (deep, not ASCII, many brackets), lines over a small limit
+STREAM_LINES = [
+    other_line(1),
+    other_line(2) + b"\r",
+    b" " + other_line(3) + b"\t",
+    pki_line(1),
+    pki_line(2),
+    b"",
+    b"  \r",
+    b"[1, 2]",
+    b"[",
+    b"]",
+    b'{"uuid": "u", "eventType":',
+    b'"user.x"}',
+    b'"text"',
+    b"{broken",
+    *(b'{"uuid":"u%d","eventType":"user.x"}' % n for n in range(4)),  # under the small limit
+    other_line(4)[:-1] + b',"k":' + b"[" * 150 + b"]" * 150 + b"}",
+    other_line(5)[:-1] + b',"k":"\xc3\xa9"}',
+    other_line(6)[:-1] + b',"k":"\xff"}',  # invalid UTF-8 that msgspec would skip
+    other_line(7)[:-1] + b',"k":"\xc3"}',
+    other_line(8)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",
+    b'{"uuid":"u","eventType":7}',
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(st.sampled_from(STREAM_LINES), min_size=1, max_size=16),
+    size=st.sampled_from([1, 2, 7, 64, 700, 1 << 16]),
+    format=st.sampled_from(["auto", "ndjson"]),
+    events=st.booleans(),
+    installed=st.booleans(),
+    limit=st.sampled_from([1 << 24, 300]),
+    ending=st.sampled_from([b"\n", b""]),
+)
+def test_the_skipper_changes_no_item_of_the_records_stage(
+    lines: list[bytes],
+    size: int,
+    format: Any,
+    events: bool,
+    installed: bool,
+    limit: int,
+    ending: bytes,
+) -> None:
+    """Where the skipper reads on (after a skipped line, after a kept line among skipped
+    ones, across a refill), the items and counts are those of the probe line by line."""
+    data = b"\n".join(lines) + ending
+    with extra(installed):
+        plain = framed_items(data, size, format, events, limit, skip=False)
+        skipping = framed_items(data, size, format, events, limit, skip=True)
+    assert skipping == plain
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_the_skipper_stops_at_a_line_over_the_limit(installed: bool) -> None:
+    short = b'{"uuid":"u","eventType":"user.x"}'
+    data = b"\n".join([short, short, other_line(1), short, pki_line(1)]) + b"\n"
+    with extra(installed):
+        items = framed_items(data, 1 << 16, "auto", False, 300, skip=True)
+    assert [item if isinstance(item, int) else item[:2] for item in items] == [
+        2,
+        (3, None),  # over the limit: a failure, not skipped
+        1,
+        (5, None),
+    ]
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("size", [1, 5, 1 << 16])
+def test_kept_lines_among_skipped_ones_at_every_read_size(installed: bool, size: int) -> None:
+    """One kept line in a run, two in a row, and a run over many reads: counts at each item."""
+    lines = [
+        *(other_line(n) for n in range(3)),
+        pki_line(1),
+        *(other_line(n) for n in range(3, 6)),
+        pki_line(2),
+        pki_line(3),
+        pki_line(4),
+        *(other_line(n) for n in range(6, 20)),
+        pki_line(5),
+    ]
+    data = b"\n".join(lines)
+    with extra(installed):
+        stream = iter_records(io.BufferedReader(Trickle(data, size)))
+        seen = [(record.line, copy.copy(stream.stats)) for record in stream]
+    assert seen == expected_stats(lines)[:-1]
+    assert [line for line, _ in seen] == [4, 8, 9, 10, 25]
+    assert stream.stats == StreamStats(read=25, parsed=5, failed=0, skipped=20)
+
+
+@pytest.mark.parametrize("format", ["auto", "ndjson"])
+def test_a_text_not_ascii_after_one_that_is_checks_its_lines(format: Any) -> None:
+    """The skipper checks ASCII once per text: a new text (a refill) is checked anew."""
+    first = other_line(0) + b"\n" + other_line(1) + b"\n"
+    data = first + other_line(2)[:-1] + b',"k":"\xff"}\n' + other_line(3) + b"\n"
+    with extra(installed=True):
+        items = framed_items(data, len(first), format, False, 1 << 24, skip=True)
+        assert items == framed_items(data, len(first), format, False, 1 << 24, skip=False)
+    assert [item if isinstance(item, int) else item[:2] for item in items] == [2, (3, None), 1]
+    failed = items[1]
+    assert isinstance(failed, tuple)
+    assert "invalid unicode code point" in failed[3]  # pydantic-core's: not skipped

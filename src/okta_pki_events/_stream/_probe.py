@@ -27,7 +27,9 @@ A stream that keeps only some types (``only_pki``) asks for a probe with ``keep`
 whose ``eventType`` does not start with it is answered ``SKIP``, by msgspec or by the exact
 probe (``keeping``), and the records stage counts it without yielding it. After such a line,
 a ``skipper`` reads the lines that follow in one call, each as the probe would, up to the
-first it would not skip: most lines of a mixed stream never leave that loop.
+first it would not skip. The records stage reads that line itself, and gives the skipper
+the line after it too (one kept line among skipped ones: a mixed stream's PKI event) and the
+first line after a refill of its buffer: most lines of a mixed stream never leave that loop.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def fast_probe(keep: str = "", events: bool = False) -> Probe | None:
 
 
 def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
-    """Many NDJSON lines at once, after one that the probe answered ``SKIP``.
+    """Many NDJSON lines at once, each read as the probe would: while a stream is skipping.
 
     ``skip(text, start)`` reads the complete lines of ``text`` from ``start`` (a line's
     start) and stops at the first one that the probe (``fast_probe(keep, events)``, or
@@ -188,15 +190,23 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
     if decode is None:
         return skip_exact
     most = min(MAX_BYTES, max_bytes)
+    last: tuple[bytes | None, bool] = (None, False)  # the last text, and whether it is ASCII
 
     def skip_fast(text: bytes, start: int) -> tuple[int, int]:
+        # A text all ASCII needs no check per line: checked once (the records stage calls
+        # again on the same text after a kept line), each line checked only if it is not
+        nonlocal last
+        if last[0] is not text:
+            last = (text, text.isascii())
+        ascii = last[1]
         find = text.find
         count = 0
         while (end := find(b"\n", start)) >= 0 and end - start <= most:
             line = text[start:end]
             if not (
-                line.isascii()
-                and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+                (ascii or line.isascii())
+                # the brackets counted: what deleting them removes (memchr-fast, unlike count)
+                and end - start - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
             ):
                 break
             try:

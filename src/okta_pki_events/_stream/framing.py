@@ -124,9 +124,10 @@ class Framer:
         """Read ``items`` (the text stage's output) as ``format``, probing JSON records.
 
         ``probe_lines``: probe every line (else only those that may start a document, in
-        ``"auto"``: an NDJSON line then goes out unprobed). ``skipper``: after a line the
-        probe answers ``SKIP``, passes the lines after it that the probe would answer
-        ``SKIP`` too, in one call (given only with ``probe_lines``).
+        ``"auto"``: an NDJSON line then goes out unprobed). ``skipper``: passes, in one
+        call, the lines from a line start that the probe would answer ``SKIP`` (given only
+        with ``probe_lines``); it is called while one of the last two lines was skipped
+        (after a skipped line, after one kept line among skipped ones, after a refill).
         """
         self._items = items
         self._format = format
@@ -300,16 +301,29 @@ class Framer:
         skipper = self._skipper
         limit = self._max
         skipped = 0  # lines skipped by the probe since the last item
+        # non-skipped lines read since the last skipped one: the skipper reads on while
+        # fewer than 2 (after a skipped line, after one line among skipped ones, and across
+        # a refill), so that most of a mixed stream's lines never reach this loop
+        kept = 2
         while True:
             buf, pos, line = self._buf, self._pos, self._line
             find = buf.find
             stop: Any = None  # why the lines stopped before the buffer's end
             # the complete lines in the buffer, with the position and line count kept local
-            while (newline := find(b"\n", pos)) >= 0:
+            while True:
+                if kept < 2 and skipper is not None:
+                    pos, count = skipper(buf, pos)
+                    if count:
+                        line += count
+                        skipped += count
+                        kept = 0
+                if (newline := find(b"\n", pos)) < 0:
+                    break
                 text = buf[pos:newline].strip(_BLANK)
                 if not text:
                     pos = newline + 1
                     line += 1
+                    kept += 1
                     continue
                 if auto and text[0] == 0x5B:  # an array: a document, streamed
                     stop = "array"
@@ -335,11 +349,10 @@ class Framer:
                 line += 1
                 if keys is SKIP:
                     skipped += 1
-                    if skipper is not None:  # the run of lines skipped that it starts
-                        pos, count = skipper(buf, pos)
-                        line += count
-                        skipped += count
+                    if skipper is not None:  # the skipper reads the run of lines it starts
+                        kept = 0
                     continue
+                kept += 1
                 if skipped:
                     yield skipped
                     skipped = 0
