@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import core_schema
 
-from okta_pki_events import ParseFailure, StreamStats
+from okta_pki_events import ParseFailure, StreamStats, build_lifecycles, iter_records
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
 from okta_pki_events.lifecycle import _checked, _fields, lifecycles_from
 from okta_pki_events.lifecycle._checked import fast_check, mirror_of
@@ -199,6 +199,25 @@ def fold_record(draw: st.DrawFn) -> bytes:
     return text.replace(b"\n", b" ")
 
 
+_VALID = json.dumps(make_wire_event("pki.cert.issue", uuid="v1", certificate_id="c1")).encode()
+
+
+def _valid_lines() -> st.SearchStrategy[bytes]:
+    """Valid events of the lifecycle's types (certificate, CA, CRL failure, unknown)."""
+    types = st.sampled_from(["pki.cert.issue", "pki.cert.bind", "pki.ca.add"])
+    return st.builds(
+        lambda kind, n, published: json.dumps(
+            make_wire_event(kind, uuid=f"u{n}", certificate_id=f"c{n % 3}")
+            | {"published": published}
+        ).encode(),
+        types,
+        st.integers(0, 20),
+        st.sampled_from(
+            ["2026-01-01T00:00:00.000Z", "2026-01-02t23:59:59.999Z", "2026-01-01T00:00:00Z"]
+        ),
+    )
+
+
 def test_the_extra_is_installed_for_the_tests() -> None:
     assert FAST is not None  # msgspec is in the dev extra: both readers are compared
     line = json.dumps(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1"))
@@ -271,6 +290,40 @@ def test_files_read_the_same_with_the_extra_and_without(tmp_path: Path, lines: l
             counts = (stats.read, stats.parsed, stats.failed, stats.skipped)
             results.append((plain, failures, counts))
         assert results[0] == results[1]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        fold_record() | corrupted_events().map(str.encode) | _valid_lines(),
+        min_size=1,
+        max_size=10,
+    ),
+    st.booleans(),
+)
+@example([_VALID, b'{"uuid":"u9","eventType":"pki.cert.issue"', _VALID], True)
+@example([b'{"uuid":"u9","displayMessage":"cut', _VALID], True)
+@example([_VALID, b'{"uuid":"u9","eventType":"pki.cert.issue"'], False)
+def test_files_read_with_the_exact_check_as_iter_records_reads_them(
+    tmp_path: Path, lines: list[bytes], final_break: bool
+) -> None:
+    # check="full", with the extra and without: the failures (line, message, text) and the
+    # report of iter_records over the same file, whatever the lines and the last break
+    path = tmp_path / "mixed.ndjson"
+    path.write_bytes(b"\n".join(lines) + (b"\n" if final_break else b""))
+    stream = list(iter_records(path, on_error="collect", only_pki=False))
+    expected = [outcome_of(f) for f in stream if isinstance(f, ParseFailure)]
+    events = [item.event for item in stream if not isinstance(item, ParseFailure)]
+    reference = build_lifecycles(events).to_dict()
+    for installed in (True, False):
+        with extra(installed):
+            report = lifecycles_from(path, on_error="collect")
+        assert [outcome_of(f) for f in report.failures] == expected
+        assert dataclasses.replace(report, failures=()).to_dict() == reference
 
 
 def test_the_mirror_is_built_and_used() -> None:
@@ -346,21 +399,41 @@ def test_published_reads_as_exact_timestamp(texts: list[str]) -> None:
     reader = Published()
     for text in texts + texts:  # the second time through what the reader remembered
         assert reader.read(text) == _exact_micros(text), text
-    for minute_text in reader.minutes:  # what it keeps is what it validated
-        assert len(minute_text) == 16
+    # what it keeps is what it validated, cut at fixed places
+    assert {len(day) for day in reader.days} <= {11}
+    assert {len(minute) for minute in reader.minutes} <= {5}
+    assert {len(second) for second in reader.seconds} <= {4}
+    assert {len(milli) for milli in reader.millis} <= {4}
+
+
+def test_published_parts_of_different_texts_combine_exactly() -> None:
+    reader = Published()
+    for text in ("2024-02-29T00:00:00.000Z", "2026-12-31t23:59:59.999Z"):
+        assert reader.read(text) == _exact_micros(text)
+    # each part remembered from one text or the other: read without ExactTimestamp, exactly
+    for day in ("2024-02-29T", "2026-12-31t"):
+        for minute in ("00:00", "23:59"):
+            for rest in (":00.000Z", ":59.999Z", ":00.999Z", ":59.000Z"):
+                text = day + minute + rest
+                expected = _exact_micros(text)
+                assert expected is not None
+                assert reader.read(text) == expected, text
+    assert len(reader.days) == 2  # nothing more was validated
+    assert reader.read("2026-02-29T00:00:00.000Z") is None  # a day never validated: exact
 
 
 def test_published_remembers_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_fields, "_MINUTES_KEPT", 3)
+    monkeypatch.setattr(_fields, "_DAYS_KEPT", 3)
     reader = Published()
-    for minute in range(10):
-        text = f"2026-01-01T00:{minute:02d}:07.250Z"
+    for day in range(1, 11):
+        text = f"2026-01-{day:02d}T00:09:07.250Z"
         assert reader.exact(text) == _exact_micros(text)
-        assert len(reader.minutes) <= 3
+        assert len(reader.days) <= 3
+    assert reader.minutes == {"00:09": 9 * 60_000_000}
     assert reader.seconds == {":07.": 7_000_000}
     assert reader.millis == {"250Z": 250_000}
+    assert reader.read("2026-01-10T00:09:07.250Z") == _exact_micros("2026-01-10T00:09:07.250Z")
     assert reader.read("2026-01-01T00:09:07.250Z") == _exact_micros("2026-01-01T00:09:07.250Z")
-    assert reader.read("2026-01-01T00:00:07.250Z") == _exact_micros("2026-01-01T00:00:07.250Z")
 
 
 @settings(max_examples=300, deadline=None)

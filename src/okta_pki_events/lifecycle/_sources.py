@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
-from itertools import chain, count
+from itertools import chain
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Union
@@ -210,162 +210,204 @@ def items_of_lines(
     With ``documents``, a line that starts a multi-line document raises
     ``_DocumentStartError`` (the lines are a file's: the caller reads on as ``iter_records``).
     """
-    return _items_of_batches([lines], name, check, documents)
+    batches = ((number, (line,)) for number, line in lines)
+    return _items_of_batches(batches, name, check, documents)
+
+
+Batch = Sequence[Union[bytes, str, OversizeLine]]
+"""Lines numbered on from a first number (a chunk's lines, ``_Numbered``; or one line)."""
 
 
 def _items_of_batches(
-    batches: Iterable[Iterable[tuple[int, bytes | str | OversizeLine]]],
+    batches: Iterable[tuple[int, Batch]],
     name: str,
     check: Check,
     documents: bool,
     unbroken: bool = False,
     direct: Direct | None = None,
 ) -> Iterator[Item]:
-    """``items_of_lines`` of the lines of each batch in turn (one loop, no stage per line).
+    """``items_of_lines`` of batches of lines, each numbered on from its first number.
 
-    ``unbroken``: the lines are ``_line_batches``', without their line break. ``direct``:
-    a certificate event that msgspec read goes straight to its tracker (and is counted
-    there), not through a ``Record``.
+    One loop, no stage per line. ``unbroken``: the lines are ``_line_batches``', without
+    their line break. ``direct``: a certificate event goes straight to its tracker (and is
+    counted there), not as a ``Record``.
     """
     add = direct.add if direct is not None else None
     full = check == "full"
     validate: Callable[[str | bytes | bytearray], Mapping[str, Any]] = check_event
     event_type_key, alternate = "event_type", "alternate_id"  # the models' field names
     fast = fast_check()  # msgspec's reading, where it is certain (the fast extra)
-    published = Published()
-    minutes, seconds, millis = published.minutes, published.seconds, published.millis
     if not full:
         validate = exact_fields  # type: ignore[assignment]
         event_type_key, alternate = "eventType", "alternateId"  # the wire names
         fast = fast_fields()
-    codes = TARGET_CODES
+    published = Published()
+    days, times, seconds, millis = published.parts()
+    exact_micros = published.exact
+    code_of = TARGET_CODES.get
     cert_types = TYPE_CODE
-    for number, line in chain.from_iterable(batches):
-        if (
-            fast is not None
-            and type(line) is bytes
-            and len(line) <= MAX_BYTES  # within_guards, inline
-            and line.isascii()
-            and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
-        ):
-            try:
-                got = fast(line)
-            except Exception:  # msgspec's errors, a RecursionError: pydantic-core decides
-                pass
-            else:
-                text = got.published
-                micros = minutes.get(text[:16])  # published.read(text), inline
-                second = seconds.get(text[16:20])
-                milli = millis.get(text[20:])
-                if micros is None or second is None or milli is None:
-                    micros = published.exact(text)
+    for first, batch in batches:
+        for number, line in enumerate(batch, first):
+            if (
+                fast is not None
+                and type(line) is bytes
+                and len(line) <= MAX_BYTES  # within_guards, inline
+                and line.isascii()
+                and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+            ):
+                try:
+                    got = fast(line)
+                except Exception:  # msgspec's errors, a RecursionError: pydantic-core decides
+                    pass
                 else:
-                    micros += second + milli
-                if micros is not None:  # else refused: the exact path says why
-                    event_type = got.event_type
-                    if event_type in cert_types:
-                        outcome = got.outcome
-                        actor = got.actor
-                        cert_id = device_id = None
-                        found = 0
-                        for target in got.target or ():  # cert_fields' rule, on msgspec's
-                            kind = target.type
-                            code = codes.get(kind)
-                            if code is None:
-                                code = target_code(kind)
-                            if code and not found & code:
-                                found |= code
-                                if code == CERT_TARGET:
-                                    cert_id = target.id
-                                else:
-                                    device_id = target.id
-                        fields_of = (
-                            micros,
-                            got.uuid,
-                            event_type,
-                            outcome.result if outcome is not None else None,
-                            cert_id,
-                            device_id,
-                            (actor.alternate_id or actor.id) if actor is not None else None,
+                    text = got.published
+                    micros: int | None
+                    try:  # published.read(text), inline
+                        micros = (
+                            days[text[:11]]
+                            + times[text[11:16]]
+                            + seconds[text[16:20]]
+                            + millis[text[20:]]
                         )
-                        if add is not None and cert_id is not None:
-                            add(*fields_of)  # what feed_record does with the record
-                            direct.count += 1  # type: ignore[union-attr]
-                        else:
-                            yield new_record(Record, (CERT, *fields_of, *_NO_CA_FIELDS))
-                    elif not event_type.startswith("pki."):
-                        yield Skipped(event_type, False)
-                    elif event_type in EVENT_MODELS or not full:  # CA, CRL failure: models
-                        yield from _items_of_line(line, name, number)
-                    else:  # a pki.* type outside the catalogue, checked in full
-                        outcome = got.outcome
-                        result = outcome.result if outcome is not None else None
-                        yield Skipped(event_type, True, micros, got.uuid, result)
-                    continue
-        if isinstance(line, OversizeLine):
-            yield _oversize(number, line, name)
-            continue
-        if unbroken:
-            line = _with_break(line)  # type: ignore[arg-type]
-        try:
-            fields = validate(line)
-        except ValidationError as exc:
-            if documents and _starts_document(line, exc):
-                raise _DocumentStartError(number) from None
-            if not _blank(line):  # an envelope, an array, a failure: as iter_records reads it
-                yield from _items_of_line(line, name, number)
-            continue
-        if full:
-            micros = micros_of(fields["published"])
-        else:
-            micros = published.exact(fields["published"])
-            if micros is None:  # refused: the models say why, at its line
-                yield from _items_of_line(line, name, number)
+                    except KeyError:
+                        micros = exact_micros(text)
+                    if micros is not None:  # else refused: the exact path says why
+                        event_type = got.event_type
+                        if event_type in cert_types:
+                            cert_id = device_id = None
+                            targets = got.target
+                            if targets:
+                                found = 0
+                                for target in targets:  # cert_fields' rule, on msgspec's
+                                    kind = target.type
+                                    code = code_of(kind)
+                                    if code is None:
+                                        code = target_code(kind)
+                                    if code and not found & code:
+                                        found |= code
+                                        if code == CERT_TARGET:
+                                            cert_id = target.id
+                                        else:
+                                            device_id = target.id
+                            outcome = got.outcome
+                            result = outcome.result if outcome is not None else None
+                            actor = got.actor
+                            by = (actor.alternate_id or actor.id) if actor is not None else None
+                            if add is not None and cert_id is not None:
+                                add(micros, got.uuid, event_type, result, cert_id, device_id, by)
+                                direct.count += 1  # type: ignore[union-attr]
+                            else:
+                                yield _cert_record(
+                                    micros, got.uuid, event_type, result, cert_id, device_id, by
+                                )
+                        elif not event_type.startswith("pki."):
+                            yield Skipped(event_type, False)
+                        elif event_type in EVENT_MODELS or not full:  # CA, CRL failure: models
+                            yield from _items_of_line(line, name, number)
+                        else:  # a pki.* type outside the catalogue, checked in full
+                            outcome = got.outcome
+                            result = outcome.result if outcome is not None else None
+                            yield Skipped(event_type, True, micros, got.uuid, result)
+                        continue
+            if isinstance(line, OversizeLine):
+                yield _oversize(number, line, name)
                 continue
-        event_type = fields[event_type_key]
-        if event_type not in cert_types:
-            if event_type in EVENT_MODELS or (not full and event_type.startswith("pki.")):
-                # a CA event, a CRL failure (few; "fields": an unknown type too): the models
-                yield from _items_of_line(line, name, number)
-            elif event_type.startswith("pki."):
-                outcome = fields.get("outcome")
-                result = outcome.get("result") if outcome else None
-                yield Skipped(event_type, True, micros, fields["uuid"], result)
+            try:  # a line's break never makes it valid or not: read first without it
+                fields = validate(line)
+            except ValidationError as exc:
+                error = exc
+                if unbroken:  # the break decides what a broken line is (see _with_break)
+                    line = _with_break(line)  # type: ignore[arg-type]
+                    error = _refusal(validate, line) or exc
+                if documents and _starts_document(line, error):
+                    raise _DocumentStartError(number) from None
+                if not _blank(line):  # an envelope, an array, a failure: as iter_records reads it
+                    yield from _items_of_line(line, name, number)
+                continue
+            if full:
+                micros = micros_of(fields["published"])
             else:
-                yield Skipped(event_type, False)
-            continue
-        outcome = fields.get("outcome")
-        actor = fields.get("actor")
-        cert_id = device_id = None
-        found = 0
-        for target in fields.get("target") or ():  # cert_fields' rule, on dicts
-            kind = target.get("type")
-            code = codes.get(kind)
-            if code is None:
-                code = target_code(kind)
-            if code and not found & code:
-                found |= code
-                if code == CERT_TARGET:
-                    cert_id = target.get("id")
+                micros = exact_micros(fields["published"])
+                if micros is None:  # refused: the models say why, at its line
+                    yield from _items_of_line(_as_read(line, unbroken), name, number)
+                    continue
+            event_type = fields[event_type_key]
+            if event_type not in cert_types:
+                if event_type in EVENT_MODELS or (not full and event_type.startswith("pki.")):
+                    # a CA event, a CRL failure (few; "fields": an unknown type too): the models
+                    yield from _items_of_line(_as_read(line, unbroken), name, number)
+                elif event_type.startswith("pki."):
+                    outcome = fields.get("outcome")
+                    result = outcome.get("result") if outcome else None
+                    yield Skipped(event_type, True, micros, fields["uuid"], result)
                 else:
-                    device_id = target.get("id")
-        yield new_record(  # Record(...) without its Python-level __new__
-            Record,
-            (
-                CERT,
-                micros,
-                fields["uuid"],
-                event_type,
-                outcome.get("result") if outcome else None,
-                cert_id,
-                device_id,
-                (actor.get(alternate) or actor.get("id")) if actor else None,
-                *_NO_CA_FIELDS,
-            ),
-        )
+                    yield Skipped(event_type, False)
+                continue
+            outcome = fields.get("outcome")
+            actor = fields.get("actor")
+            cert_id, device_id = _picked(fields.get("target"))
+            result = outcome.get("result") if outcome else None
+            by = (actor.get(alternate) or actor.get("id")) if actor else None
+            if add is not None and cert_id is not None:
+                add(micros, fields["uuid"], event_type, result, cert_id, device_id, by)
+                direct.count += 1  # type: ignore[union-attr]
+            else:
+                yield _cert_record(
+                    micros, fields["uuid"], event_type, result, cert_id, device_id, by
+                )
+
+
+def _picked(targets: list[Mapping[str, Any]] | None) -> tuple[Any, Any]:
+    """The ids of the first certificate and of the first device target among dicts.
+
+    ``cert_fields``' rule (the msgspec path inlines it on its objects).
+    """
+    cert_id = device_id = None
+    found = 0
+    for target in targets or ():
+        code = target_code(target.get("type"))
+        if code and not found & code:
+            found |= code
+            if code == CERT_TARGET:
+                cert_id = target.get("id")
+            else:
+                device_id = target.get("id")
+    return cert_id, device_id
+
+
+def _refusal(
+    validate: Callable[[str | bytes | bytearray], Mapping[str, Any]], line: bytes
+) -> ValidationError | None:
+    """Why ``validate`` refuses ``line`` (None if it takes it)."""
+    try:
+        validate(line)
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+def _as_read(line: bytes | str, unbroken: bool) -> bytes | str:
+    """A line as ``open_lines`` gives it (``_with_break`` when ``unbroken``), for the models."""
+    return _with_break(line) if unbroken else line  # type: ignore[arg-type]
 
 
 new_record = tuple.__new__
+
+
+def _cert_record(
+    published: int,
+    uuid: str,
+    event_type: str,
+    outcome: str | None,
+    cert_id: str | None,
+    device_id: str | None,
+    actor: str | None,
+) -> Record:
+    """A certificate event's ``Record`` (``Record(...)`` without its Python-level ``__new__``)."""
+    fields = (CERT, published, uuid, event_type, outcome, cert_id, device_id, actor)
+    return new_record(Record, (*fields, *_NO_CA_FIELDS))
+
+
 _NO_CA_FIELDS = Record(CERT, 0, "", "", None, None)[8:]
 """A certificate record's values of the fields after ``actor`` (their defaults)."""
 
@@ -434,18 +476,19 @@ class _Numbered:
 
     def batches(
         self, batches: Iterable[list[bytes | OversizeLine]]
-    ) -> Iterator[Iterable[tuple[int, bytes | OversizeLine]]]:
+    ) -> Iterator[tuple[int, list[bytes | OversizeLine]]]:
+        """Each batch with the number of its first line."""
         for batch in batches:
-            yield zip(count(self.last + 1), batch)
+            yield self.last + 1, batch
             self.last += len(batch)
 
 
 def _line_batches(items: Iterator[Chunk], limit: int) -> Iterator[list[bytes | OversizeLine]]:
     """The lines of UTF-8 chunks, a chunk's worth at a time: ``open_lines``' lines, faster.
 
-    A chunk is split at once (``split``, in C), so a line comes without its line break: a
-    last line that had none is a ``LastLine``. From the first chunk with a line over
-    ``limit`` (or an error, or an item that is not text), the rest is split by
+    A chunk is cut at its line breaks at once (``_lines_of``), so a line comes without its
+    line break: a last line that had none is a ``LastLine``. From the first chunk with a line
+    over ``limit`` (or an error, or an item that is not text), the rest is split by
     ``open_lines``' own splitter, one line a batch, so that such a line is never held whole.
     """
     carry = b""
@@ -453,18 +496,36 @@ def _line_batches(items: Iterator[Chunk], limit: int) -> Iterator[list[bytes | O
         if type(item) is not bytes:
             yield from _slow_batches(chain([carry, item], items), limit)
             return
-        lines: list[bytes | OversizeLine] = item.split(b"\n")  # type: ignore[assignment]
         before = carry
-        if before:
-            lines[0] = before + lines[0]  # type: ignore[operator]
-        carry = lines.pop()  # type: ignore[assignment]
-        if len(carry) > limit or (lines and max(map(len, lines)) > limit):  # type: ignore[arg-type]
+        lines, carry = _lines_of(before, item)
+        if len(carry) > limit or (lines and max(map(len, lines)) > limit):
             yield from _slow_batches(chain([before + item], items), limit)
             return
         if lines:
-            yield lines
+            yield lines  # type: ignore[misc]
     if carry:
         yield [LastLine(carry)]
+
+
+def _lines_of(before: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
+    """The lines ``before + chunk`` completes (without their breaks), and the text after them.
+
+    ``bytes.find`` looks for each break (``memchr``): about twice as fast on long lines as
+    ``split``, which compares byte by byte.
+    """
+    find = chunk.find
+    end = find(b"\n")
+    if end < 0:
+        return [], before + chunk
+    lines = [before + chunk[:end]]
+    append = lines.append
+    start = end + 1
+    end = find(b"\n", start)
+    while end >= 0:
+        append(chunk[start:end])
+        start = end + 1
+        end = find(b"\n", start)
+    return lines, chunk[start:]
 
 
 class LastLine(bytes):
@@ -643,9 +704,10 @@ def lifecycles_from(
             otherwise: the same result either way.
 
     Measured (``benchmarks/RESULTS.md``, 100,000 certificate events, paired rounds, CPU
-    time) against ``build_lifecycles(iter_events(...))``: with the ``fast`` extra the
-    default ``check="full"`` about 2.8-2.9x faster and ``check="fields"`` about 3.4-3.5x;
-    without it about 1.6x and 2.1x.
+    time, a loaded machine) against ``build_lifecycles(iter_events(...))``: with the
+    ``fast`` extra the default ``check="full"`` about 3.3-3.6x faster and ``check="fields"``
+    about 4.1-4.5x; without it about 1.9-2.0x and 2.4-2.5x. (A quiet machine gives lower
+    ratios: the quiet runs are in the top table there.)
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
