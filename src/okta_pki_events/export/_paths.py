@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,9 @@ def prune(value: Any) -> Any:
     """Drop nulls, empty strings and whatever becomes empty, recursively.
 
     This is the first step of Elastic's Okta pipeline, and what OCSF expects of absent
-    attributes. The string ``"null"`` is a value and stays.
+    attributes. The string ``"null"`` is a value and stays. A non-finite number (``NaN``,
+    ``Infinity``, which the models keep) has no JSON form: it is dropped as a null is, so that
+    the document is JSON (``json.dumps(..., allow_nan=False)`` accepts it).
     """
     if isinstance(value, Mapping):
         pruned = {k: prune(v) for k, v in value.items()}
@@ -48,6 +51,8 @@ def prune(value: Any) -> Any:
 
 
 def _is_empty(value: Any) -> bool:
+    if type(value) is float:
+        return not math.isfinite(value)
     return any(value is e or (type(value) is type(e) and value == e) for e in _EMPTY)
 
 
