@@ -59,12 +59,12 @@ def _lazy_probe(probe: Probe, keep: str) -> Probe:
 
     In a run of events of kept types (their ``eventType`` starts with ``keep``), a record is
     parsed lazily at once, which checks its JSON as the probe does, and is an event by its
-    ``uuid`` and ``eventType``; a record the lazy parse refuses is probed. Elsewhere (at the
-    start, after a record that was not such an event) the probe comes first, and a record it
-    tells an event is parsed by the reader. The order follows the stream only for speed: a
-    run of PKI events never pays the probe, a mixed stream never pays a lazy parse of each
-    event it skips, and the outcome is the probe's either way (a kept type's event is parsed
-    lazily, any other record decided by the probe's answer).
+    ``uuid`` and ``eventType``: the answer is the lazy event, or ``SKIP`` for an event of a
+    type not kept (as the probe answers it); a record the lazy parse refuses is probed.
+    Elsewhere (at the start, after a record that was not such an event) the probe comes
+    first, and a record it tells an event is parsed by the reader. The order follows the
+    stream only for speed: a run of PKI events never pays the probe, a mixed stream never pays
+    a lazy parse of each event it skips, and the outcome is the probe's either way.
     """
     run = 0  # events of kept types in a row, as far as the last record tells
 
@@ -76,9 +76,10 @@ def _lazy_probe(probe: Probe, keep: str) -> Probe:
             except ValidationError:
                 run = 0
                 return probe(text)
-            if not event.event_type.startswith(keep):
-                run = 0
-            return event
+            if event.event_type.startswith(keep):
+                return event
+            run = 0
+            return SKIP  # an event of a type not kept, as the probe answers it
         keys = probe(text)
         kind = type(keys)
         if kind is str or (kind is dict and _kept(keys, keep)):
@@ -193,7 +194,7 @@ class _Reader:
         same either way; the counts of skipped records are kept in locals and added to
         ``stats`` before every yield and at the end.
         """
-        stats, on_error, only_pki = self.stats, self.on_error, self.only_pki
+        stats, on_error = self.stats, self.on_error
         keyed, events = self.keyed, self.envelope is None
         plain = self.on_unknown != "raise" and not self.records
         read = skipped = 0  # skipped records not yet added to stats
@@ -213,14 +214,11 @@ class _Reader:
                         read += 1
                         skipped += 1
                         continue
-                    elif isinstance(keys, LogEvent):  # an event the lazy probe parsed
-                        if only_pki and not isinstance(keys, BasePkiEvent):
-                            read += 1
-                            skipped += 1
-                            continue
+                    elif isinstance(keys, LogEvent):  # the lazy probe's event, of a kept type
                         if plain:  # the event itself, counted as the loop below counts it
                             stats.read += read + 1
-                            stats.skipped += skipped
+                            if skipped:
+                                stats.skipped += skipped
                             stats.parsed += 1
                             read = skipped = 0
                             yield keys
