@@ -30,64 +30,18 @@ from okta_pki_events.envelopes import (
     SqsRecord,
     detect_envelope,
 )
-from okta_pki_events.testing import make_wire_event
 
-from .support import load_json
-
-
-def pki(n: int) -> dict[str, Any]:
-    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
-
-
-def fixture(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = load_json(f"aws/{name}.json")
-    return data
-
-
-def bridge(detail: Any) -> dict[str, Any]:
-    return fixture("eventbridge") | {"source": "aws.partner/okta.com/o/pki", "detail": detail}
-
-
-def sqs(*bodies: str) -> dict[str, Any]:
-    template = fixture("sqs")["Records"][1]
-    return {"Records": [template | {"messageId": f"m{n}", "body": b} for n, b in enumerate(bodies)]}
-
-
-def sns_notification(message: str) -> dict[str, Any]:
-    """An SNS notification as SQS receives it from a topic (not raw delivery)."""
-    sns: dict[str, Any] = fixture("sns")["Records"][0]["Sns"]
-    return sns | {"Message": message}
-
-
-def sns(*messages: str) -> dict[str, Any]:
-    template = fixture("sns")["Records"][0]
-    return {"Records": [template | {"Sns": sns_notification(m)} for m in messages]}
-
-
-def firehose(*data: bytes | str) -> dict[str, Any]:
-    batch = fixture("firehose")
-    template = batch["records"][0]
-    records = [
-        template
-        | {"recordId": f"r{n}", "data": d if isinstance(d, str) else base64.b64encode(d).decode()}
-        for n, d in enumerate(data)
-    ]
-    return batch | {"records": records}
-
-
-def cloudwatch(*messages: str, message_type: str = "DATA_MESSAGE") -> dict[str, Any]:
-    data = CloudWatchLogsEvent.model_validate(fixture("cloudwatch_logs")).decoded()
-    decoded = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    template = decoded["logEvents"][0]
-    events = [template | {"id": f"e{n}", "message": m} for n, m in enumerate(messages)]
-    decoded["logEvents"] = events
-    decoded["messageType"] = message_type
-    packed = base64.b64encode(gzip.compress(json.dumps(decoded).encode())).decode()
-    return {"awslogs": {"data": packed}}
-
-
-def text(value: Any) -> str:
-    return json.dumps(value)
+from .support import (
+    aws_fixture,
+    bridge,
+    cloudwatch,
+    firehose,
+    pki,
+    sns,
+    sns_notification,
+    sqs,
+    text,
+)
 
 
 def read(document: Any, **options: Any) -> list[Any]:
@@ -115,7 +69,7 @@ def read(document: Any, **options: Any) -> list[Any]:
     ],
 )
 def test_aws_envelopes_round_trip_losslessly(name: str, model: type[BaseModel]) -> None:
-    raw = fixture(name)
+    raw = aws_fixture(name)
     parsed = model.model_validate(raw)
     assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True) == raw
 
@@ -140,7 +94,7 @@ def test_models_are_generic_in_their_payload() -> None:
 
 
 def test_cloudwatch_data_decodes_zlib_and_gzip_and_refuses_bombs() -> None:
-    data = CloudWatchLogsEvent.model_validate(fixture("cloudwatch_logs")).awslogs.data
+    data = CloudWatchLogsEvent.model_validate(aws_fixture("cloudwatch_logs")).awslogs.data
     assert isinstance(data, CloudWatchLogsData)
     assert data.log_group == "testLogGroup"
     assert data.log_events is not None
@@ -167,7 +121,7 @@ def test_cloudwatch_data_decodes_zlib_and_gzip_and_refuses_bombs() -> None:
         (sns("x"), "sns"),
         (sns_notification("x"), "sns"),
         (firehose(b"x"), "firehose"),
-        (fixture("cloudwatch_logs"), "cloudwatch_logs"),
+        (aws_fixture("cloudwatch_logs"), "cloudwatch_logs"),
         (bridge(pki(1)), "eventbridge"),
         (pki(1) | sqs("x") | {"awslogs": {"data": ""}}, "log_event"),
     ],

@@ -25,7 +25,7 @@ from okta_pki_events.envelopes import (
     FirehoseRecord,
 )
 
-from .test_aws_envelopes import bridge, cloudwatch, firehose, fixture, pki, text
+from .support import aws_fixture, bridge, cloudwatch, firehose, pki, text
 
 
 def test_firehose_records_validate_into_typed_events() -> None:
@@ -43,7 +43,7 @@ def test_firehose_records_validate_into_typed_events() -> None:
 
 
 def test_an_unparametrised_firehose_record_keeps_its_base64_text() -> None:
-    batch = fixture("firehose")
+    batch = aws_fixture("firehose")
     raw = FirehoseEvent.model_validate(batch)
     assert raw.records[0].data == batch["records"][0]["data"]
     assert raw.model_dump(mode="json", by_alias=True, exclude_unset=True) == batch
@@ -79,7 +79,7 @@ def test_cloudwatch_logs_validate_into_typed_events() -> None:
 
 
 def test_an_unparametrised_cloudwatch_delivery_is_decoded_and_round_trips() -> None:
-    raw = fixture("cloudwatch_logs")
+    raw = aws_fixture("cloudwatch_logs")
     delivery = CloudWatchLogsEvent.model_validate(raw)
     assert isinstance(delivery.awslogs.data, CloudWatchLogsData)
     assert delivery.awslogs.data.log_events is not None

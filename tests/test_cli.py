@@ -10,10 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,40 +21,21 @@ from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import COMMANDS, main
 from okta_pki_events.testing import make_unknown_event, make_wire_event, wire_events
 
-from .support import pki_fixture
+from .support import cli, pki_fixture, run_cli, write_ndjson
 
 BAD_UUID = '{"published": "2024-08-13T15:58:20.353Z", "eventType": "pki.cert.issue", "uuid": 5}'
 CUT = '{"uuid": "u9", "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.ce'
 
 
-def cli(*args: str | Path, stdin: str | bytes | None = None) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], input=stdin)
-
-
-def write(path: Path, *rows: dict[str, Any] | str) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
-    return path
-
-
-def run(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def good(tmp_path: Path) -> Path:
-    return write(tmp_path / "good.ndjson", *(pki_fixture(t) for t in EVENT_TYPES))
+    return write_ndjson(tmp_path / "good.ndjson", *(pki_fixture(t) for t in EVENT_TYPES))
 
 
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
     """Line 2: a uuid of the wrong type; line 4: a record cut short; line 5 not PKI."""
-    return write(
+    return write_ndjson(
         tmp_path / "broken.ndjson",
         make_wire_event("pki.cert.issue", uuid="u1"),
         BAD_UUID,
@@ -121,7 +102,7 @@ def test_validate_json_failures_are_structured(broken: Path) -> None:
 
 def test_validate_json_names_the_record_where_known(tmp_path: Path) -> None:
     bad = make_wire_event("pki.cert.revoke", uuid="uuid-7", published="not a time")
-    data = json.loads(cli("validate", "--json", write(tmp_path / "x.ndjson", bad)).stdout)
+    data = json.loads(cli("validate", "--json", write_ndjson(tmp_path / "x.ndjson", bad)).stdout)
     (failure,) = data["failures"]
     assert (failure["uuid"], failure["eventType"]) == ("uuid-7", "pki.cert.revoke")
     assert failure["errors"][0]["loc"] == ["published"]
@@ -140,7 +121,9 @@ def test_validate_json_inside_documents_gives_the_index(tmp_path: Path) -> None:
 
 
 def test_validate_max_errors_stops_reading(tmp_path: Path) -> None:
-    path = write(tmp_path / "garbage.ndjson", *(["not json"] * 50), make_wire_event(EVENT_TYPES[0]))
+    path = write_ndjson(
+        tmp_path / "garbage.ndjson", *(["not json"] * 50), make_wire_event(EVENT_TYPES[0])
+    )
     result = cli("validate", "--max-errors", "3", path)
     assert result.exit_code == 1
     assert sum(1 for line in result.stdout.splitlines() if "Invalid JSON" in line) == 3
@@ -162,7 +145,9 @@ def test_max_errors_must_be_positive(command: str, value: str, good: Path) -> No
 def test_validate_rules_runs_the_semantic_rules(tmp_path: Path) -> None:
     no_target = make_wire_event("pki.cert.revoke", uuid="r1", target=[])
     misspelt = make_wire_event("pki.cert.lifecycle.crl_download_failure", uuid="r2")
-    path = write(tmp_path / "rules.ndjson", make_wire_event("pki.cert.issue"), no_target, misspelt)
+    path = write_ndjson(
+        tmp_path / "rules.ndjson", make_wire_event("pki.cert.issue"), no_target, misspelt
+    )
     assert cli("validate", path).exit_code == 0  # structurally valid
     result = cli("validate", "--rules", path)
     assert result.exit_code == 1  # a rule error
@@ -181,7 +166,7 @@ def test_validate_rules_runs_the_semantic_rules(tmp_path: Path) -> None:
 
 
 def test_validate_rules_warnings_alone_pass(tmp_path: Path) -> None:
-    path = write(tmp_path / "w.ndjson", make_wire_event("pki.cert.bind", device_id=None))
+    path = write_ndjson(tmp_path / "w.ndjson", make_wire_event("pki.cert.bind", device_id=None))
     result = cli("validate", "--rules", path)
     assert result.exit_code == 0, result.output
     assert "[missing_device_target, warning]" in result.stdout
@@ -209,7 +194,7 @@ def test_empty_input_says_so_and_exits_1(command: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["validate", "summary", "lifecycle"])
 def test_all_invalid_input_says_so_and_exits_1(command: str, tmp_path: Path) -> None:
-    path = write(tmp_path / "junk.ndjson", "junk", "PK\x03\x04", "{}")
+    path = write_ndjson(tmp_path / "junk.ndjson", "junk", "PK\x03\x04", "{}")
     result = cli(command, path)
     assert result.exit_code == 1
     assert f"no valid records in {path}: 3 records read, none valid" in result.stderr
@@ -221,12 +206,12 @@ def test_no_pki_events_or_none_matching_is_said_not_tabled(tmp_path: Path) -> No
         "published": "2024-08-13T15:58:20.353Z",
         "eventType": "user.session.start",
     }
-    path = write(tmp_path / "other.ndjson", other)
+    path = write_ndjson(tmp_path / "other.ndjson", other)
     result = cli("summary", path)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == f"no PKI events in {path} (1 other record)"
     assert "PKI events per type" not in result.stdout
-    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
+    path = write_ndjson(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
     result = cli("summary", path, "--type", "pki.ca.add")
     assert result.stdout.splitlines()[0] == "no events match the filters (1 PKI event read)"
 
@@ -245,7 +230,7 @@ def test_summary_json_is_the_library_summary(broken: Path) -> None:
 
 
 def test_summary_human_output_agrees_in_number(tmp_path: Path) -> None:
-    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
+    path = write_ndjson(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue"))
     out = cli("summary", path).stdout
     assert "PKI events per type" in out
     assert "1 record: 1 PKI event, 0 other records skipped, 0 invalid" in out
@@ -255,7 +240,7 @@ def test_summary_human_output_agrees_in_number(tmp_path: Path) -> None:
 
 def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
     alias: Final = "pki.cert.lifecycle.crl_download_failure"
-    path = write(
+    path = write_ndjson(
         tmp_path / "crl.ndjson",
         make_wire_event("pki.cert.crl_download_failure"),
         make_wire_event(alias),
@@ -267,7 +252,7 @@ def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
     assert [f"as {alias} (alias)", "2"] in cells
     assert [alias, "2"] not in cells
     unknown = make_unknown_event("pki.cert.quarantine").model_dump_json(exclude_unset=True)
-    later = write(tmp_path / "later.ndjson", unknown)
+    later = write_ndjson(tmp_path / "later.ndjson", unknown)
     rows = [line.strip("│ ").split("│") for line in cli("summary", later).stdout.splitlines()]
     assert ["pki.cert.quarantine (not in the catalogue)", "1"] in [
         [cell.strip() for cell in row] for row in rows if len(row) == 2
@@ -278,7 +263,7 @@ def test_summary_folds_the_crl_alias_into_its_types_row(tmp_path: Path) -> None:
 
 
 def test_lifecycle_report_and_one_certificate(tmp_path: Path) -> None:
-    path = write(
+    path = write_ndjson(
         tmp_path / "life.ndjson",
         make_wire_event("pki.cert.issue", certificate_id="c1", published="2024-01-01T00:00:00Z"),
         make_wire_event("pki.cert.revoke", certificate_id="c1", published="2024-01-02T00:00:00Z"),
@@ -397,7 +382,7 @@ def test_lone_surrogate_in_event_type_prints(tmp_path: Path) -> None:
 
 def test_text_from_the_data_is_never_markup(tmp_path: Path) -> None:
     odd = "pki.[/bold] :smile: [red]x"
-    path = write(
+    path = write_ndjson(
         tmp_path / "m.ndjson",
         {"uuid": "x", "published": "2024-08-13T15:58:20Z", "eventType": odd},
         make_wire_event("pki.cert.issue", certificate_id="[/c1]"),
@@ -420,7 +405,7 @@ def test_text_from_the_data_is_never_markup(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_and_version() -> None:
-    result = run("--version")
+    result = run_cli("--version")
     assert result.returncode == 0
     assert b"okta-pki-events, version" in result.stdout
 
@@ -496,7 +481,7 @@ def test_any_input_gets_an_answer_never_a_traceback(tmp_path: Path, lines: list[
 def test_every_reading_command_takes_directories_and_patterns(command: str, tmp_path: Path) -> None:
     folder = tmp_path / "logs"
     (folder / "old").mkdir(parents=True)
-    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
+    write_ndjson(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
     line = json.dumps(make_wire_event("pki.cert.issue", certificate_id="c2"))
     (folder / "old" / "b.jsonl.gz").write_bytes(gzip.compress((line + "\n").encode()))
     (folder / "notes.txt").write_text("not an input\n")
@@ -523,8 +508,10 @@ def test_a_file_named_twice_is_read_once(command: str, tmp_path: Path) -> None:
     # named directly, through its directory, a pattern and a link: one file, read once
     folder = tmp_path / "logs"
     (folder / "sub").mkdir(parents=True)
-    write(folder / "sub" / "b.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
-    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c2"))
+    write_ndjson(
+        folder / "sub" / "b.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1")
+    )
+    write_ndjson(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c2"))
     (tmp_path / "link.ndjson").symlink_to(folder / "sub" / "b.ndjson")
     extra = ["--format", "ndjson", "-o", "-"] if command == "export" else ["--json"]
     link = tmp_path / "link.ndjson"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from okta_pki_events import EVENT_TYPES, parse_event
 from okta_pki_events.cli import main
@@ -24,14 +24,10 @@ from okta_pki_events.export import (
     to_ocsf,
 )
 
-from .support import DATA_DIR, pki_fixture, sample_event
+from .support import DATA_DIR, cli, pki_fixture, sample_event
 
 SESSION = "okta-openapi-spec_ListLogs_user.session.start.json"
 BAD = '{"uuid": 5, "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.cert.issue"}'
-
-
-def cli(*args: str | Path, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], input=stdin)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from okta_pki_events.testing import make_unknown_event, make_wire_event
 
-from .test_cli import cli, write
+from .support import cli, write_ndjson
 
 
 def _day(tmp_path: Path) -> Path:
@@ -40,7 +40,7 @@ def _day(tmp_path: Path) -> Path:
                     actor={"id": "00u1", "type": "User", "alternateId": "admin@example.com"},
                 )
             )
-    return write(tmp_path / "day.ndjson", *rows)
+    return write_ndjson(tmp_path / "day.ndjson", *rows)
 
 
 def test_state_lists_the_certificates_in_it(tmp_path: Path) -> None:
@@ -98,7 +98,9 @@ def test_the_timeline_shows_the_actor(tmp_path: Path) -> None:
 def test_many_files_directories_and_globs(tmp_path: Path) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
-    write(folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1", uuid="u1"))
+    write_ndjson(
+        folder / "a.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1", uuid="u1")
+    )
     packed = folder / "b.ndjson.gz"
     line = json.dumps(make_wire_event("pki.cert.issue", certificate_id="c2", uuid="u2"))
     packed.write_bytes(gzip.compress((line + "\n").encode()))
@@ -137,7 +139,7 @@ def test_each_count_is_said_once_in_words_of_its_own(tmp_path: Path) -> None:
     other = make_wire_event("pki.cert.issue", certificate_id="c1")
     other["eventType"] = "user.session.start"
     issued = [make_wire_event("pki.cert.issue", certificate_id=f"c{n}") for n in range(10, 20)]
-    path = write(tmp_path / "mixed.ndjson", *issued, failed, later, other, "{broken")
+    path = write_ndjson(tmp_path / "mixed.ndjson", *issued, failed, later, other, "{broken")
     text = cli("lifecycle", path).stdout
     rows = [line.strip("│ ").split("│") for line in text.splitlines()]
     cells = [[cell.strip() for cell in row] for row in rows if len(row) == 2]
@@ -163,7 +165,9 @@ def test_each_count_is_said_once_in_words_of_its_own(tmp_path: Path) -> None:
 
 
 def test_tables_without_rows_are_not_printed(tmp_path: Path) -> None:
-    path = write(tmp_path / "one.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1"))
+    path = write_ndjson(
+        tmp_path / "one.ndjson", make_wire_event("pki.cert.issue", certificate_id="c1")
+    )
     text = cli("lifecycle", path).stdout
     assert "Certificate authorities" not in text
     assert "Anomalies" not in text
@@ -174,7 +178,7 @@ def test_tables_without_rows_are_not_printed(tmp_path: Path) -> None:
 
 
 def test_a_timeline_says_new_only_when_the_issue_is_in_the_input(tmp_path: Path) -> None:
-    path = write(
+    path = write_ndjson(
         tmp_path / "t.ndjson",
         make_wire_event("pki.cert.issue", certificate_id="c1", published="2026-01-01T00:00:00Z"),
         make_wire_event("pki.cert.revoke", certificate_id="c2", published="2026-01-02T00:00:00Z"),

@@ -46,6 +46,14 @@ def _files(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "state.json", tmp_path / "events.ndjson"
 
 
+def _pull_process(okta: FakeOkta, state: Path, out: Path, *more: str) -> list[str]:
+    """The command line of ``pull`` from ``okta`` (token in ``TOKEN_ENV``), as a process."""
+    return [
+        *[sys.executable, "-m", "okta_pki_events", "pull", "--org", okta.url],
+        *["--token-env", TOKEN_ENV, "--state", str(state), "--output", str(out), *more],
+    ]
+
+
 def test_pull_to_a_file_then_resume(okta: FakeOkta, tmp_path: Path) -> None:
     state, out = _files(tmp_path)
     args = ("--token-env", TOKEN_ENV, "--state", state, "--output", out, "--limit", "2")
@@ -188,23 +196,7 @@ def test_a_changed_filter_on_resume_exits_2(okta: FakeOkta, tmp_path: Path) -> N
 def test_sigterm_finishes_the_page_saves_and_exits_0(okta: FakeOkta, tmp_path: Path) -> None:
     state, out = _files(tmp_path)
     env = {**os.environ, TOKEN_ENV: okta.token}
-    command = [
-        sys.executable,
-        "-m",
-        "okta_pki_events",
-        "pull",
-        "--org",
-        okta.url,
-        "--token-env",
-        TOKEN_ENV,
-        "--state",
-        str(state),
-        "--output",
-        str(out),
-        "--follow",
-        "--interval",
-        "3600",
-    ]
+    command = _pull_process(okta, state, out, "--follow", "--interval", "3600")
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -249,25 +241,9 @@ def test_progress_goes_to_stderr_on_a_terminal(okta: FakeOkta, tmp_path: Path) -
 
     state, out = _files(tmp_path)
     leader, follower = pty.openpty()
-    command = [
-        sys.executable,
-        "-m",
-        "okta_pki_events",
-        "pull",
-        "--org",
-        okta.url,
-        "--token-env",
-        TOKEN_ENV,
-        "--state",
-        str(state),
-        "--output",
-        str(out),
-        "--limit",
-        "2",
-    ]
     try:
         done = subprocess.run(
-            command,
+            _pull_process(okta, state, out, "--limit", "2"),
             env={**os.environ, TOKEN_ENV: okta.token},
             stderr=follower,
             stdout=subprocess.DEVNULL,

@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from okta_pki_events.cli import COMMANDS, main
-from okta_pki_events.cli._shared import TRACEBACK_ENV, USAGE_ERROR
+from okta_pki_events.cli import COMMANDS
+from okta_pki_events.cli._shared import USAGE_ERROR
 from okta_pki_events.testing import make_wire_event
 
-PROG = "okta-pki-events"
-
-
-def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name=PROG, env=env)
+from .support import PROG, cli, run_cli
 
 
 def assert_usage_error(result: Result, command: str, named: str) -> None:
@@ -118,7 +111,7 @@ def test_a_reading_command_shows_each_usage_error_alike(
 ) -> None:
     extra = EXPORT_TO_STDOUT if command == "export" else []
     paths = [] if not args[0].startswith("-") else [str(inputs / "events.ndjson")]
-    result = invoke(command, *extra, *paths, *_args(args, inputs))
+    result = cli(command, *extra, *paths, *_args(args, inputs))
     assert_usage_error(result, command, named)
 
 
@@ -126,7 +119,7 @@ def test_a_reading_command_shows_each_usage_error_alike(
 def test_each_commands_own_usage_errors_are_shown_alike(
     args: list[str], named: str, inputs: Path
 ) -> None:
-    result = invoke(*_args(args, inputs), env={"T": "a-token"})
+    result = cli(*_args(args, inputs), env={"T": "a-token"})
     assert_usage_error(result, args[0], named)
 
 
@@ -149,19 +142,11 @@ def test_every_command_has_usage_error_cases() -> None:
     ids=lambda args: args[0],
 )
 def test_a_usage_error_in_a_real_process_has_no_traceback(args: list[str]) -> None:
-    env = {k: v for k, v in os.environ.items() if k != TRACEBACK_ENV} | {"T": "a-token"}
-    result = subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", *args],
-        input="",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = run_cli(*args, stdin=b"", env={"T": "a-token"})
     assert result.returncode == USAGE_ERROR, result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
+    assert result.stdout == b""
+    assert b"Traceback" not in result.stderr
+    lines = result.stderr.decode().splitlines()
     assert [lines[0].split()[:2], lines[1:3], lines[3][:7]] == [
         ["Usage:", PROG],
         [f"Try '{PROG} {args[0]} --help' for help.", ""],
@@ -229,8 +214,8 @@ def test_every_command_reads_the_same_files_for_the_same_paths(
     monkeypatch.chdir(tree)
     expected = sum(SIZES["other.ndjson" if name == "link.ndjson" else name] for name in read)
     for reader, args in READERS.items():
-        result = invoke(*args, *paths)
+        result = cli(*args, *paths)
         assert result.exit_code == 0, (reader, result.output)
         assert _read_count(reader, result) == expected, reader
-    validated = json.loads(invoke("validate", "--json", *paths).stdout)
+    validated = json.loads(cli("validate", "--json", *paths).stdout)
     assert list(validated["files"]) == read  # named as given, in the order given

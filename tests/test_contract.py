@@ -10,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from okta_pki_events import (
-    LogEvent,
     NonPkiEvent,
     PkiCertCrlDownloadFailureEvent,
     PkiCertIssueEvent,
@@ -21,20 +20,7 @@ from okta_pki_events import (
     parse_event_as,
 )
 
-from .support import pki_fixture
-
-
-def dump(event: LogEvent) -> Any:
-    return event.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-
-def minimal(event_type: str = "pki.cert.issue", **more: Any) -> dict[str, Any]:
-    return {
-        "uuid": "u-1",
-        "published": "2026-01-02T03:04:05.678Z",
-        "eventType": event_type,
-        **more,
-    }
+from .support import minimal_event, pki_fixture, wire
 
 
 def test_unknown_fields_are_kept_at_every_level_and_written_back() -> None:
@@ -49,7 +35,7 @@ def test_unknown_fields_are_kept_at_every_level_and_written_back() -> None:
     assert event.model_extra == {"insertionTimestamp": "2026-01-01T00:00:00Z"}
     assert event.actor is not None
     assert event.actor.model_extra == {"newActorField": {"nested": [1, 2]}}
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 @pytest.mark.parametrize(
@@ -71,11 +57,11 @@ def test_unknown_vocabulary_values_pass_through(path: tuple[Any, ...], value: st
         node = node[key]
     node[path[-1]] = value
     event = parse_event(raw)
-    got: Any = dump(event)
+    got: Any = wire(event)
     for key in path:
         got = got[key]
     assert got == value
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 def test_unknown_device_vocabulary_passes_through() -> None:
@@ -85,7 +71,7 @@ def test_unknown_device_vocabulary_passes_through() -> None:
     event = parse_event(raw)
     assert event.device is not None
     assert event.device.screen_lock_type == "FACE_AND_PIN"
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 def test_unknown_pki_type_parses_to_the_fallback() -> None:
@@ -93,13 +79,13 @@ def test_unknown_pki_type_parses_to_the_fallback() -> None:
     event = parse_event(json.dumps(raw))
     assert type(event) is UnknownPkiEvent
     assert event.event_type == "pki.cert.quarantine"
-    assert dump(event) == raw
+    assert wire(event) == raw
     with pytest.raises(UnknownEventTypeError, match=r"pki\.cert\.quarantine"):
         parse_event(raw, on_unknown="raise")
 
 
 def test_non_pki_type_parses_generically_or_raises() -> None:
-    raw = minimal("user.session.start")
+    raw = minimal_event("user.session.start")
     event = parse_event(raw)
     assert type(event) is NonPkiEvent
     with pytest.raises(UnknownEventTypeError, match=r"user\.session\.start") as info:
@@ -109,25 +95,25 @@ def test_non_pki_type_parses_generically_or_raises() -> None:
 
 
 def test_null_and_missing_are_told_apart() -> None:
-    with_nulls = minimal(target=None, outcome=None, actor={"id": None}, version=None)
+    with_nulls = minimal_event(target=None, outcome=None, actor={"id": None}, version=None)
     event = parse_event(with_nulls)
     assert event.target is None
-    assert dump(event) == with_nulls
-    bare = minimal()
-    assert dump(parse_event(bare)) == bare
-    assert "target" not in dump(parse_event(bare))
+    assert wire(event) == with_nulls
+    bare = minimal_event()
+    assert wire(parse_event(bare)) == bare
+    assert "target" not in wire(parse_event(bare))
 
 
 @pytest.mark.parametrize("version", ["0", 0, 1, "1"])
 def test_version_keeps_its_json_type(version: str | int) -> None:
-    event = parse_event(json.dumps(minimal(version=version)))
+    event = parse_event(json.dumps(minimal_event(version=version)))
     assert event.version == version
     assert type(event.version) is type(version)
 
 
 @pytest.mark.parametrize("postal_code", ["10013", 10013, None, "M4M"])
 def test_postal_code_keeps_its_json_type(postal_code: str | int | None) -> None:
-    raw = minimal(
+    raw = minimal_event(
         client={"geographicalContext": {"postalCode": postal_code}},
         request={
             "ipChain": [{"ip": "10.0.0.1", "geographicalContext": {"postalCode": postal_code}}]
@@ -138,7 +124,7 @@ def test_postal_code_keeps_its_json_type(postal_code: str | int | None) -> None:
     assert event.client.geographical_context is not None
     assert event.client.geographical_context.postal_code == postal_code
     assert type(event.client.geographical_context.postal_code) is type(postal_code)
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 def test_as_number_as_string_is_kept() -> None:
@@ -150,11 +136,11 @@ def test_as_number_as_string_is_kept() -> None:
 
 @pytest.mark.parametrize("reason", ["", "x" * 300, "r" * 100_000, "ünïcödé ✓"])
 def test_empty_and_very_long_reason(reason: str) -> None:
-    raw = minimal(outcome={"result": "FAILURE", "reason": reason})
+    raw = minimal_event(outcome={"result": "FAILURE", "reason": reason})
     event = parse_event(json.dumps(raw))
     assert event.outcome is not None
     assert event.outcome.reason == reason
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 def test_misspelt_crl_type_parses_to_the_crl_model() -> None:
@@ -163,15 +149,15 @@ def test_misspelt_crl_type_parses_to_the_crl_model() -> None:
     event = parse_event(json.dumps(raw))
     assert isinstance(event, PkiCertCrlDownloadFailureEvent)
     assert event.event_type == "pki.cert.lifecycle.crl_download_failure"
-    assert dump(event) == raw
+    assert wire(event) == raw
 
 
 def test_target_may_be_null_or_absent_or_empty() -> None:
     targets: list[list[Any] | None] = [None, []]
     for target in targets:
-        raw = minimal("pki.cert.revoke", target=target)
-        assert dump(parse_event(raw)) == raw
-    assert parse_event(minimal("pki.cert.revoke")).target is None
+        raw = minimal_event("pki.cert.revoke", target=target)
+        assert wire(parse_event(raw)) == raw
+    assert parse_event(minimal_event("pki.cert.revoke")).target is None
 
 
 def test_published_in_another_rfc3339_form_is_written_back_as_it_arrived() -> None:
@@ -181,8 +167,8 @@ def test_published_in_another_rfc3339_form_is_written_back_as_it_arrived() -> No
         "2026-01-02T03:04:05.123456Z",
         "2026-01-02T03:04:05.678+00:00",
     ]:
-        event = parse_event(minimal(published=given))
-        assert dump(event)["published"] == given
+        event = parse_event(minimal_event(published=given))
+        assert wire(event)["published"] == given
         assert event.published.utcoffset() is not None
 
 
@@ -264,7 +250,7 @@ def test_parse_event_as_gives_the_requested_model_or_fails_on_event_type() -> No
 
 def test_unknown_pki_event_refuses_a_non_pki_type() -> None:
     with pytest.raises(ValidationError):
-        UnknownPkiEvent.model_validate(minimal("user.session.start"))
+        UnknownPkiEvent.model_validate(minimal_event("user.session.start"))
 
 
 def test_deeply_nested_json_is_a_value_error() -> None:

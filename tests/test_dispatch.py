@@ -32,7 +32,14 @@ from okta_pki_events import (
 from okta_pki_events.models import EVENT_MODELS, model_for
 from okta_pki_events.testing import wire_events
 
-from .support import EVENT_HOOK_SAMPLE, json_paths, load_json, pki_fixture, pki_fixture_types
+from .support import (
+    EVENT_HOOK_SAMPLE,
+    json_paths,
+    load_json,
+    minimal_event,
+    pki_fixture,
+    pki_fixture_types,
+)
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LIST: TypeAdapter[list[PkiEvent]] = TypeAdapter(list[PkiEvent])
@@ -46,10 +53,6 @@ class Holder(BaseModel):
 
 def dump(event: LogEvent) -> Any:
     return json.loads(event.model_dump_json(exclude_unset=True))
-
-
-def minimal(event_type: str = "pki.cert.issue", **more: Any) -> dict[str, Any]:
-    return {"uuid": "u-1", "published": "2026-01-02T03:04:05.678Z", "eventType": event_type} | more
 
 
 def locs(exc: ValidationError) -> list[tuple[Any, ...]]:
@@ -133,7 +136,7 @@ def test_errors_are_at_the_fields_own_path_everywhere(
             Holder.model_validate_json('{"event": ' + text + "}")
         assert locs(held.value) == [("event", *loc)]
         with pytest.raises(ValidationError) as listed:
-            LIST.validate_json(f"[{json.dumps(minimal())}, {text}]")
+            LIST.validate_json(f"[{json.dumps(minimal_event())}, {text}]")
         assert locs(listed.value) == [(1, *loc)]
 
 
@@ -185,7 +188,7 @@ def test_a_broken_field_gives_the_same_result_everywhere(
 
 
 def test_a_non_pki_event_is_refused_by_the_annotation_only() -> None:
-    raw = minimal("user.session.start")
+    raw = minimal_event("user.session.start")
     assert type(parse_event(raw)) is NonPkiEvent
     with pytest.raises(ValidationError) as info:
         Holder.model_validate({"event": raw})
@@ -198,7 +201,7 @@ def test_an_instance_is_kept_by_the_annotation() -> None:
 
 
 def test_the_last_duplicate_event_type_decides_as_in_json() -> None:
-    text = json.dumps(minimal("pki.cert.issue"))[:-1] + ', "eventType": "pki.cert.revoke"}'
+    text = json.dumps(minimal_event("pki.cert.issue"))[:-1] + ', "eventType": "pki.cert.revoke"}'
     assert parse_event(text).event_type == "pki.cert.revoke"
     assert type(parse_event(text)).__name__ == "PkiCertRevokeEvent"
     assert type(Holder.model_validate_json('{"event": ' + text + "}").event) is type(
@@ -314,7 +317,7 @@ def test_an_event_with_envelope_keys_is_still_an_event() -> None:
 
 def test_a_broken_event_is_not_called_an_envelope() -> None:
     with pytest.raises(ValidationError) as info:
-        parse_event(json.dumps(minimal(published=5)))
+        parse_event(json.dumps(minimal_event(published=5)))
     assert locs(info.value) == [("published",)]
 
 

@@ -19,8 +19,18 @@ from okta_pki_events.envelopes import (
     SqsRecord,
 )
 
-from .support import EVENT_HOOK_SAMPLE, load_json
-from .test_aws_envelopes import bridge, cloudwatch, firehose, pki, sns, sns_notification, sqs, text
+from .support import (
+    EVENT_HOOK_SAMPLE,
+    bridge,
+    cloudwatch,
+    firehose,
+    load_json,
+    pki,
+    sns,
+    sns_notification,
+    sqs,
+    text,
+)
 
 
 def records(document: Any, **options: Any) -> list[Record[Any]]:

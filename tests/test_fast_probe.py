@@ -7,9 +7,6 @@ messages, same stats). msgspec is in the ``dev`` extra, so both always run in ``
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import msgspec
@@ -23,18 +20,14 @@ from okta_pki_events._stream import _probe
 from okta_pki_events._stream._probe import MAX_BRACKETS, MAX_BYTES, exact_probe, fast_probe
 from okta_pki_events.testing import make_wire_event
 
-from .support import sample_event
+from .support import NON_PKI_SAMPLE, fast_extra, line_bytes, sample_event
 
 FAST = fast_probe()
-NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
+NON_PKI = sample_event(NON_PKI_SAMPLE)
 
 
-def compact(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
-
-
-PKI_LINE = compact(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1"))
-NON_PKI_LINE = compact(NON_PKI | {"uuid": "n1"})
+PKI_LINE = line_bytes(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1"))
+NON_PKI_LINE = line_bytes(NON_PKI | {"uuid": "n1"})
 
 
 def nest(depth: int, kind: str) -> bytes:
@@ -251,17 +244,6 @@ def test_the_probes_agree_on_hostile_records(text: bytes) -> None:
     assert_agrees(text)
 
 
-@contextmanager
-def extra(installed: bool) -> Iterator[None]:
-    """Streams read as with the ``fast`` extra installed, or as without it."""
-    kept = _probe._FAST
-    _probe._FAST = FAST if installed else None
-    try:
-        yield
-    finally:
-        _probe._FAST = kept
-
-
 def read(data: bytes, **options: Any) -> tuple[list[Any], tuple[int, int, int, int]]:
     stream = iter_records(data, on_error="collect", max_record_bytes=8000, **options)
     outcomes: list[Any] = []
@@ -311,9 +293,9 @@ def test_streams_read_the_same_with_the_extra_and_without(
         "lazy": lazy,
         "on_unknown": on_unknown,
     }
-    with extra(installed=True):
+    with fast_extra(installed=True):
         fast = read(data, **options)
-    with extra(installed=False):
+    with fast_extra(installed=False):
         exact = read(data, **options)
     assert fast == exact
 

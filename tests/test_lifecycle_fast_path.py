@@ -19,7 +19,8 @@ from okta_pki_events._stream.sources import OversizeLine, _split_lines
 from okta_pki_events.lifecycle import build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_wire_event
 
-from .test_cli import cli, write
+from .support import cli
+from .support import write_ndjson as write
 
 
 def _both(path: Path, *args: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, get_args
+from typing import get_args
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -27,6 +27,7 @@ from .support import (
     pki_fixture_types,
     sample_event,
     sample_names,
+    wire,
 )
 
 EXPECTED_CLASS_NAMES = {
@@ -46,10 +47,6 @@ EXPECTED_CLASS_NAMES = {
     "pki.cert.renew": "PkiCertRenewEvent",
     "pki.cert.revoke": "PkiCertRevokeEvent",
 }
-
-
-def dump(event: BaseModel) -> Any:
-    return event.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 def test_registries_cover_the_fifteen_types() -> None:
@@ -76,7 +73,7 @@ def test_fixture_parses_to_its_class_and_round_trips(event_type: str) -> None:
         event = parse_event(data)
         assert type(event).__name__ == EXPECTED_CLASS_NAMES[event_type]
         assert event.event_type == event_type
-        assert dump(event) == raw
+        assert wire(event) == raw
         assert json.loads(event.model_dump_json(by_alias=True, exclude_unset=True)) == raw
     assert event.published.tzinfo is not None
 
@@ -87,7 +84,7 @@ def test_real_samples_parse_as_log_events_and_round_trip(name: str) -> None:
     event = parse_event(json.dumps(raw))
     assert type(event) is NonPkiEvent
     assert event.event_type == raw["eventType"]
-    assert dump(event) == raw
+    assert wire(event) == raw
     assert json.loads(event.model_dump_json(exclude_unset=True)) == raw
 
 

@@ -16,7 +16,7 @@ from okta_pki_events.envelopes import CloudWatchLogsEvent
 from okta_pki_events.lifecycle import LifecycleTracker, build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_event, make_wire_event
 
-from .test_cli import cli, run, write
+from .support import cli, run_cli, write_ndjson
 
 
 def _events() -> list[dict[str, object]]:
@@ -66,9 +66,9 @@ def test_lifecycles_from_reads_multi_line_documents_in_ndjson_as_iter_records(
 def test_export_to_a_path_it_cannot_write_is_an_error_not_a_traceback(
     tmp_path: Path, output_format: str
 ) -> None:
-    source = write(tmp_path / "in.ndjson", *_events())
+    source = write_ndjson(tmp_path / "in.ndjson", *_events())
     target = tmp_path / "missing-dir" / f"out.{output_format}"
-    result = run("export", "--format", output_format, "--output", target, source)
+    result = run_cli("export", "--format", output_format, "--output", target, source)
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     assert result.returncode == 2
     assert f"cannot write {target}".encode() in result.stderr
@@ -88,9 +88,9 @@ def test_a_broken_category_table_is_a_value_error_and_no_traceback(
     table.write_text(text)
     with pytest.raises(ValueError, match=name):
         ecs_category_table(table)
-    source = write(tmp_path / "in.ndjson", *_events())
+    source = write_ndjson(tmp_path / "in.ndjson", *_events())
     args = ("export", "--format", "ecs", "--output", "-", "--elastic-categories", table, source)
-    result = run(*args)
+    result = run_cli(*args)
     assert b"Traceback" not in result.stderr, result.stderr.decode()[-500:]
     assert result.returncode == 2
     assert b"cannot read the category table" in result.stderr

@@ -25,19 +25,11 @@ from okta_pki_events import (
     iter_records,
 )
 from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
-from okta_pki_events.testing import make_wire_event, wire_events
+from okta_pki_events.testing import wire_events
 
-from .support import EVENT_HOOK_SAMPLE, load_json, sample_event
+from .support import EVENT_HOOK_SAMPLE, NON_PKI_SAMPLE, line, load_json, pki, sample_event
 
-NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
-
-
-def line(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
-
-
-def pki(n: int) -> dict[str, Any]:
-    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
+NON_PKI = sample_event(NON_PKI_SAMPLE)
 
 
 def consistent(stats: StreamStats) -> bool:

@@ -5,23 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from okta_pki_events.testing import make_wire_event
 
+from .support import run_cli
+
 
 def run(*args: str | Path, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
-    """The command as a user runs it; standard input as raw bytes (any encoding)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=300,
-    )
+    """The command as a user runs it; standard input as raw bytes (any encoding), text out."""
+    done = run_cli(*args, stdin=stdin)
     return subprocess.CompletedProcess(
         done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )

@@ -20,26 +20,9 @@ from okta_pki_events import ParseFailure, StreamStats, iter_events
 from okta_pki_events._stream import SourceError, framing
 from okta_pki_events._stream.reader import _PROBE as PROBE
 from okta_pki_events._stream.sources import Chunk
-from okta_pki_events.testing import make_wire_event
 
 from .reference_reader import read_events
-
-
-def pki(n: int) -> dict[str, Any]:
-    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
-
-
-def line(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
-
-
-def outcomes(text: str, **options: Any) -> tuple[list[Any], StreamStats]:
-    """Each item as the event's uuid or ("F", line, index), and the final stats."""
-    stream = iter_events(text.encode(), on_error="collect", **options)
-    items: list[Any] = []
-    for item in stream:
-        items.append(("F", item.line, item.index) if isinstance(item, ParseFailure) else item.uuid)
-    return items, stream.stats
+from .support import line, outcomes, pki
 
 
 def as_reference(text: str, max_record_bytes: int = 1 << 24) -> list[Any]:

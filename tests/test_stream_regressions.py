@@ -23,34 +23,19 @@ from okta_pki_events import (
 )
 from okta_pki_events._stream import SourceError, framing
 from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
-from okta_pki_events.testing import make_wire_event
 
-from .support import EVENT_HOOK_SAMPLE, load_json, sample_event
+from .support import (
+    EVENT_HOOK_SAMPLE,
+    NON_PKI_SAMPLE,
+    bridge,
+    line,
+    load_json,
+    outcomes,
+    pki,
+    sample_event,
+)
 
-
-def pki(n: int) -> dict[str, Any]:
-    return make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}")
-
-
-NON_PKI_SHIPPED = sample_event("okta-openapi-spec_ListLogs_user.session.start.json") | {
-    "uuid": "n1"
-}
-
-
-def line(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
-
-
-def outcomes(source: Any, **options: Any) -> tuple[list[Any], StreamStats]:
-    """Each item as the event's uuid or ("F", line, index), and the final stats."""
-    stream = iter_events(source, on_error="collect", **options)
-    items: list[Any] = []
-    for item in stream:
-        if isinstance(item, ParseFailure):
-            items.append(("F", item.line, item.index))
-        else:
-            items.append(item.uuid)
-    return items, stream.stats
+NON_PKI_SHIPPED = sample_event(NON_PKI_SAMPLE) | {"uuid": "n1"}
 
 
 def failures(source: Any, **options: Any) -> list[ParseFailure]:
@@ -187,20 +172,6 @@ def hook(*events: Any, **envelope: Any) -> dict[str, Any]:
     data: dict[str, Any] = load_json(f"samples/{EVENT_HOOK_SAMPLE}")
     data["data"]["events"] = list(events)
     return data | envelope
-
-
-def bridge(detail: Any, **envelope: Any) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": "e1",
-        "detail-type": "SystemLog",
-        "source": "aws.partner/okta.com/example/pki",
-        "account": "123456789012",
-        "time": "2026-01-01T00:00:00Z",
-        "region": "us-east-1",
-        "resources": [],
-        "detail": detail,
-    } | envelope
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,6 @@ from __future__ import annotations
 import copy
 import gzip
 import io
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -24,13 +21,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from okta_pki_events import ParseFailure, RecordError, StreamStats, iter_events, iter_records
-from okta_pki_events._stream import _probe
 from okta_pki_events._stream._probe import SKIP, fast_probe, keeping, skipper
 from okta_pki_events._stream.framing import Framer
 from okta_pki_events.envelopes import EnvelopeKeys
-from okta_pki_events.testing import make_wire_event
 
-from .support import sample_event
+from .support import NON_PKI_SAMPLE, fast_extra, line_bytes, pki, sample_event
 from .test_fast_probe import EVENT_TYPES, HOSTILE_VALUES
 
 ENVELOPE_KEYS = [f'"{key}"'.encode() for key in EnvelopeKeys.__annotations__]
@@ -38,34 +33,18 @@ ENVELOPE_KEYS = [f'"{key}"'.encode() for key in EnvelopeKeys.__annotations__]
 FAST = fast_probe()
 
 
-def compact(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
-
-
 def pki_line(n: int) -> bytes:
-    return compact(make_wire_event("pki.cert.issue", uuid=f"u{n}", certificate_id=f"c{n}"))
+    return line_bytes(pki(n))
 
 
-NON_PKI = sample_event("okta-openapi-spec_ListLogs_user.session.start.json")
+NON_PKI = sample_event(NON_PKI_SAMPLE)
 
 
 def other_line(n: int) -> bytes:
-    return compact(NON_PKI | {"uuid": f"n{n}"})
+    return line_bytes(NON_PKI | {"uuid": f"n{n}"})
 
 
 OTHERS = {other_line(n) for n in range(20)}
-
-
-@contextmanager
-def extra(installed: bool) -> Iterator[None]:
-    """Streams read as with the ``fast`` extra installed, or as without it."""
-    assert FAST is not None  # msgspec is in the dev extra
-    kept = _probe._FAST
-    _probe._FAST = FAST if installed else None
-    try:
-        yield
-    finally:
-        _probe._FAST = kept
 
 
 class Trickle(io.RawIOBase):
@@ -131,7 +110,7 @@ def test_stats_are_complete_at_every_item_and_at_the_end(
 ) -> None:
     data = b"\n".join(LINES) + ending
     due = expected_stats(LINES)
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_records(io.BufferedReader(Trickle(data, size)), on_error="collect")
         seen = []
         for item in stream:
@@ -144,7 +123,7 @@ def test_stats_are_complete_at_every_item_and_at_the_end(
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
 def test_raise_after_skipped_lines_counts_them(installed: bool) -> None:
     data = b"\n".join([other_line(1), other_line(2), b"{broken", other_line(3)])
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_events(data)
         with pytest.raises(RecordError) as raised:
             next(stream)
@@ -157,7 +136,7 @@ def test_raise_after_skipped_lines_counts_them(installed: bool) -> None:
 def test_skipped_lines_before_a_source_error_are_counted(installed: bool, ending: bytes) -> None:
     lines = [*(other_line(n) for n in range(40)), pki_line(1), other_line(40)]
     packed = gzip.compress(b"\n".join(lines) + ending)[:-8]  # no trailer: ends in an error
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_events(io.BytesIO(packed), on_error="collect")
         items = list(stream)
     assert [type(i).__name__ for i in items] == ["PkiCertIssueEvent", "ParseFailure"]
@@ -173,7 +152,7 @@ def test_skipped_lines_before_a_source_error_are_counted(installed: bool, ending
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
 def test_only_skipped_lines(installed: bool) -> None:
     for data in (b"\n".join(other_line(n) for n in range(50)), other_line(0) + b"\r\n"):
-        with extra(installed):
+        with fast_extra(installed):
             stream = iter_events(data, on_error="raise")
             assert list(stream) == []
         lines = data.count(b"\n") + (not data.endswith(b"\n"))
@@ -184,7 +163,7 @@ def test_the_records_stage_sends_counts_not_lines() -> None:
     """A run of skipped lines is one ``int`` before the next item (and at a buffer's end)."""
     data = b"\n".join([other_line(1), other_line(2), b"", pki_line(1), other_line(3)]) + b"\n"
     for installed in (True, False):
-        with extra(installed):
+        with fast_extra(installed):
             probe = fast_probe("pki.", False) or keeping("pki.", False)
             skip = skipper("pki.", False, 1 << 24)
         for run in (None, skip):
@@ -227,7 +206,7 @@ def test_the_skipper_passes_only_lines_the_probe_skips(
 ) -> None:
     """It stops at the first line that its probe does not answer SKIP: never late."""
     text = b"\n".join(lines) + b"\n"
-    with extra(installed):
+    with fast_extra(installed):
         probe = fast_probe("pki.", events) or keeping("pki.", events)
         skip = skipper("pki.", events, 1 << 24)
     assert skip is not None
@@ -249,7 +228,7 @@ def test_the_skipper_passes_only_lines_the_probe_skips(
 def test_a_line_over_the_limit_is_not_skipped(installed: bool) -> None:
     long = other_line(1)
     data = b"\n".join([other_line(0), long, other_line(2)])
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_events(data, on_error="collect", max_record_bytes=len(long) - 1)
         items = list(stream)
     failures = [i for i in items if isinstance(i, ParseFailure)]
@@ -265,9 +244,9 @@ def test_a_line_over_the_limit_is_not_skipped(installed: bool) -> None:
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
 def test_a_lazy_stream_skips_what_the_eager_one_skips(installed: bool) -> None:
     # a non-PKI event whose text names a pki.* value, before and after a PKI event: skipped
-    hinted = compact(NON_PKI | {"uuid": "n1", "displayMessage": "pki.cert.issue"})
+    hinted = line_bytes(NON_PKI | {"uuid": "n1", "displayMessage": "pki.cert.issue"})
     data = b"\n".join([other_line(0), hinted, pki_line(1), hinted, other_line(2)])
-    with extra(installed):
+    with fast_extra(installed):
         lazy = iter_events(data, lazy=True)
         eager = iter_events(data)
         assert [e.uuid for e in lazy] == [e.uuid for e in eager] == ["u1"]
@@ -285,7 +264,7 @@ def exact_answer(text: bytes, events: bool) -> Any:
 @pytest.mark.parametrize("key", [*ENVELOPE_KEYS, b'"k"'])
 def test_the_exact_skipper_decides_as_the_exact_probe(key: bytes, events: bool) -> None:
     """Its smaller schema reads the same JSON: a line is passed iff the probe skips it."""
-    with extra(installed=False):
+    with fast_extra(installed=False):
         skip = skipper("pki.", events, 1 << 24)
     assert skip is not None
     for value in [*HOSTILE_VALUES, *EVENT_TYPES, b'"user.x"']:
@@ -305,7 +284,7 @@ def test_a_long_integer_in_a_value_over_two_lines_is_a_failure_not_an_exception(
     # found by the differential test: the framer's syntax check converted the integer
     # (Python refuses more than 4,300 digits) and its ValueError left the stream
     data = b'{"eventType":\n{"uuid":"u","k":"text","k":' + b"9" * 4301 + b"}"
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_records(data, on_error="collect", only_pki=False)
         items = list(stream)
     assert [(type(i), i.line) for i in items] == [(ParseFailure, 1), (ParseFailure, 2)]
