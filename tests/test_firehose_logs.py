@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from okta_pki_events.envelopes import (
     open_envelope,
 )
 
-from .test_aws_envelopes import bridge, cloudwatch, firehose, pki, sqs, text
+from .support import bridge, cloudwatch, firehose, pki, run_cli, sqs, text
 
 HEALTH_CHECK = "CWL CONTROL MESSAGE: Checking health of destination Firehose."
 
@@ -236,18 +234,12 @@ def test_the_cli_reads_cloudwatch_logs_through_firehose_and_names_each_position(
     batch = firehose(text(pki(1)).encode(), zipped(logs), zipped(control()))
     path = tmp_path / "firehose.json"
     path.write_text(text(batch) + "\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", "validate", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    done = run_cli("validate", path)
     assert done.returncode == 1, done.stdout + done.stderr
-    out = done.stdout.strip().splitlines()
+    out = done.stdout.decode().strip().splitlines()
     assert out[0].startswith(f"{path}:1[1][1]: published: ")
     assert out[-1] == "3 records: 2 valid, 1 invalid"
-    assert "Traceback" not in done.stderr
+    assert b"Traceback" not in done.stderr
 
 
 def test_records_of_a_plain_record_have_no_positions() -> None:
