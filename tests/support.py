@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -151,6 +152,22 @@ def fast_extra(installed: bool) -> Iterator[None]:
         yield
     finally:
         _probe._FAST = kept
+
+
+class Trickle(io.RawIOBase):
+    """A file that reads ``size`` bytes at a time: chunk boundaries anywhere."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.offset = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.data[self.offset : self.offset + min(self.size, len(buffer))]
+        buffer[: len(piece)] = piece
+        self.offset += len(piece)
+        return len(piece)
 
 
 # -- AWS envelopes, from the real shapes in fixtures/aws -----------------------------------------

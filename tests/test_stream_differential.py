@@ -29,7 +29,7 @@ from okta_pki_events._stream import SourceError, describe_error, sources
 from okta_pki_events.testing import make_wire_event
 
 from .reference_reader import Outcome, read_events
-from .support import sample_event
+from .support import Trickle, sample_event
 
 # A source's error must leave no generator in a reference cycle (the garbage collector then
 # closes them in any order: "generator already executing", printed on standard error).
@@ -253,24 +253,6 @@ def hostile_stream(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         text = "\ufeff" + text
     return text
-
-
-class Trickle(io.RawIOBase):
-    """A file that gives a few bytes at a time: records cross every read's boundary."""
-
-    def __init__(self, data: bytes, size: int) -> None:
-        self.data = data
-        self.size = size
-        self.offset = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        piece = self.data[self.offset : self.offset + min(self.size, len(buffer))]
-        buffer[: len(piece)] = piece
-        self.offset += len(piece)
-        return len(piece)
 
 
 def lines_of(text: str) -> list[str]:

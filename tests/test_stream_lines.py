@@ -22,7 +22,7 @@ from okta_pki_events._stream.reader import _PROBE as PROBE
 from okta_pki_events._stream.sources import Chunk
 
 from .reference_reader import read_events
-from .support import line, outcomes, pki
+from .support import Trickle, line, outcomes, pki
 
 
 def as_reference(text: str, max_record_bytes: int = 1 << 24) -> list[Any]:
@@ -237,3 +237,36 @@ def test_an_event_after_a_cut_line_continued_past_the_limit_is_read() -> None:
         assert [
             i for i in outcomes(text, max_record_bytes=3000, format=fmt)[0] if isinstance(i, str)
         ]
+
+
+def _cut_then_continued(tail: str) -> str:
+    """A value over the limit from line 1 whose line 2 opens a value read again (continued)
+    until ``tail``: line 1 is long, so line 2's value is still within the limit there."""
+    cut = '{"uuid": "x", "pad": "' + "p" * 2000 + '", "a": ['
+    return cut + '\n{"b": [\n' + "1,\n" * 350 + tail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _cut_then_continued('"a string a line break ends\n1]}\n' + line(pki(1)) + "\n"),
+        _cut_then_continued('"' + "y" * 200 + '", 2]}]}\n' + line(pki(2)) + "\n"),
+        _cut_then_continued('"' + "z" * 6000 + '"]}\n' + line(pki(3)) + "\n"),
+    ],
+    ids=["broken by a line break", "closed in a later chunk", "over the limit"],
+)
+@pytest.mark.parametrize("size", [5, 97, 1 << 16])
+@pytest.mark.parametrize("fmt", ["auto", "json"])
+def test_a_string_still_open_ends_alike_in_a_first_scan_and_in_a_value_read_again(
+    text: str, size: int, fmt: Any
+) -> None:
+    # both scans (a value's first, and a value read again after one over the limit) stop
+    # in a string still open at a chunk's end, at a line break or past the limit: one rule
+    limit = 3000
+    found, _ = read_events(text.encode(), only_pki=True, max_record_bytes=limit, format=fmt)
+    expected = [o[1] if o[0] == "event" else ("F", o[1], o[2]) for o in found]
+    source = io.BufferedReader(Trickle(text.encode(), size))
+    items, stats = outcomes(source, max_record_bytes=limit, format=fmt)
+    assert items == expected
+    assert items[-1] in ("u1", "u2", "u3")
+    assert stats.read == stats.parsed + stats.failed

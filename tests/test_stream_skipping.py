@@ -25,7 +25,7 @@ from okta_pki_events._stream._probe import SKIP, fast_probe, keeping, skipper
 from okta_pki_events._stream.framing import Framer
 from okta_pki_events.envelopes import EnvelopeKeys
 
-from .support import NON_PKI_SAMPLE, fast_extra, line_bytes, pki, sample_event
+from .support import NON_PKI_SAMPLE, Trickle, fast_extra, line_bytes, pki, sample_event
 from .test_fast_probe import EVENT_TYPES, HOSTILE_VALUES
 
 ENVELOPE_KEYS = [f'"{key}"'.encode() for key in EnvelopeKeys.__annotations__]
@@ -45,22 +45,6 @@ def other_line(n: int) -> bytes:
 
 
 OTHERS = {other_line(n) for n in range(20)}
-
-
-class Trickle(io.RawIOBase):
-    """A file that reads ``size`` bytes at a time: chunk boundaries anywhere."""
-
-    def __init__(self, data: bytes, size: int) -> None:
-        self.data, self.size, self.offset = data, size, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        piece = self.data[self.offset : self.offset + min(self.size, len(buffer))]
-        buffer[: len(piece)] = piece
-        self.offset += len(piece)
-        return len(piece)
 
 
 def expected_stats(lines: list[bytes]) -> list[tuple[int, Any]]:

@@ -95,6 +95,8 @@ _DECODER = json.JSONDecoder(parse_int=str)
 _JSON_WHITESPACE = " \t\n\r"  # JSON's blanks (str.strip's also take control characters)
 _JSON_BLANK = b" \t\n\r"
 _RAW_LIMIT = 100_000
+_OVER = ("over", 0, "")
+"""``_open_string``'s answer for a string whose line ends past the limit."""
 
 
 def continues_as_document(error: ValidationError) -> bool:
@@ -613,19 +615,31 @@ class Framer:
                             return "broken", found[0], found[1]
                         checked = at
                     continue
-                # a string still open: complete later, unless a line break ends it (the
-                # value is broken there; over the limit if that is past it)
-                newline = buf.find(b"\n", cursor)
-                if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
-                    return self._over_limit(cursor)
-                if newline >= 0:
-                    found = _json_error(buf[start : newline + 1], final=True)
-                    if found is None:  # pragma: no cover - a raw line break in a string
-                        return "unchecked", newline - start, "a line break inside a string"
-                    return "broken", found[0], found[1]
+                ended = self._open_string(cursor)
+                if ended is not None:
+                    return self._over_limit(cursor) if ended is _OVER else ended
             at = cursor - start
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
+
+    def _open_string(self, cursor: int) -> tuple[str, int, str] | None:
+        """A container's scan stopped in a string still open at ``cursor``: what follows.
+
+        None: it may close in the next chunk. ``_OVER``: the line it is on ends past the
+        limit (or the text does, with no line end yet): the scan's own over-limit case.
+        Else the value is broken where a line break ends the string (no JSON string spans
+        lines). Both scans ask it (``_frame_container``, ``_frame_continued``).
+        """
+        buf, start, limit = self._buf, self._pos, self._max
+        newline = buf.find(b"\n", cursor)
+        if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
+            return _OVER
+        if newline < 0:
+            return None
+        found = _json_error(buf[start : newline + 1], final=True)
+        if found is None:  # pragma: no cover - a raw line break in a string
+            return "unchecked", newline - start, "a line break inside a string"
+        return "broken", found[0], found[1]
 
     def _over_limit(self, cursor: int) -> tuple[str, int, str]:
         """A value still open ``max_record_bytes`` after its start (the scan is at ``cursor``).
@@ -706,14 +720,9 @@ class Framer:
                 if byte == 0x0A:
                     over.new_line(self._base + cursor)
                     continue
-                newline = buf.find(b"\n", cursor)  # a string still open
-                if newline - start >= limit or (newline < 0 and len(buf) - start > limit):
-                    return self._over_limit_continued(over, floor)
-                if newline >= 0:
-                    found = _json_error(buf[start : newline + 1], final=True)
-                    if found is None:  # pragma: no cover - a raw line break in a string
-                        return "unchecked", newline - start, "a line break inside a string"
-                    return "broken", found[0], found[1]
+                ended = self._open_string(cursor)
+                if ended is not None:
+                    return self._over_limit_continued(over, floor) if ended is _OVER else ended
             at = cursor - start
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
