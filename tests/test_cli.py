@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -438,6 +439,24 @@ def test_closed_pipe_ends_quietly() -> None:
     assert result.stderr == b""
 
 
+_READ = {"x86_64": "0", "aarch64": "63"}
+"""The number of the read system call, where /proc/PID/syscall says it (Linux)."""
+
+
+def _wait_reading_stdin(pid: int, timeout: float = 120) -> None:
+    """Until the process waits in a read of its standard input (on a busy machine its start
+    can take seconds: a fixed pause signalled it while Python was still starting)."""
+    call = Path(f"/proc/{pid}/syscall")
+    read = _READ.get(platform.machine())
+    if read is None or not call.exists():
+        time.sleep(1.5)
+        return
+    deadline = time.monotonic() + timeout
+    while call.read_text().split()[:2] != [read, "0x0"]:  # read(0, ...)
+        assert time.monotonic() < deadline, "the tool never waited for its input"
+        time.sleep(0.05)
+
+
 def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "okta_pki_events", "summary", "-"],
@@ -448,7 +467,7 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         assert process.stdin is not None
         process.stdin.write((json.dumps(make_wire_event("pki.cert.issue")) + "\n").encode())
         process.stdin.flush()
-        time.sleep(1.5)  # the tool is now waiting for more input
+        _wait_reading_stdin(process.pid)  # started, read the line, waiting for more input
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
     assert process.returncode == 130
