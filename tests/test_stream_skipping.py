@@ -344,7 +344,7 @@ def test_the_skipper_changes_no_item_of_the_records_stage(
     """Where the skipper reads on (after a skipped line, after a kept line among skipped
     ones, across a refill), the items and counts are those of the probe line by line."""
     data = b"\n".join(lines) + ending
-    with extra(installed):
+    with fast_extra(installed):
         plain = framed_items(data, size, format, events, limit, skip=False)
         skipping = framed_items(data, size, format, events, limit, skip=True)
     assert skipping == plain
@@ -354,7 +354,7 @@ def test_the_skipper_changes_no_item_of_the_records_stage(
 def test_the_skipper_stops_at_a_line_over_the_limit(installed: bool) -> None:
     short = b'{"uuid":"u","eventType":"user.x"}'
     data = b"\n".join([short, short, other_line(1), short, pki_line(1)]) + b"\n"
-    with extra(installed):
+    with fast_extra(installed):
         items = framed_items(data, 1 << 16, "auto", False, 300, skip=True)
     assert [item if isinstance(item, int) else item[:2] for item in items] == [
         2,
@@ -379,7 +379,7 @@ def test_kept_lines_among_skipped_ones_at_every_read_size(installed: bool, size:
         pki_line(5),
     ]
     data = b"\n".join(lines)
-    with extra(installed):
+    with fast_extra(installed):
         stream = iter_records(io.BufferedReader(Trickle(data, size)))
         seen = [(record.line, copy.copy(stream.stats)) for record in stream]
     assert seen == expected_stats(lines)[:-1]
@@ -392,7 +392,7 @@ def test_a_text_not_ascii_after_one_that_is_checks_its_lines(format: Any) -> Non
     """The skipper checks ASCII once per text: a new text (a refill) is checked anew."""
     first = other_line(0) + b"\n" + other_line(1) + b"\n"
     data = first + other_line(2)[:-1] + b',"k":"\xff"}\n' + other_line(3) + b"\n"
-    with extra(installed=True):
+    with fast_extra(installed=True):
         items = framed_items(data, len(first), format, False, 1 << 24, skip=True)
         assert items == framed_items(data, len(first), format, False, 1 << 24, skip=False)
     assert [item if isinstance(item, int) else item[:2] for item in items] == [2, (3, None), 1]
