@@ -28,7 +28,7 @@ from okta_pki_events import iter_events, parse_event
 from okta_pki_events.export import to_arrow, to_ecs, to_ocsf
 from okta_pki_events.testing import make_wire_event, wire_events
 
-from .test_fast_probe import extra
+from .support import fast_extra
 
 NON_FINITE = [math.nan, math.inf, -math.inf]
 TOKENS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -160,7 +160,7 @@ def test_a_number_beyond_a_double_reads_as_infinite_and_is_reread() -> None:
 def test_streams_keep_them_with_the_extra_and_without(installed: bool, lazy: bool) -> None:
     texts = [canonical(odd_event()), json.dumps(odd_event())]
     data = "\n".join(texts).encode() + b"\n"
-    with extra(installed):
+    with fast_extra(installed):
         got = [e.model_dump_json() if lazy else dump(e) for e in iter_events(data, lazy=lazy)]
     if lazy:
         assert got == texts
