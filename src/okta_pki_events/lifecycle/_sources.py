@@ -243,7 +243,7 @@ def _items_of_batches(
         fast = fast_fields()
     published = Published()
     days, times, seconds, millis = published.parts()
-    exact_micros = published.exact
+    exact_micros, read_micros = published.exact, published.read
     code_of = TARGET_CODES.get
     cert_types = TYPE_CODE
     for first, batch in batches:
@@ -327,7 +327,7 @@ def _items_of_batches(
             if full:
                 micros = micros_of(fields["published"])
             else:
-                micros = exact_micros(fields["published"])
+                micros = read_micros(fields["published"])
                 if micros is None:  # refused: the models say why, at its line
                     yield from _items_of_line(_as_read(line, unbroken), name, number)
                     continue
