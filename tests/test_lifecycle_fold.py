@@ -10,12 +10,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
+from okta_pki_events import (
+    LifecycleReport,
+    LifecycleTracker,
+    LogEvent,
+    build_lifecycles,
+    parse_event,
+)
+from okta_pki_events._lazy import _DICT, is_lazy
 from okta_pki_events.lifecycle import _fold
 from okta_pki_events.testing import EventTypeName, make_event
 
 from .test_lifecycle import CERT_TYPES
-from .test_lifecycle_properties import events_with_copies, general_report
+from .test_lifecycle_properties import _any_certificate_events, events_with_copies, general_report
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -114,3 +121,32 @@ def test_a_snapshot_of_the_previous_layout_is_refused_by_its_version() -> None:
     old = body + hashlib.sha256(body).digest()
     with pytest.raises(ValueError, match=r"version 2 is not supported \(3 is\)"):
         LifecycleTracker.restore(old)
+
+
+def test_the_count_of_deliveries_in_a_snapshot_must_match_its_records() -> None:
+    # The count of certificate records is read from what is stored; a snapshot (its digest
+    # valid) whose count is smaller than its records is refused, never restored to report
+    # negative duplicates.
+    events = [
+        make_event("pki.cert.issue", certificate_id="c1", published=T0, uuid=u) for u in _UUIDS[:3]
+    ]
+    blob = LifecycleTracker().feed_all(events).snapshot()
+    body = blob[:-32]
+    assert body.count(b'"delivered":3') == 1
+    body = body.replace(b'"delivered":3', b'"delivered":2')
+    with pytest.raises(ValueError, match="inconsistent"):
+        LifecycleTracker.restore(body + hashlib.sha256(body).digest())
+
+
+@SETTINGS
+@given(_any_certificate_events())
+def test_lazy_events_take_the_hot_path_and_stay_lazy(events: list[LogEvent]) -> None:
+    # The hot path reads an eager event's fields from its instance dict; a lazy event's dict
+    # is sparse (reading ``__dict__`` would validate the whole text), so it reads them one by
+    # one: the same report, and the events are not filled in.
+    lazy = [parse_event(e.model_dump_json(by_alias=True), lazy=True) for e in events]
+    assert all(is_lazy(e) for e in lazy)
+    fed = LifecycleTracker().feed_all(lazy).report()
+    assert fed.to_json() == LifecycleTracker().feed_all(events).report().to_json()
+    assert fed.to_json() == general_report(events).to_json()
+    assert not any("client" in _DICT.__get__(e) for e in lazy)  # filled in: every field

@@ -95,10 +95,19 @@ class Deliveries:
     """Certificates holding a non-canonical uuid (sorted by text, not bytes)."""
     others: list[Record] = field(default_factory=list)
     """CA events, CRL failures and certificate events without a key."""
-    delivered: int = 0
-    """Records delivered (PKI events of known types)."""
+    delivered_others: int = 0
+    """Records delivered other than certificate records with a key (CA events, ...)."""
     ignored: int = 0
     unknown: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def delivered(self) -> int:
+        """Records delivered (PKI events of known types): the stored ones, and the others.
+
+        Counted from what is stored (each certificate record is ``SIZE`` bytes), not on each
+        delivery: the hot path does not count.
+        """
+        return sum(map(len, self.certs.values())) // SIZE + self.delivered_others
 
     def append(self, key: str, packed: bytes) -> None:
         """Append a certificate's packed record: in place once large (never quadratic)."""

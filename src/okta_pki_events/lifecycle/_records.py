@@ -46,6 +46,7 @@ __all__ = [
     "cert_fields",
     "certificate_key",
     "kind_of",
+    "kind_of_class",
     "datetime_of",
     "micros_of",
     "record_of",
@@ -238,6 +239,10 @@ def _kind_of(cls: type) -> str | None:
     if len(_KIND_OF_CLASS) < 4096:
         _KIND_OF_CLASS[cls] = found
     return found
+
+
+kind_of_class = _kind_of
+"""The record kind of a model class (``kind_of``'s answer for its instances)."""
 
 
 CertFields = tuple[int, str, str, "str | None", "str | None", "str | None", "str | None"]

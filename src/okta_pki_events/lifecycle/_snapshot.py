@@ -19,7 +19,7 @@ from ._fold import Deliveries
 from ._machine import AnomalyKind
 from ._records import Record, datetime_of, micros_of
 from ._report import LifecycleAnomaly, TimelineEntry
-from ._store import Strings
+from ._store import SIZE, Strings
 
 if TYPE_CHECKING:
     from ._tracker import _Window
@@ -163,7 +163,9 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
         data.certs = {key: take(length) for key, length in header["certs"]}
         data.odd_keys = set(header["odd_keys"])
         data.others = [_record(r) for r in header["others"]]
-        data.delivered = int(header["delivered"])
+        data.delivered_others = int(header["delivered"]) - data.delivered  # the stored ones
+        if data.delivered_others < 0 or any(len(b) % SIZE for b in data.certs.values()):
+            raise ValueError("lifecycle snapshot inconsistent: its records and count disagree")
         data.ignored = int(header["ignored"])
         data.unknown = {str(k): int(v) for k, v in header["unknown"].items()}
         window = None

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import inspect
 import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from pydantic import BaseModel
 from pydantic_core import TzInfo
 
 from .._gc import gc_paused
@@ -49,6 +51,7 @@ from ._records import (
     cert_fields,
     certificate_key,
     kind_of,
+    kind_of_class,
     micros_of,
     record_of,
     record_signature,
@@ -77,6 +80,40 @@ __all__ = ["LifecycleChange", "LifecycleTracker", "build_lifecycles", "merge"]
 _FIXED = (timezone, TzInfo)
 """``tzinfo`` types of one fixed offset (pydantic's, the standard library's): within one,
 the difference of two instants is the difference of their wall clocks."""
+
+
+_INSTANCE_DICT = BaseModel.__dict__["__dict__"]
+"""The descriptor of a model's instance dict (lazy events replace it: they keep theirs sparse)."""
+_PLAIN, _ATTRS = 2, 1
+_HOW: dict[type, int] = {}
+"""Per event class, how ``feed``'s hot path reads a certificate event: ``_PLAIN`` from the
+instance dict, ``_ATTRS`` attribute by attribute, 0 not at all (not a certificate event)."""
+
+
+def _how(cls: type) -> int:
+    """``_HOW``'s answer for a class (cached, bounded)."""
+    how = 0
+    if KIND_OF_CLASS.get(cls, kind_of_class(cls)) is CERT:
+        plain = (
+            inspect.getattr_static(cls, "__dict__", None) is _INSTANCE_DICT
+            and cls.__getattribute__ is object.__getattribute__  # type: ignore[comparison-overlap]
+        )
+        how = _PLAIN if plain else _ATTRS
+    if len(_HOW) < 4096:
+        _HOW[cls] = how
+    return how
+
+
+def _fields_of(event: LogEvent) -> dict[str, Any]:
+    """The fields the hot path reads, by name, read one by one."""
+    return {
+        "target": event.target,
+        "published": event.published,
+        "outcome": event.outcome,
+        "actor": event.actor,
+        "uuid": event.uuid,
+        "event_type": event.event_type,
+    }
 
 
 class LifecycleChange(NamedTuple):
@@ -154,12 +191,18 @@ class LifecycleTracker:
 
     def feed(self, event: LogEvent) -> None:
         """Take one parsed event (non-PKI events are counted and ignored)."""
-        if KIND_OF_CLASS.get(type(event)) is CERT and self._fast:
+        how = _HOW.get(type(event))
+        if how is None:
+            how = _how(type(event))
+        if how and self._fast:
             # The hot path (exact mode, the default key): ``cert_fields``' rule inline (a
             # property test holds them equal). An event without a certificate takes the
             # general path below.
+            # the fields: from the instance dict (one slow attribute read, not six), or read
+            # one by one where the class keeps them elsewhere (lazy events)
+            fields = event.__dict__ if how is _PLAIN else _fields_of(event)
+            targets = fields["target"]
             codes = TARGET_CODES
-            targets = event.target
             if (
                 targets is not None
                 and len(targets) == 2
@@ -181,28 +224,55 @@ class LifecycleTracker:
                         else:
                             device_id = target.id
             if cert_id is not None:
-                published = event.published
+                published = fields["published"]
+                outcome = fields["outcome"]
+                actor = fields["actor"]
+                uuid = fields["uuid"]
                 if published.tzinfo is self._zone:  # ``micros_of``, without the offsets
                     delta = published - self._epoch
                     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
                 else:
                     micros = self._micros(published)
-                outcome = event.outcome
-                actor = event.actor
-                self._add(
-                    micros,
-                    event.uuid,
-                    event.event_type,
-                    outcome.result if outcome is not None else None,
-                    cert_id,
-                    device_id,
-                    (actor.alternate_id or actor.id) if actor is not None else None,
+                # ``_add``, inline
+                data = self._data
+                if self._shared:  # a report holds the current dict: copy on write
+                    data.certs = dict(data.certs)
+                    self._shared = False
+                strings = data.strings
+                if len(uuid) == 36 and uuid.isascii():
+                    raw, odd = uuid.encode("ascii"), False
+                else:
+                    raw, odd = uuid_bytes(uuid, strings)
+                    data.odd_keys.add(cert_id)
+                result = outcome.result if outcome is not None else None
+                code = strings.outcomes.get(result)
+                if code is None:
+                    code = strings.outcome(result)
+                index = strings.index
+                device = 0 if device_id is None else index.get(device_id) or strings.add(device_id)
+                who = (actor.alternate_id or actor.id) if actor is not None else None
+                packed = _PACK(
+                    micros + BIAS,
+                    raw,
+                    odd,
+                    TYPE_CODE[fields["event_type"]],
+                    code,
+                    device,
+                    (index.get(who) or strings.add(who)) if who is not None else 0,
                 )
+                certs = data.certs
+                blob = certs.get(cert_id)
+                if blob is None:
+                    certs[cert_id] = packed
+                elif type(blob) is bytes and len(blob) < GROW:
+                    certs[cert_id] = blob + packed
+                else:
+                    data.append(cert_id, packed)
                 return
         if self._window is None and kind_of(event) is CERT:  # no Record built
-            fields = cert_fields(event, self._key)
-            if fields[4] is not None:
-                self._add(*fields)  # type: ignore[arg-type]  # the key is not None
+            row = cert_fields(event, self._key)
+            if row[4] is not None:
+                self._add(*row)  # type: ignore[arg-type]  # the key is not None
                 return
         record = record_of(event, self._key)
         if record is not None:
@@ -232,7 +302,7 @@ class LifecycleTracker:
         data = self._data
         key = record.key
         if record.kind != CERT or key is None:
-            data.delivered += 1
+            data.delivered_others += 1
             data.others.append(record)
             if self._window is not None and record.kind == CA and record.ca_ids:
                 self._window.feed_ca(record)
@@ -279,7 +349,6 @@ class LifecycleTracker:
             (index.get(device_id) or strings.add(device_id)) if device_id is not None else 0,
             (index.get(actor) or strings.add(actor)) if actor is not None else 0,
         )
-        data.delivered += 1
         certs = data.certs
         blob = certs.get(key)
         if blob is None:
@@ -414,7 +483,7 @@ def _merge_windowed(trackers: tuple[LifecycleTracker, ...], span: int) -> Lifecy
         part = tracker._window
         assert part is not None
         for record in tracker._data.others:  # kept exactly: the report folds them at the end
-            data.delivered += 1
+            data.delivered_others += 1
             data.others.append(record)
         cas.extend(part.cas.told.values())
         for uuid, copies in part.cas.pending.items():
