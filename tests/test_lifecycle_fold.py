@@ -112,14 +112,14 @@ def test_the_hot_path_reads_instants_in_any_zone_as_the_general_path(
 
 
 def test_a_snapshot_of_the_previous_layout_is_refused_by_its_version() -> None:
-    # Version 3 packs the outcome with its applied bit; a version 2 snapshot (whole, its
-    # digest valid) would be misread, so it is refused by name.
+    # Version 4 packs ``published`` signed little-endian (3: biased big-endian); a version 3
+    # snapshot (whole, its digest valid) would be misread, so it is refused by name.
     event = make_event("pki.cert.issue", certificate_id="c1", published=T0, uuid=_UUIDS[0])
     blob = LifecycleTracker().feed_all([event]).snapshot()
-    assert blob[8] == 3
-    body = blob[:8] + b"\x02" + blob[9:-32]
+    assert blob[8] == 4
+    body = blob[:8] + b"\x03" + blob[9:-32]
     old = body + hashlib.sha256(body).digest()
-    with pytest.raises(ValueError, match=r"version 2 is not supported \(3 is\)"):
+    with pytest.raises(ValueError, match=r"version 3 is not supported \(4 is\)"):
         LifecycleTracker.restore(old)
 
 
@@ -150,3 +150,20 @@ def test_lazy_events_take_the_hot_path_and_stay_lazy(events: list[LogEvent]) -> 
     assert fed.to_json() == LifecycleTracker().feed_all(events).report().to_json()
     assert fed.to_json() == general_report(events).to_json()
     assert not any("client" in _DICT.__get__(e) for e in lazy)  # filled in: every field
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_instants_before_1970_fold_in_order(reverse: bool) -> None:
+    # A record keeps ``published`` as signed microseconds: an instant before the epoch is
+    # negative and sorts first, whatever the arrival order.
+    early = datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc)
+    events = [
+        make_event("pki.cert.issue", certificate_id="c1", published=early, uuid=_UUIDS[1]),
+        make_event("pki.cert.bind", certificate_id="c1", published=T0, uuid=_UUIDS[0]),
+    ]
+    report = LifecycleTracker().feed_all(events[::-1] if reverse else events).report()
+    history = report.certificates["c1"]
+    assert (history.state, history.issued_at, history.last_event_at) == ("active", early, T0)
+    assert not report.anomalies
+    restored = LifecycleTracker.restore(LifecycleTracker().feed_all(events).snapshot())
+    assert restored.report().to_json() == report.to_json()

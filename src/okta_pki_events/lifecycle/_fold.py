@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import struct
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -67,7 +68,6 @@ _SMALLEST, _LARGEST = 1 << 12, 1 << 26
 GROW = _GROW = 1024  # bytes: past this, a certificate's records grow in place
 
 __all__ = [
-    "BIAS",
     "GROW",
     "Deliveries",
     "conflict",
@@ -143,19 +143,28 @@ class Fingerprints:
 
     repeated: frozenset[int]
     mask: int
+    slots: array[int]
+    """The slot of each certificate record, in the order of ``Deliveries.certs`` (a
+    certificate none of whose slots repeats is folded without looking at its uuids)."""
+    delivered: int
+    """The deliveries counted (``Deliveries.delivered``)."""
 
     @classmethod
     def of(cls, data: Deliveries) -> Fingerprints:
         """Count every delivery of ``data``."""
+        delivered = data.delivered
         size = _SMALLEST
-        while size < 16 * data.delivered and size < _LARGEST:
+        while size < 16 * delivered and size < _LARGEST:
             size <<= 1
         seen = bytearray(size)
         mask = size - 1
         repeated: set[int] = set()
+        slots = array("I")
+        note = slots.append
         for stored in data.certs.values():
             for (uid,) in _UUIDS.iter_unpack(stored):
                 slot = hash(uid) & mask
+                note(slot)
                 if seen[slot]:
                     repeated.add(slot)
                 else:
@@ -166,7 +175,7 @@ class Fingerprints:
                 repeated.add(slot)
             else:
                 seen[slot] = 1
-        return cls(frozenset(repeated), mask)
+        return cls(frozenset(repeated), mask, slots, delivered)
 
 
 @dataclass
@@ -313,7 +322,6 @@ _STARTED, _COMPLETE, _ISSUED, _DEVICE = 1, 2, 4, 8
 STATE_SIZE = _STATE.size
 _EVENTS = struct.Struct(f">{STATE_SIZE - 8}xI4x").unpack
 """The ``events`` count of a compact state."""
-BIAS = 1 << 63
 
 
 def fold_certificate(
@@ -364,12 +372,12 @@ def _fold(
         previous = item
         if check is not None and hash(item[1]) & mask in repeated:
             suspects.add(packed_id(item), key)
-        published, _, _, code, outcome, device_at, _ = item
-        if outcome & 1:  # not applied (``succeeded`` said so when it was packed)
+        if item[4] & 1:  # not applied (``succeeded`` said so when it was packed)
             if timeline is not None:
                 value = STATE_VALUES[state]
                 timeline.append(entry(unpack(item, key, strings), False, value, value))
             continue
+        code = item[3]  # the fields read as needed: most of them are not
         new = NEXT[code][state]  # state 0: not seen before (its first applied event)
         if new < 0:
             found += 1
@@ -383,20 +391,21 @@ def _fold(
             if not state:
                 complete = code == ISSUE
             if code == ISSUE:
-                issued, flags = published - BIAS, flags | _ISSUED
+                issued, flags = item[0], flags | _ISSUED
             elif code == RENEW:
                 renewals += 1
-            elif device_at:  # a bind names the device
-                device = device_at
+            elif item[5]:  # a bind names the device
+                device = item[5]
         elif not state:
             complete = False
-        device = device or device_at
+        if not device:
+            device = item[5]
         if timeline is not None:
             record = unpack(item, key, strings)
             timeline.append(entry(record, True, STATE_VALUES[state], STATE_VALUES[new]))
         state = new
     if items:
-        last = items[-1][0] - BIAS
+        last = items[-1][0]
     flags = flags & _ISSUED | (state > 0) * _STARTED | (_COMPLETE if complete else 0)
     events += len(items) - copies
     return _STATE.pack(state, flags, device, issued, last, renewals, events, found)
@@ -563,14 +572,23 @@ def _fold_all(
     odd = data.odd_keys
     kept = 0
     one = UNPACK_ONE
+    slots, repeated = check.slots, check.repeated
+    at = 0
     for key, blob in data.certs.items():
         if len(blob) == SIZE:
             items = [one(blob)]
+            suspect = slots[at] in repeated
+            at += 1
         else:
             items = sorted(iter_unpack(blob))
             if key in odd:
                 items.sort(key=sort_key(strings))
-        folded = states[key] = _fold(key, items, strings, anomalies, None, None, check, suspects)
+            end = at + len(items)
+            suspect = not repeated.isdisjoint(slots[at:end])
+            at = end
+        folded = states[key] = _fold(
+            key, items, strings, anomalies, None, None, check if suspect else None, suspects
+        )
         kept += _EVENTS(folded)[0]
     return kept
 
@@ -582,7 +600,8 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     states: dict[str, bytes] = {}
     anomalies: list[LifecycleAnomaly] = []
     suspects = Suspects()
-    kept = _fold_all(data, Fingerprints.of(data), states, anomalies, suspects)
+    check = Fingerprints.of(data)
+    kept = _fold_all(data, check, states, anomalies, suspects)
     winners, losers, touched = _contested(data, suspects)
     if touched:  # folded again without the copies not applied
         anomalies[:] = [a for a in anomalies if a.key not in touched]
@@ -636,7 +655,7 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
         authorities=authorities,
         anomalies=tuple(anomalies),
         crl_failures=tuple(crl),
-        duplicates=data.delivered - kept,
+        duplicates=check.delivered - kept,
         unkeyed=tuple(unkeyed),
         ignored=data.ignored,
         unknown_types=dict(sorted(data.unknown.items())),

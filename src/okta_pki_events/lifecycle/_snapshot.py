@@ -36,7 +36,8 @@ __all__ = [
 ]
 
 MAGIC = b"OKPELC\r\n"
-VERSION = 3
+VERSION = 4
+"""4: a record's ``published`` packed as a signed little-endian integer (3: biased, big-endian)."""
 _DIGEST = 32  # the SHA-256 that ends a snapshot
 
 

@@ -1,9 +1,10 @@
 """Compact storage of certificate records: one packed ``bytes`` value per certificate.
 
-A certificate record packs into 58 bytes (``published`` biased to sort as unsigned, the uuid
-as its 36 ASCII bytes, a type code and three indexes into a table of interned strings:
-outcome, device and actor; the outcome's index is shifted left by one, its low bit set when
-``succeeded`` says the event is not applied, so that the fold reads it without a lookup).
+A certificate record packs into 58 bytes (``published`` as a little-endian signed 64-bit
+integer, the uuid as its 36 ASCII bytes, a type code and three indexes into a table of
+interned strings: outcome, device and actor; the outcome's index is shifted left by one,
+its low bit set when ``succeeded`` says the event is not applied, so that the fold reads it
+without a lookup).
 Sorting the packed tuples of a certificate orders them by (``published``, ``uuid``): ASCII
 bytes compare as the text does. A certificate holding an odd uuid (not 36 ASCII characters)
 is sorted by the decoded text instead.
@@ -34,14 +35,13 @@ __all__ = [
     "uuid_id",
 ]
 
-_FORMAT = struct.Struct(">Q36sBBIII")
+_FORMAT = struct.Struct("<q36sBBIII")
 SIZE = _FORMAT.size
 UUID_AT, UUID_END = 8, 8 + 36 + 1  # the uuid bytes and the odd flag: a uuid's identity
-_BIAS = 1 << 63
 _PAD = bytes(32)
 
 Packed = tuple[int, bytes, int, int, int, int, int]
-"""(biased published, uuid bytes, odd flag, type code, outcome, device, actor indexes)."""
+"""(published, uuid bytes, odd flag, type code, outcome, device, actor indexes)."""
 
 
 class Strings:
@@ -138,7 +138,7 @@ def pack_fields(
     add = strings.add
     return (
         _pack(
-            published + _BIAS,
+            published,
             raw,
             odd,
             TYPE_CODE[event_type],
@@ -170,7 +170,7 @@ def unpack(item: Packed, key: str, strings: Strings) -> Record:
     values = strings.values
     return Record(
         CERT,
-        item[0] - _BIAS,
+        item[0],
         packed_uuid(item, strings),
         CERT_EVENT_TYPES[item[3]],
         values[item[4] >> 1],

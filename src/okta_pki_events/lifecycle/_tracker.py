@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import inspect
-import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -23,7 +22,6 @@ from .._gc import gc_paused
 from ..models.events import BasePkiEvent
 from ..models.log_event import LogEvent
 from ._fold import (
-    BIAS,
     GROW,
     Deliveries,
     anomaly,
@@ -67,6 +65,7 @@ from ._report import (
 )
 from ._store import PACK as _PACK
 from ._store import (
+    UNPACK_ONE,
     Packed,
     Strings,
     pack,
@@ -84,6 +83,10 @@ the difference of two instants is the difference of their wall clocks."""
 
 _INSTANCE_DICT = BaseModel.__dict__["__dict__"]
 """The descriptor of a model's instance dict (lazy events replace it: they keep theirs sparse)."""
+_RAW = _INSTANCE_DICT.__get__
+"""A model's instance dict, through the descriptor itself: a model class defines
+``__getattr__``, so each attribute read (``event.uuid``, ``event.__dict__``) goes through the
+type's attribute hook, which Python 3.11 does not specialise; this call does not."""
 _PLAIN, _ATTRS = 2, 1
 _HOW: dict[type, int] = {}
 """Per event class, how ``feed``'s hot path reads a certificate event: ``_PLAIN`` from the
@@ -198,18 +201,18 @@ class LifecycleTracker:
             # The hot path (exact mode, the default key): ``cert_fields``' rule inline (a
             # property test holds them equal). An event without a certificate takes the
             # general path below.
-            # the fields: from the instance dict (one slow attribute read, not six), or read
-            # one by one where the class keeps them elsewhere (lazy events)
-            fields = event.__dict__ if how is _PLAIN else _fields_of(event)
+            # the fields: from the instance dicts (``_RAW``: no attribute hook), or read one by
+            # one where the class keeps them elsewhere (lazy events: their dict is sparse)
+            fields = _RAW(event) if how is _PLAIN else _fields_of(event)
             targets = fields["target"]
             codes = TARGET_CODES
             if (
                 targets is not None
                 and len(targets) == 2
-                and codes.get(targets[0].type) == CERT_TARGET
-                and codes.get(targets[1].type) == DEVICE_TARGET
+                and codes.get((first := _RAW(targets[0]))["type"]) == CERT_TARGET
+                and codes.get((second := _RAW(targets[1]))["type"]) == DEVICE_TARGET
             ):  # the usual event: its certificate, then its device
-                cert_id, device_id = targets[0].id, targets[1].id
+                cert_id, device_id = first["id"], second["id"]
             else:
                 cert_id = device_id = None
                 found = 0
@@ -244,15 +247,19 @@ class LifecycleTracker:
                 else:
                     raw, odd = uuid_bytes(uuid, strings)
                     data.odd_keys.add(cert_id)
-                result = outcome.result if outcome is not None else None
+                result = _RAW(outcome)["result"] if outcome is not None else None
                 code = strings.outcomes.get(result)
                 if code is None:
                     code = strings.outcome(result)
                 index = strings.index
                 device = 0 if device_id is None else index.get(device_id) or strings.add(device_id)
-                who = (actor.alternate_id or actor.id) if actor is not None else None
+                if actor is not None:
+                    got = _RAW(actor)
+                    who = got["alternate_id"] or got["id"]
+                else:
+                    who = None
                 packed = _PACK(
-                    micros + BIAS,
+                    micros,
                     raw,
                     odd,
                     TYPE_CODE[fields["event_type"]],
@@ -341,7 +348,7 @@ class LifecycleTracker:
             code = strings.outcome(outcome)
         index = strings.index
         packed = _PACK(
-            published + BIAS,
+            published,
             raw,
             odd,
             TYPE_CODE[event_type],
@@ -519,9 +526,6 @@ def _merge_windowed(trackers: tuple[LifecycleTracker, ...], span: int) -> Lifecy
 
 def _greatest(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
-
-
-_ONE = struct.Struct(">Q36sBBIII")
 
 
 class _Window:
@@ -781,7 +785,7 @@ def _by_key(winners: list[Record], strings: Strings) -> dict[str, list[Packed]]:
     for record in winners:
         assert record.key is not None
         packed, _ = pack(record, strings)
-        grouped.setdefault(record.key, []).append(_ONE.unpack(packed))
+        grouped.setdefault(record.key, []).append(UNPACK_ONE(packed))
     return grouped
 
 
