@@ -552,3 +552,25 @@ def test_a_mapping_or_a_number_is_no_source() -> None:
     with pytest.raises(ValueError, match="not int"):
         iter_records(5)  # type: ignore[call-overload]
     assert outcomes([pki(1)])[0] == ["u1"]
+
+
+@pytest.mark.parametrize("only_pki", [True, False], ids=["only_pki", "all"])
+@pytest.mark.parametrize("lazy", [True, False], ids=["lazy", "eager"])
+def test_an_api_page_where_events_are_expected_fails_naming_it_whatever_the_options(
+    only_pki: bool, lazy: bool
+) -> None:
+    # NDJSON with envelope=None: a page (a JSON array) on a line is no event. Its failure
+    # named the page and the envelope that reads it only when the line was not probed
+    # (lazy=False, only_pki=False); probed, it said "Input should be an object".
+    data = (json.dumps([pki(1)]) + "\n" + line(pki(2))).encode()
+    stream = iter_events(
+        data, format="ndjson", envelope=None, only_pki=only_pki, lazy=lazy, on_error="collect"
+    )
+    failure, event = list(stream)
+    assert isinstance(failure, ParseFailure)
+    assert failure.line == 1
+    assert "a page of the System Log API" in failure.message
+    assert "envelope='api_page'" in failure.message
+    assert not isinstance(event, ParseFailure)
+    assert event.uuid == pki(2)["uuid"]
+    assert stream.stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)

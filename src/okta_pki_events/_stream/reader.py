@@ -345,6 +345,10 @@ class _Reader:
             return self._failure(item.line, item.index, item.error, item.raw)
         line, index, envelope, payload, keys = item
         if type(keys) is ValidationError:
+            if self.envelope is None and _is_array(keys):
+                # an API page where events are expected: parse_event's error names it and
+                # the envelope that reads it, as for a record that was not probed
+                return self._parsed(line, index, envelope, payload)
             return self._failure(line, index, keys, payload)
         if self.only_pki:
             if type(keys) is dict:
