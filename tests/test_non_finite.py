@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ from okta_pki_events import iter_events, parse_event
 from okta_pki_events.export import to_arrow, to_ecs, to_ocsf
 from okta_pki_events.testing import make_wire_event, wire_events
 
-from .support import fast_extra
+from .support import fast_extra, run_cli
 
 NON_FINITE = [math.nan, math.inf, -math.inf]
 TOKENS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -196,25 +194,12 @@ def test_the_cli_exports_valid_json_and_the_event_as_it_arrived(tmp_path: Path) 
     source.write_text(text + "\n")
     for format in ("ecs", "ocsf", "ndjson"):
         out = tmp_path / f"out.{format}"
-        command = ["export", str(source), "--format", format, "-o", str(out)]
-        done = subprocess.run(
-            [sys.executable, "-m", "okta_pki_events", *command],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        done = run_cli("export", source, "--format", format, "-o", out)
         assert done.returncode == 0, done.stdout + done.stderr
         (line,) = out.read_text().splitlines()
         if format == "ndjson":
             assert line == text  # the event exactly as it arrived, tokens included
         else:
             strict_json(line)
-    done = subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", "validate", str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    done = run_cli("validate", source)
     assert done.returncode == 0, done.stdout + done.stderr

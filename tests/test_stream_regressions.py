@@ -493,6 +493,16 @@ def test_a_one_line_array_is_streamed_element_by_element(tmp_path: Path) -> None
     assert peak < 1_500_000, peak
 
 
+def test_a_broken_value_over_many_deep_lines_keeps_its_brackets_once(tmp_path: Path) -> None:
+    # a cut line, then 2 MiB of lines of brackets: the value breaks at the end, and the
+    # brackets open there are noted once (8 bytes each), not copied twice more (50 MB)
+    path = tmp_path / "deep.json"
+    path.write_bytes(b'{"a":\n' + (b"[" * 1000 + b"\n") * 2095)
+    peak, stats = peak_memory(path)
+    assert stats == StreamStats(read=2096, parsed=0, failed=2096, skipped=0)
+    assert peak < 28 * 1024 * 1024, peak
+
+
 def test_a_long_line_of_junk_is_not_held(tmp_path: Path) -> None:
     path = tmp_path / "junk.ndjson"
     path.write_bytes(b"x" * 8_000_000 + b"\n" + line(pki(1)).encode())

@@ -146,6 +146,7 @@ class Framer:
         # ``_remember``).
         self._error: tuple[int, int, str] = (-1, 0, "")
         self._open_at_error = array("q")  # increasing; 8 bytes each, however deep
+        self._open_base = 0  # where the buffer started in the text when they were noted
         # The last value found over the limit after its first line (see ``_frame_continued``)
         self._over: _Over | None = None
         self._end = False  # no more text for now: the source ended, or a held item is next
@@ -241,24 +242,31 @@ class Framer:
         """
         buf, start = self._buf, self._pos
         stop = start + break_at
+        last_line = buf.rfind(b"\n", start, stop)
+        # only the brackets opened on a line before the break's are kept (8 bytes each, in
+        # one array); those opened after it are counted (a closer closes them first)
         stack = array("q")
+        after = 0
         at = start
         while (cursor := _end(_SCAN, buf, at)) < stop:
             byte = buf[cursor]
             if byte in _OPEN:
-                stack.append(cursor)
+                if cursor < last_line:
+                    stack.append(cursor)
+                else:
+                    after += 1
             elif byte in _CLOSE:
-                if stack:
+                if after:
+                    after -= 1
+                elif stack:
                     stack.pop()
             elif byte != 0x0A:
                 break  # a string that its line ends inside: the break is on this line
             at = cursor + 1
-        last_line = buf.rfind(b"\n", start, stop)
         line = self._line + buf.count(b"\n", start, stop)
         self._error = (self._base + stop, line, message)
-        kept = bisect.bisect_left(stack, last_line)  # opened on a line before the break's
-        base = self._base
-        self._open_at_error = array("q", (base + p for p in stack[:kept]))
+        self._open_at_error = stack  # offsets in the buffer at ``_open_base``
+        self._open_base = self._base
 
     def _source_failure(self, source_error: SourceError) -> Broken:
         line = self._line + self._buf.count(b"\n", self._pos)
@@ -494,7 +502,9 @@ class Framer:
         """
         start = self._pos
         opening = self._buf[start]
-        known = opening in _OPEN and _holds(self._open_at_error, self._base + start)
+        known = opening in _OPEN and _holds(
+            self._open_at_error, self._base - self._open_base + start
+        )
         if known:  # read before inside a value broken at a known error: it breaks there too
             status, end, message = "broken", self._error[0] - self._base - start, self._error[2]
         elif opening in _OPEN:
