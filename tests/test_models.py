@@ -7,6 +7,8 @@ import re
 from typing import get_args
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 import okta_pki_events as ope
@@ -200,3 +202,60 @@ def test_construct_by_python_names() -> None:
         "alternateId": "a@example.com",
         "displayName": "A",
     }
+
+
+# The strict unions keep the JSON type a value arrived with, whatever order their members are
+# tried in (``Number`` tries float first, the others go left to right, for speed): the
+# property tests compare with ``==``, under which 37 == 37.0, so the types are checked here.
+_JSON_NUMBERS = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_NUMBERS)
+def test_a_number_keeps_its_json_type(value: int | float) -> None:
+    from okta_pki_events.models import Geolocation
+
+    for geo in (
+        Geolocation.model_validate_json(json.dumps({"lat": value, "lon": value})),
+        Geolocation.model_validate({"lat": value, "lon": value}),
+    ):
+        assert type(geo.lat) is type(value)
+        assert type(geo.lon) is type(value)
+        assert geo.lat == value
+        assert geo.lon == value
+        assert json.loads(geo.model_dump_json()) == {"lat": value, "lon": value}
+    for refused in (True, "1", [1]):
+        with pytest.raises(ValidationError):
+            Geolocation.model_validate({"lat": refused})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.text(max_size=8), st.integers(min_value=-(2**70), max_value=2**70)),
+    st.one_of(st.lists(st.text(max_size=4), max_size=3), st.text(max_size=8)),
+)
+def test_a_string_or_integer_keeps_its_json_type(
+    value: str | int, reasons: list[str] | str
+) -> None:
+    from okta_pki_events.models import GeographicalContext, Risk, SecurityContext
+
+    raw = {"asNumber": value, "risk": {"reasons": reasons}}
+    for context in (
+        SecurityContext.model_validate_json(json.dumps(raw)),
+        SecurityContext.model_validate(raw),
+    ):
+        assert type(context.as_number) is type(value)
+        assert context.as_number == value
+        assert context.risk is not None
+        assert context.risk.reasons == reasons
+        assert type(context.risk.reasons) is type(reasons)
+    place = GeographicalContext.model_validate_json(json.dumps({"postalCode": value}))
+    assert type(place.postal_code) is type(value)
+    for refused in (True, 1.5, {"a": 1}):
+        with pytest.raises(ValidationError):
+            SecurityContext.model_validate({"asNumber": refused})
+        with pytest.raises(ValidationError):
+            Risk.model_validate({"reasons": refused})

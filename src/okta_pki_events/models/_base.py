@@ -14,10 +14,12 @@ from pydantic import (
     AliasGenerator,
     BaseModel,
     ConfigDict,
+    Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
 
@@ -79,15 +81,25 @@ JsonObject = dict[str, Any]
 """A free-form JSON object kept exactly as Okta sent it."""
 
 
-# Unions of strict types: pydantic-core keeps the JSON type a value arrived with (the exact
-# member wins), never coerces (no "0" -> 0, no True -> 1), and validates without Python code.
-Number: TypeAlias = Union[StrictInt, StrictFloat]
+# Unions of strict types: pydantic-core keeps the JSON type a value arrived with, never
+# coerces (no "0" -> 0, no True -> 1), and validates without Python code. Each is ordered so
+# that the usual value is tried first, and a failed try (an error built, then dropped) is
+# rare: 2.3% fewer instructions a parse (benchmarks/RESULTS.md, "Unions reordered").
+_LEFT_TO_RIGHT = Field(union_mode="left_to_right")  # members refuse each other's values
+
+Number: TypeAlias = Annotated[
+    Union[StrictFloat, StrictInt],
+    # Smart mode, float first: latitudes and longitudes are floats; an integer is accepted
+    # by the float member too but stays an int, the member that matches it exactly. The
+    # JSON Schema keeps its published order (integer first).
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "number"}]}),
+]
 """A JSON number that keeps the type it arrived with (integer or float)."""
 
-StrOrInt: TypeAlias = Union[StrictStr, StrictInt]
+StrOrInt: TypeAlias = Annotated[Union[StrictStr, StrictInt], _LEFT_TO_RIGHT]
 """A string or an integer, kept as it arrived (Okta's own data sends both)."""
 
-StrListOrStr: TypeAlias = Union[list[StrictStr], StrictStr]
+StrListOrStr: TypeAlias = Annotated[Union[list[StrictStr], StrictStr], _LEFT_TO_RIGHT]
 """An array of strings or a string, kept as it arrived."""
 
 OptBool = StrictBool | None
