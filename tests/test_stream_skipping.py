@@ -399,3 +399,43 @@ def test_a_text_not_ascii_after_one_that_is_checks_its_lines(format: Any) -> Non
     failed = items[1]
     assert isinstance(failed, tuple)
     assert "invalid unicode code point" in failed[3]  # pydantic-core's: not skipped
+
+
+def with_key_first(line: bytes, key: bytes, value: bytes) -> bytes:
+    """The line's object with ``key: value`` before its own keys (a duplicate, read first)."""
+    assert line.startswith(b"{")
+    return b"{" + key + b":" + value + b"," + line[1:]
+
+
+def with_key_last(line: bytes, key: bytes, value: bytes) -> bytes:
+    """The line's object with ``key: value`` after its own keys (a duplicate, read last)."""
+    assert line.endswith(b"}")
+    return line[:-1] + b"," + key + b":" + value + b"}"
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("size", [1, 7, 1 << 16])
+def test_a_duplicate_event_type_is_read_as_its_last_value(installed: bool, size: int) -> None:
+    """JSON's duplicate keys: the last one wins, as pydantic-core reads it, among skipped lines.
+
+    A validator where the first duplicate wins (simdjson's DOM) would skip lines 2 and 6 and
+    keep line 4; an escaped spelling of the key is the same key.
+    """
+    other, kept = other_line(0), pki_line(1)
+    lines = [
+        other_line(1),
+        with_key_first(kept, b'"eventType"', b'"user.session.start"'),  # PKI last: kept
+        other_line(2),
+        with_key_last(kept, b'"eventType"', b'"user.session.start"'),  # other last: skipped
+        other_line(3),
+        with_key_last(other, b'"event\\u0054ype"', b'"pki.cert.issue"'),  # escaped: kept
+        other_line(4),
+        with_key_last(other, b'"eventType"', b"5"),  # not a string last: a failure
+        other_line(5),
+    ]
+    data = b"\n".join(lines) + b"\n"
+    with fast_extra(installed):
+        stream = iter_records(io.BufferedReader(Trickle(data, size)), on_error="collect")
+        seen = [(item.line, isinstance(item, ParseFailure)) for item in stream]
+    assert seen == [(2, False), (6, False), (8, True)]
+    assert stream.stats == StreamStats(read=9, parsed=2, failed=1, skipped=6)
