@@ -704,10 +704,10 @@ def lifecycles_from(
             otherwise: the same result either way.
 
     Measured (``benchmarks/RESULTS.md``, 100,000 certificate events, paired rounds, CPU
-    time, a loaded machine) against ``build_lifecycles(iter_events(...))``: with the
-    ``fast`` extra the default ``check="full"`` about 3.3-3.6x faster and ``check="fields"``
-    about 4.1-4.5x; without it about 1.9-2.0x and 2.4-2.5x. (A quiet machine gives lower
-    ratios: the quiet runs are in the top table there.)
+    time) against ``build_lifecycles(iter_events(...))``: with the ``fast`` extra the
+    default ``check="full"`` about 3.1-3.6x faster and ``check="fields"`` about 3.9-4.5x;
+    without it about 1.7-2.0x and 2.7-2.8x (the lower figures on a quiet machine, where the
+    parse speeds up more).
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
