@@ -236,45 +236,13 @@ class LifecycleTracker:
                     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
                 else:
                     micros = self._micros(published)
-                # ``_add``, inline
-                data = self._data
-                if self._shared:  # a report holds the current dict: copy on write
-                    data.certs = dict(data.certs)
-                    self._shared = False
-                strings = data.strings
-                if len(uuid) == 36 and uuid.isascii():
-                    raw, odd = uuid.encode("ascii"), False
-                else:
-                    raw, odd = uuid_bytes(uuid, strings)
-                    data.odd_keys.add(cert_id)
                 result = _RAW(outcome)["result"] if outcome is not None else None
-                code = strings.outcomes.get(result)
-                if code is None:
-                    code = strings.outcome(result)
-                index = strings.index
-                device = 0 if device_id is None else index.get(device_id) or strings.add(device_id)
                 if actor is not None:
                     got = _RAW(actor)
                     who = got["alternate_id"] or got["id"]
                 else:
                     who = None
-                packed = _PACK(
-                    micros,
-                    raw,
-                    odd,
-                    TYPE_CODE[fields["event_type"]],
-                    code,
-                    device,
-                    (index.get(who) or strings.add(who)) if who is not None else 0,
-                )
-                certs = data.certs
-                blob = certs.get(cert_id)
-                if blob is None:
-                    certs[cert_id] = packed
-                elif type(blob) is bytes and len(blob) < GROW:
-                    certs[cert_id] = blob + packed
-                else:
-                    data.append(cert_id, packed)
+                self._add(micros, uuid, fields["event_type"], result, cert_id, device_id, who)
                 return
         if self._window is None and kind_of(event) is CERT:  # no Record built
             row = cert_fields(event, self._key)
