@@ -90,6 +90,7 @@ def test_validate_json_failures_are_structured(broken: Path) -> None:
         "source": str(broken),
         "line": 2,
         "index": None,
+        "positions": [],
         "uuid": None,  # not a string: not known
         "eventType": "pki.cert.issue",
         "errors": [
@@ -119,6 +120,27 @@ def test_validate_json_inside_documents_gives_the_index(tmp_path: Path) -> None:
     data = json.loads(cli("validate", "--json", path).stdout)
     (failure,) = data["failures"]
     assert (failure["line"], failure["index"], failure["uuid"]) == (1, 1, "b")
+
+
+def test_validate_names_every_position_of_a_nested_record(tmp_path: Path) -> None:
+    # an SQS batch whose second message's body is an array: each element is its own record,
+    # told apart by its position in the body as well as the message's
+    good = make_wire_event("pki.cert.issue", uuid="g")
+    no_target = make_wire_event("pki.cert.issue", uuid="n")
+    no_target["target"] = []
+    bodies = [json.dumps(good), json.dumps([{"eventType": 7}, {"uuid": "b"}, no_target])]
+    batch = {"Records": [{"messageId": str(i), "body": body} for i, body in enumerate(bodies)]}
+    path = write_ndjson(tmp_path / "sqs.ndjson", batch)
+    data = json.loads(cli("validate", "--rules", "--json", path).stdout)
+    got = [(f["kind"], f["line"], f["index"], f["positions"]) for f in data["failures"]]
+    assert got == [
+        ("invalid", 1, 1, [1, 0]),
+        ("invalid", 1, 1, [1, 1]),
+        ("rules", 1, 1, [1, 2]),
+    ]
+    text = cli("validate", "--rules", path).stdout.splitlines()
+    assert any(line.startswith(f"{path}:1[1][2]: ") for line in text), text
+    assert not any(line.startswith(f"{path}:1[1]: ") for line in text), text
 
 
 def test_validate_max_errors_stops_reading(tmp_path: Path) -> None:

@@ -71,6 +71,7 @@ def failure_entry(failure: ParseFailure) -> dict[str, Any]:
         "source": failure.source,
         "line": failure.line,
         "index": failure.index,
+        "positions": _positions(failure.index, failure.positions),
         "uuid": uuid,
         "eventType": event_type,
         "errors": errors,
@@ -84,6 +85,7 @@ def issue_entry(record: Record[Any], issues: list[ValidationIssue]) -> dict[str,
         "source": record.source or "<stdin>",
         "line": record.line,
         "index": record.index,
+        "positions": _positions(record.index, record.positions),
         "uuid": record.event.uuid,
         "eventType": record.event.event_type,
         "errors": [
@@ -98,8 +100,15 @@ def issue_entry(record: Record[Any], issues: list[ValidationIssue]) -> dict[str,
     }
 
 
-def _where(source: str | None, line: int, index: int | None) -> str:
-    return f"{source or '<stdin>'}:{line}" + (f"[{index}]" if index is not None else "")
+def _positions(index: int | None, positions: tuple[int, ...]) -> list[int]:
+    """Every position of a record, outermost first: ``[]`` for a record on its own line."""
+    if positions:
+        return list(positions)
+    return [] if index is None else [index]
+
+
+def _where(source: str | None, line: int, positions: list[int]) -> str:
+    return f"{source or '<stdin>'}:{line}" + "".join(f"[{p}]" for p in positions)
 
 
 class _JsonWriter:
@@ -189,7 +198,7 @@ def validate(
         if writer is not None:
             writer.add(issue_entry(item, issues))
         else:
-            where = _where(item.source, item.line, item.index)
+            where = _where(item.source, item.line, _positions(item.index, item.positions))
             for issue in issues:
                 reading.echo(
                     f"{where}: {issue.path}: {issue.message} [{issue.code}, {issue.severity}]"
