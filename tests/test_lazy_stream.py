@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from okta_pki_events import ParseFailure, StreamStats, iter_events
-from okta_pki_events._lazy import is_lazy, parse_lazy
+from okta_pki_events._lazy import is_lazy, lazy_classes, parse_lazy, stream_parser
 from okta_pki_events._stream import _probe, reader
+from okta_pki_events.models.events import EVENT_MODELS
 from okta_pki_events.testing import make_wire_event
 
 from .support import sample_event
@@ -151,13 +153,18 @@ def test_a_run_of_pki_events_is_parsed_at_the_probe(
 ) -> None:
     probed: list[bytes] = []
     parsed: list[bytes] = []
-    real_parse = parse_lazy
+    real_parser = stream_parser
 
-    def parse(text: bytes) -> Any:
-        parsed.append(text)
-        return real_parse(text)
+    def parser(keep: str) -> Any:
+        real_parse = real_parser(keep)
 
-    monkeypatch.setattr(reader, "parse_lazy", parse)
+        def parse(text: bytes) -> Any:
+            parsed.append(text)
+            return real_parse(text)
+
+        return parse
+
+    monkeypatch.setattr(reader, "stream_parser", parser)
     other = compact(OTHER | {"uuid": "o1"})
     lines = [pki(0), pki(1), pki(2), pki(3), other, other, pki(4), pki(5), pki(6)]
     with setting(installed, None):
@@ -187,3 +194,47 @@ def test_a_run_of_pki_events_is_parsed_at_the_probe(
     # answers it, and the skipper passes the line after it
     assert probed == [pki(0), pki(1), pki(4), pki(5)]
     assert parsed == [pki(2), pki(3), other, pki(6)]
+
+
+@pytest.mark.parametrize("keep", ["", "pki."], ids=["all", "pki"])
+def test_the_stream_parser_is_parse_lazy_keeping_the_types_that_start_with_keep(keep: str) -> None:
+    # every catalogued name (aliases included), an unknown PKI type, other types, and the
+    # records above (broken ones, envelopes, arrays): parse_lazy and a startswith check are
+    # the reference
+    texts = [
+        *(pki(n, eventType=name) for n, name in enumerate(EVENT_MODELS)),
+        pki(90, eventType="pki.cert.future"),
+        pki(91, eventType="pki"),
+        pki(92, eventType="PKI.cert.issue"),
+        *RECORDS,
+    ]
+    parse = stream_parser(keep)
+    kept = 0
+    for text in texts:
+        refused: list[Any] | None = None
+        try:
+            expected = parse_lazy(text)
+        except ValidationError as exc:
+            refused = exc.errors()
+        if refused is not None:
+            with pytest.raises(ValidationError) as caught:
+                parse(text)
+            assert caught.value.errors() == refused
+            continue
+        event = parse(text)
+        if not expected.event_type.startswith(keep):
+            assert event is None, text
+            continue
+        kept += 1
+        assert event is not None
+        assert type(event) is type(expected)
+        assert type(event) in lazy_classes()
+        assert event.model_dump_json() == text.decode()
+        assert event.uuid == expected.uuid
+        assert event.published == expected.published
+        if text != BAD_DEFERRED:  # equality and dumps validate the deferred fields
+            assert event == expected
+            assert event.model_dump_json(exclude_unset=True) == expected.model_dump_json(
+                exclude_unset=True
+            )
+    assert kept >= len(EVENT_MODELS) + 1 + (0 if keep else 3)

@@ -31,7 +31,7 @@ from .models._base import CACHE_STRINGS
 from .models.events import EVENT_MODELS, NonPkiEvent, UnknownPkiEvent, model_for
 from .models.log_event import LogEvent
 
-__all__ = ["EAGER_FIELDS", "is_lazy", "parse_lazy"]
+__all__ = ["EAGER_FIELDS", "is_lazy", "lazy_classes", "parse_lazy", "stream_parser"]
 
 EAGER_FIELDS = ("uuid", "published", "event_type", "actor", "outcome", "target")
 """The fields a lazy event validates at parse time; every other field waits for first use."""
@@ -286,6 +286,40 @@ def parse_lazy(data: str | bytes | bytearray) -> LogEvent:
     _set_dict(event, fields)
     _set_raw(event, data)
     return event  # type: ignore[no-any-return]
+
+
+def stream_parser(keep: str) -> Callable[[bytes], LogEvent | None]:
+    """``parse_lazy`` for a stream's records, keeping the events whose type starts with ``keep``.
+
+    The returned function parses JSON text (``bytes``) as ``parse_lazy`` does and returns the
+    lazy event, or None for an event of a type not kept (told before its instance is made).
+    It raises what ``parse_lazy`` raises. The validator and the kept classes are bound once,
+    so that a call costs no more than the validation and the instance.
+    """
+    state = _state()
+    validate = state.validate
+    kept = {name: lazy for name, lazy in state.by_type.items() if name.startswith(keep)}
+    lazy_of = state.lazy_of
+
+    def parse(text: bytes) -> LogEvent | None:
+        fields = validate(text, by_alias=True, by_name=False)
+        lazy = kept.get(fields["event_type"])
+        if lazy is None:  # a type not catalogued (its generic model), or not kept
+            event_type: str = fields["event_type"]
+            if not event_type.startswith(keep):
+                return None
+            lazy = lazy_of[model_for(event_type)]
+        event: Any = _new(lazy)
+        _set_dict(event, fields)
+        _set_raw(event, text)
+        return event  # type: ignore[no-any-return]
+
+    return parse
+
+
+def lazy_classes() -> frozenset[type[LogEvent]]:
+    """The classes of lazy events (for a type check cheaper than ``isinstance``)."""
+    return frozenset(_state().model_of)
 
 
 def is_lazy(event: LogEvent) -> bool:

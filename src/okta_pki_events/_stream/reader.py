@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from .._lazy import parse_lazy
+from .._lazy import lazy_classes, stream_parser
 from .._parsing import OnUnknown, UnknownEventTypeError, parse_event
 from ..envelopes import ENVELOPE_NAMES, EnvelopeName, detect_envelope, open_envelope
 from ..models.events import PKI_PREFIX, BaseKnownPkiEvent, BasePkiEvent, NonPkiEvent, PkiEvent
@@ -67,16 +67,17 @@ def _lazy_probe(probe: Probe, keep: str) -> Probe:
     a lazy parse of each event it skips, and the outcome is the probe's either way.
     """
     run = 0  # events of kept types in a row, as far as the last record tells
+    parse = stream_parser(keep)
 
     def lazy_probe(text: bytes) -> Any:
         nonlocal run
         if run >= _LAZY_RUN:
             try:
-                event = parse_lazy(text)
+                event = parse(text)
             except ValidationError:
                 run = 0
                 return probe(text)
-            if event.event_type.startswith(keep):
+            if event is not None:
                 return event
             run = 0
             return SKIP  # an event of a type not kept, as the probe answers it
@@ -197,6 +198,9 @@ class _Reader:
         stats, on_error = self.stats, self.on_error
         keyed, events = self.keyed, self.envelope is None
         plain = self.on_unknown != "raise" and not self.records
+        # the classes of the lazy probe's events: a set lookup, where isinstance would pay
+        # the model metaclass's ABC check on every event
+        lazy_kinds = lazy_classes() if self.lazy else frozenset()
         read = skipped = 0  # skipped records not yet added to stats
         try:
             for item in framed:
@@ -214,7 +218,7 @@ class _Reader:
                         read += 1
                         skipped += 1
                         continue
-                    elif isinstance(keys, LogEvent):  # the lazy probe's event, of a kept type
+                    elif kind in lazy_kinds:  # the lazy probe's event, of a kept type
                         if plain:  # the event itself, counted as the loop below counts it
                             stats.read += read + 1
                             if skipped:
