@@ -178,6 +178,16 @@ def lines_of_a_stream() -> st.SearchStrategy[list[bytes]]:
             other_line(6)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep
             b'{"eventType":"user.x","source":"aws.partner/okta.com/x"}',  # no uuid
             b'{"uuid":"u","eventType":7}',
+            # brackets and escaped quotes in strings, lines that end inside a value (a
+            # document's first line), duplicate keys (the last one wins), a byte-order mark
+            b'{"uuid":"u","eventType":"user.x","k":"{[\\"{[\\\\","j":"]}"}',
+            b'{"uuid":"u","eventType":"user.x","k":{',
+            b'{"uuid":"u","eventType":"user.x","k":[',
+            b'{"uuid":"u","eventType":"user.x",',
+            b'{"uuid":"u","eventType":"user.x","k":"cut',
+            b'{"uuid":"u","eventType":"pki.cert.issue","eventType":"user.x"}',
+            b'{"uuid":"u","eventType":"user.x","eventType":"pki.cert.issue"}',
+            b'\xef\xbb\xbf{"uuid":"u","eventType":"user.x"}',
         ]
     )
     return st.lists(kinds, min_size=1, max_size=12)
@@ -206,6 +216,51 @@ def test_the_skipper_passes_only_lines_the_probe_skips(
             answer = None
         # msgspec may stop early (where its answer is not taken); the exact one never does
         assert installed or answer is not SKIP, stopped
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=lines_of_a_stream(),
+    cut=st.integers(0, 1 << 20),
+    before_a_break=st.booleans(),
+    start=st.integers(0, 3),
+    events=st.booleans(),
+    installed=st.booleans(),
+)
+def test_the_skipper_passes_only_complete_lines(
+    lines: list[bytes], cut: int, before_a_break: bool, start: int, events: bool, installed: bool
+) -> None:
+    """A text cut anywhere (as a read cuts it): the line it cuts is never passed, even one
+    that is JSON on its own without its line break; the complete lines are passed as in the
+    whole text, and the position returned is a line's start."""
+    text = b"\n".join(lines) + b"\n"
+    starts = [0, *(i + 1 for i, byte in enumerate(text) if byte == 0x0A)]
+    first = starts[min(start, len(lines) - 1)]
+    # anywhere after the first line's start, or just before a line break (a whole line)
+    cuts = [i - 1 for i in starts[1:] if i > first] if before_a_break else []
+    part = text[: cuts[cut % len(cuts)] if cuts else first + cut % (len(text) - first + 1)]
+    with fast_extra(installed):
+        skip = skipper("pki.", events, 1 << 24)
+    assert skip is not None
+    whole_end, _ = skip(text, first)
+    end, count = skip(part, first)
+    complete = part.rfind(b"\n") + 1
+    assert end == max(first, min(whole_end, complete))
+    assert end in starts
+    assert count == part.count(b"\n", first, end)
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_a_last_line_without_its_break_is_not_passed(installed: bool) -> None:
+    # JSON on its own, but more text may follow in the next read: the records stage decides
+    text = other_line(0) + b"\n" + other_line(1) + b"\r\n" + other_line(2)
+    with fast_extra(installed):
+        skip = skipper("pki.", False, 1 << 24)
+    assert skip is not None
+    assert skip(text, 0) == (len(text) - len(other_line(2)), 2)
+    assert skip(text + b"\n", 0) == (len(text) + 1, 3)
+    assert skip(other_line(2), 0) == (0, 0)
+    assert skip(b"", 0) == (0, 0)
 
 
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])

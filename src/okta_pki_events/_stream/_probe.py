@@ -35,6 +35,7 @@ first line after a refill of its buffer: most lines of a mixed stream never leav
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -173,23 +174,35 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
         return None
     decode = _DECODE if fast_probe() is not None else None
     exact = _EVENT if events else _KEYED_EVENT
+    # Each line is read with its line break, which both parsers take for a blank after the
+    # value (no JSON string holds a raw one): BytesIO's iteration finds and copies the lines
+    # in C, without a find, a slice and a position per line in Python (0.13 µs a line).
+    # The position is worked out where the run stops: before the line it stopped at, or at
+    # the end; a last line without its break is not complete (more text may follow), never
+    # passed.
+    longest = max_bytes + 1  # with its line break
 
     def skip_exact(text: bytes, start: int) -> tuple[int, int]:
-        find = text.find
-        count = 0
-        while (end := find(b"\n", start)) >= 0 and end - start <= max_bytes:
+        lines = BytesIO(text)
+        lines.seek(start)
+        count = size = 0
+        for line in lines:
+            size = len(line)
+            if size > longest:
+                break
             try:
-                if exact(text[start:end])["eventType"].startswith(keep):
+                if exact(line)["eventType"].startswith(keep):
                     break
             except ValidationError:  # broken, or no event of a string type: not skipped
                 break
             count += 1
-            start = end + 1
-        return start, count
+        else:
+            return _ended(text, count, size)
+        return lines.tell() - size, count
 
     if decode is None:
         return skip_exact
-    most = min(MAX_BYTES, max_bytes)
+    most = min(MAX_BYTES, max_bytes) + 1
     last: tuple[bytes | None, bool] = (None, False)  # the last text, and whether it is ASCII
 
     def skip_fast(text: bytes, start: int) -> tuple[int, int]:
@@ -199,14 +212,16 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
         if last[0] is not text:
             last = (text, text.isascii())
         ascii = last[1]
-        find = text.find
-        count = 0
-        while (end := find(b"\n", start)) >= 0 and end - start <= most:
-            line = text[start:end]
+        lines = BytesIO(text)
+        lines.seek(start)
+        count = size = 0
+        for line in lines:
+            size = len(line)
             if not (
-                (ascii or line.isascii())
+                size <= most
+                and (ascii or line.isascii())
                 # the brackets counted: what deleting them removes (memchr-fast, unlike count)
-                and end - start - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+                and size - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
             ):
                 break
             try:
@@ -215,10 +230,22 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
             except Exception:  # msgspec's errors, a RecursionError: not certain
                 break
             count += 1
-            start = end + 1
-        return start, count
+        else:
+            return _ended(text, count, size)
+        return lines.tell() - size, count
 
     return skip_fast
+
+
+def _ended(text: bytes, count: int, size: int) -> tuple[int, int]:
+    """Where a run ends that passed every line of ``text`` from its start.
+
+    ``count`` lines, the last ``size`` bytes long: the run ends at the end of the text, or
+    before its last line if that has no line break (not complete: it is not passed).
+    """
+    if count and not text.endswith(b"\n"):
+        return len(text) - size, count - 1
+    return len(text), count
 
 
 def _version(text: str) -> tuple[int, ...]:
