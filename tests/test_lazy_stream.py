@@ -10,6 +10,7 @@ eager stream wherever no deferred field is broken.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,13 @@ RECORDS = [
     b"{",
     b"",
     b"not json",
+    # what a run of lazy events must hand back to the framer's general loop
+    b" \t ",  # a blank line
+    pki(13) + b"\r",  # a CRLF line ending
+    b"  " + pki(14),  # leading blanks
+    pki(15).replace(b',"actor":', b',\n"actor":'),  # an event over two lines: a document
+    pki(16) + b" " + pki(17),  # two values on one line: a document
+    pki(18, eventType="pki.cert.issue", uuid="p18", version="0" * 1200),  # over 2,000 bytes
 ]
 
 
@@ -103,7 +111,7 @@ ORDERS = {"lazy first": 0, "probe first": 1 << 30, "as chosen": None}
 
 
 @settings(
-    max_examples=120,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -114,6 +122,7 @@ ORDERS = {"lazy first": 0, "probe first": 1 << 30, "as chosen": None}
     only_pki=st.booleans(),
     on_unknown=st.sampled_from(["generic", "raise"]),
     installed=st.booleans(),
+    max_record_bytes=st.sampled_from([1 << 20, 2_000]),
 )
 def test_the_order_never_changes_what_a_lazy_stream_reads(
     lines: list[bytes],
@@ -122,13 +131,17 @@ def test_the_order_never_changes_what_a_lazy_stream_reads(
     only_pki: bool,
     on_unknown: str,
     installed: bool,
+    max_record_bytes: int,
 ) -> None:
+    # "probe first" never parses a run lazily, so it never takes the framer's fast path
+    # (Framer's ``lazy``): the orders compare that path with the general loop
     data = b"\n".join(lines)
     options: dict[str, Any] = {
         "format": format,
         "envelope": envelope,
         "only_pki": only_pki,
         "on_unknown": on_unknown,
+        "max_record_bytes": max_record_bytes,
         "lazy": True,
     }
     outcomes = {}
@@ -145,6 +158,31 @@ def test_the_order_never_changes_what_a_lazy_stream_reads(
         lazy = read(data, dump=True, **options)
         eager = read(data, dump=True, **(options | {"lazy": False}))
     assert lazy == eager
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=range(len(RECORDS)))
+@pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
+def test_every_record_inside_a_run_reads_as_the_general_loop_reads_it(
+    record: bytes, installed: bool
+) -> None:
+    # A record inside a run of lazy events, twice, then more events: the framer's fast path
+    # (lazy first) reads it as the general loop (probe first, never in a run) does.
+    data = b"\n".join([pki(0), pki(1), pki(2), record, pki(3), record, pki(4), pki(5)])
+    for format, envelope, only_pki, max_record_bytes in itertools.product(
+        ["auto", "ndjson"], ["auto", None], [True, False], [1 << 20, 2_000]
+    ):
+        options: dict[str, Any] = {
+            "format": format,
+            "envelope": envelope,
+            "only_pki": only_pki,
+            "max_record_bytes": max_record_bytes,
+            "lazy": True,
+        }
+        outcomes = {}
+        for name, run in ORDERS.items():
+            with setting(installed, run):
+                outcomes[name] = read(data, **options)
+        assert outcomes["lazy first"] == outcomes["probe first"] == outcomes["as chosen"], options
 
 
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])

@@ -51,6 +51,7 @@ from typing import Any, Literal, TypeAlias, Union
 
 from pydantic import ValidationError
 
+from ..models.log_event import LogEvent
 from ._probe import SKIP, Skipper
 from .results import SourceError
 from .sources import Chunk, Decoded
@@ -71,10 +72,16 @@ class Broken:
     raw: bytes
 
 
-Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken, int]
-"""An item of the records stage: a record, a failure, or a count of skipped lines."""
+Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken, int, LogEvent]
+"""An item of the records stage: a record, a failure, a count of skipped lines, or (a lazy
+stream's fast path, see ``Framer``'s ``lazy``) a lazy event."""
 
 Probe: TypeAlias = Callable[[bytes], Any]
+
+LazyRun: TypeAlias = tuple[Callable[[bytes], Any], frozenset[type], Callable[[], None]]
+"""A lazy stream's fast path (``Framer``'s ``lazy``): its lazy parser, the classes of the
+events it makes, and the call that ends the lazy probe's run."""
+_NO_RUN: LazyRun = (lambda text: None, frozenset(), lambda: None)
 
 _BLANK = b" \t\r"
 _OPEN = (0x7B, 0x5B)  # { [
@@ -122,6 +129,7 @@ class Framer:
         probe: Probe,
         probe_lines: bool = False,
         skipper: Skipper | None = None,
+        lazy: LazyRun | None = None,
     ) -> None:
         """Read ``items`` (the text stage's output) as ``format``, probing JSON records.
 
@@ -130,6 +138,13 @@ class Framer:
         call, the lines from a line start that the probe would answer ``SKIP`` (given only
         with ``probe_lines``); it is called while one of the last two lines was skipped
         (after a skipped line, after one kept line among skipped ones, after a refill).
+        ``lazy``: for a lazy stream whose events go out as they are (the reader's lazy
+        probe, ``iter_events`` without ``on_unknown="raise"``): its lazy parser (a lazy event
+        of a kept type, None for an event of a type not kept, ``ValidationError`` for text it
+        refuses), the classes of its events, and the call that ends the probe's run. A line
+        the probe answers with such an event goes out bare, not in a tuple, and the lines
+        after it are parsed at once (as the probe parses a run of them) and go out bare, up to
+        the first line that is not such an event, which is read as any other line.
         """
         self._items = items
         self._format = format
@@ -137,6 +152,7 @@ class Framer:
         self._probe = probe
         self._probe_lines = probe_lines
         self._skipper = skipper
+        self._lazy = lazy
         self._buf = b""
         self._pos = 0
         self._base = 0  # the offset in the whole text of the buffer's first byte
@@ -315,12 +331,39 @@ class Framer:
         # fewer than 2 (after a skipped line, after one line among skipped ones, and across
         # a refill), so that most of a mixed stream's lines never reach this loop
         kept = 2
+        # a lazy stream's run (see ``lazy``): after a lazy event, each line is parsed at once
+        bare = self._lazy is not None
+        parse_run, events, end_run = self._lazy or _NO_RUN
+        in_run = False
         while True:
             buf, pos, line = self._buf, self._pos, self._line
             find = buf.find
             stop: Any = None  # why the lines stopped before the buffer's end
             # the complete lines in the buffer, with the position and line count kept local
             while True:
+                while in_run:  # each line an event, parsed at once, until one is not
+                    if (newline := find(b"\n", pos)) < 0:
+                        break  # the run goes on after the refill
+                    text = buf[pos:newline].strip(_BLANK)
+                    in_run = bool(text) and text[0] == 0x7B and newline - pos <= limit
+                    if not in_run:
+                        break  # a blank line, an array, another value, over the limit
+                    try:
+                        event = parse_run(text)
+                    except ValidationError:
+                        in_run = False
+                        break  # read as any other line: the probe says what it is
+                    pos = newline + 1
+                    line += 1
+                    if event is None:  # of a type not kept: what the probe answers, SKIP
+                        end_run()
+                        in_run = False
+                        skipped += 1
+                        if skipper is not None:
+                            kept = 0
+                        break
+                    kept += 1
+                    yield event
                 if kept < 2 and skipper is not None:
                     pos, count = skipper(buf, pos)
                     if count:
@@ -366,6 +409,10 @@ class Framer:
                 if skipped:
                     yield skipped
                     skipped = 0
+                if bare and type(keys) in events:  # the lazy probe's event: a run starts
+                    in_run = True
+                    yield keys
+                    continue
                 yield (line - 1, None, text, keys)
             self._pos, self._line = pos, line
             if skipped:

@@ -9,7 +9,7 @@ through each stage once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 
 from pydantic import ValidationError
@@ -21,7 +21,7 @@ from ..envelopes import ENVELOPE_NAMES, EnvelopeName, detect_envelope, open_enve
 from ..models.events import PKI_PREFIX, BaseKnownPkiEvent, BasePkiEvent, NonPkiEvent, PkiEvent
 from ..models.log_event import LogEvent
 from ._probe import SKIP, Probe, exact_probe, fast_probe, keeping, skipper
-from .framing import Broken, Format, Framed, Framer
+from .framing import Broken, Format, Framed, Framer, LazyRun
 from .results import ParseFailure, Record, RecordError, StreamStats
 from .sources import Source, check_source, chunks, source_name, utf8
 
@@ -54,7 +54,9 @@ _FORMATS = ("auto", "ndjson", "json")
 _LAZY_RUN = 2
 
 
-def _lazy_probe(probe: Probe, keep: str) -> Probe:
+def _lazy_probe(
+    probe: Probe, keep: str, parse: Callable[[bytes], Any]
+) -> tuple[Probe, Callable[[], None]]:
     """The probe with ``lazy=True`` and envelopes told by their keys: one JSON pass per event.
 
     In a run of events of kept types (their ``eventType`` starts with ``keep``), a record is
@@ -65,9 +67,11 @@ def _lazy_probe(probe: Probe, keep: str) -> Probe:
     first, and a record it tells an event is parsed by the reader. The order follows the
     stream only for speed: a run of PKI events never pays the probe, a mixed stream never pays
     a lazy parse of each event it skips, and the outcome is the probe's either way.
+
+    ``parse`` is the stream's lazy parser (``stream_parser(keep)``). Returns the probe, and
+    the call that ends a run (the framer's fast path parses a run's lines with ``parse``).
     """
     run = 0  # events of kept types in a row, as far as the last record tells
-    parse = stream_parser(keep)
 
     def lazy_probe(text: bytes) -> Any:
         nonlocal run
@@ -89,7 +93,11 @@ def _lazy_probe(probe: Probe, keep: str) -> Probe:
             run = 0
         return keys
 
-    return lazy_probe
+    def end_run() -> None:
+        nonlocal run
+        run = 0
+
+    return lazy_probe, end_run
 
 
 def _kept(keys: dict[str, Any], keep: str) -> bool:
@@ -154,6 +162,7 @@ class _Reader:
         self.max_record_bytes = max_record_bytes
         self.records = records
         self.lazy = lazy
+        self.fast: LazyRun | None = None  # a lazy stream's fast path (``Framer``'s ``lazy``)
         # Records are events, or told from envelopes by their keys: the probe's answer
         # decides (and with lazy=True a PKI event is parsed once, at the probe). Envelopes
         # by name are opened whole: the exact probe only tells objects from arrays there.
@@ -165,7 +174,10 @@ class _Reader:
             keep, events = (PKI_PREFIX if only_pki else ""), envelope is None
             probe = fast_probe(keep, events) or keeping(keep, events)
             if lazy:
-                probe = _lazy_probe(probe, keep)
+                parse = stream_parser(keep)
+                probe, end_run = _lazy_probe(probe, keep, parse)
+                if on_unknown != "raise" and not records:  # lazy events go out as they are
+                    self.fast = (parse, lazy_classes(), end_run)
         self.probe = probe
         check_source(source)
         self.name = source_name(source)
@@ -179,7 +191,9 @@ class _Reader:
         skip = None
         if self.keyed and self.only_pki:
             skip = skipper(PKI_PREFIX, self.envelope is None, self.max_record_bytes)
-        framer = Framer(text, self.format, self.max_record_bytes, self.probe, probe_lines, skip)
+        framer = Framer(
+            text, self.format, self.max_record_bytes, self.probe, probe_lines, skip, self.fast
+        )
         return self._read(framer.records())
 
     # -- the loop ------------------------------------------------------------------------
@@ -230,6 +244,14 @@ class _Reader:
                         outcomes = (self._lazy(item[0], item[1], item[2], keys),)
                     else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
+                elif type(item) in lazy_kinds:  # a lazy event, bare (the framer's fast path)
+                    stats.read += read + 1
+                    if skipped:
+                        stats.skipped += skipped
+                    stats.parsed += 1
+                    read = skipped = 0
+                    yield item
+                    continue
                 elif isinstance(item, int):  # lines the probe answered SKIP
                     read += item
                     skipped += item
