@@ -51,7 +51,6 @@ from typing import Any, Literal, TypeAlias, Union
 
 from pydantic import ValidationError
 
-from ..models.log_event import LogEvent
 from ._probe import SKIP, Skipper
 from .results import SourceError
 from .sources import Chunk, Decoded
@@ -72,9 +71,9 @@ class Broken:
     raw: bytes
 
 
-Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken, int, LogEvent]
-"""An item of the records stage: a record, a failure, a count of skipped lines, or (a lazy
-stream's fast path, see ``Framer``'s ``lazy``) a lazy event."""
+Framed: TypeAlias = Union[tuple[int, int | None, bytes | None, Any], Broken, int]
+"""An item of the records stage: a record, a failure, or a count of skipped lines; and, only
+in a lazy stream's fast path (``Framer``'s ``lazy``), a lazy event itself."""
 
 Probe: TypeAlias = Callable[[bytes], Any]
 

@@ -214,7 +214,7 @@ class _Reader:
         plain = self.on_unknown != "raise" and not self.records
         # the classes of the lazy probe's events: a set lookup, where isinstance would pay
         # the model metaclass's ABC check on every event
-        lazy_kinds = lazy_classes() if self.lazy else frozenset()
+        lazy_kinds: frozenset[type] = lazy_classes() if self.lazy else frozenset()
         read = skipped = 0  # skipped records not yet added to stats
         try:
             for item in framed:
