@@ -52,6 +52,28 @@ def test_a_fingerprint_table_where_every_uuid_collides_gives_the_same_report(
         assert _everything(build_lifecycles(events)) == expected
 
 
+# Many certificates, few of them holding a copied uuid: suspects between unsuspected ones.
+sparse_copies = events_with_copies(
+    [f"{n:08x}-0000-4000-8000-000000000000" for n in range(40)], [f"c{n}" for n in range(12)]
+)
+
+
+@SETTINGS
+@given(sparse_copies, st.data())
+def test_only_the_certificates_holding_a_repeated_uuid_need_the_exact_path(
+    events: list[LogEvent], data: st.DataObject
+) -> None:
+    # The fold flags the records whose slot repeats and checks exactly only the certificates
+    # holding one: every certificate checked exactly gives the same report.
+    events = events + data.draw(st.lists(st.sampled_from(events), max_size=4)) if events else []
+    events = data.draw(st.permutations(events))
+    expected = _everything(build_lifecycles(events))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fold, "_SMALLEST", 1)
+        patch.setattr(_fold, "_LARGEST", 1)
+        assert _everything(build_lifecycles(events)) == expected
+
+
 def test_certificates_left_to_the_exact_path_are_counted_once() -> None:
     # An exact redelivery and a conflicting copy of another certificate's uuid: both
     # certificates are folded after the copies are resolved, their records counted once.

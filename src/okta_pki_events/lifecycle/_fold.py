@@ -570,26 +570,34 @@ def _fold_all(
     """Fold every certificate, noting the records whose fingerprint repeats; the records kept."""
     strings = data.strings
     odd = data.odd_keys
-    kept = 0
     one = UNPACK_ONE
-    slots, repeated = check.slots, check.repeated
+    # the records whose slot repeats, flagged in one pass: a certificate is suspect when the
+    # next flagged record is one of its own (for most certificates, one comparison)
+    flagged = bytes(map(check.repeated.__contains__, check.slots))
+    kept = last = len(flagged)
+    flag = flagged.find(1)
+    if flag < 0:
+        flag = last
     at = 0
     for key, blob in data.certs.items():
         if len(blob) == SIZE:
             items = [one(blob)]
-            suspect = slots[at] in repeated
             at += 1
         else:
             items = sorted(iter_unpack(blob))
             if key in odd:
                 items.sort(key=sort_key(strings))
-            end = at + len(items)
-            suspect = not repeated.isdisjoint(slots[at:end])
-            at = end
-        folded = states[key] = _fold(
-            key, items, strings, anomalies, None, None, check if suspect else None, suspects
-        )
-        kept += _EVENTS(folded)[0]
+            at += len(items)
+        if flag < at:  # a record of it may have been delivered more than once
+            folded = states[key] = _fold(
+                key, items, strings, anomalies, None, None, check, suspects
+            )
+            kept -= len(items) - _EVENTS(folded)[0]  # exact copies (adjacent) kept once
+            flag = flagged.find(1, at)
+            if flag < 0:
+                flag = last
+        else:  # no copies: every record is kept
+            states[key] = _fold(key, items, strings, anomalies, None, None, None, suspects)
     return kept
 
 
