@@ -173,7 +173,7 @@ def lines_of_a_stream() -> st.SearchStrategy[list[bytes]]:
             b'"text"',
             b"{broken",
             other_line(4)[:-1] + b',"k":' + b"[" * 150 + b"]" * 150 + b"}",  # past the guard
-            other_line(5)[:-1] + b',"k":"\xc3\xa9"}',  # not ASCII: the exact probe's
+            other_line(5)[:-1] + b',"k":"\xc3\xa9"}',  # not ASCII, UTF-8: msgspec's
             other_line(7)[:-1] + b',"k":"\xff"}',  # invalid UTF-8, which msgspec skips
             other_line(6)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep
             b'{"eventType":"user.x","source":"aws.partner/okta.com/x"}',  # no uuid
@@ -371,7 +371,8 @@ STREAM_LINES = [
     other_line(4)[:-1] + b',"k":' + b"[" * 150 + b"]" * 150 + b"}",
     other_line(5)[:-1] + b',"k":"\xc3\xa9"}',
     other_line(6)[:-1] + b',"k":"\xff"}',  # invalid UTF-8 that msgspec would skip
-    other_line(7)[:-1] + b',"k":"\xc3"}',
+    other_line(7)[:-1] + b',"k":"\xc3"}',  # a cut character
+    other_line(9)[:-1] + b',"k":"\xed\xa0\x80\xf0\x9f\x98\x80"}',  # a surrogate, an emoji
     other_line(8)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",
     b'{"uuid":"u","eventType":7}',
 ]

@@ -10,7 +10,9 @@ skipped) never depends on the extra. msgspec's answer is taken when:
 
 - the record is at most ``MAX_BYTES`` long: pydantic-core refuses integers of more than
   4,300 digits, msgspec reads them;
-- it is ASCII: msgspec does not check the UTF-8 of the strings it skips;
+- it is ASCII, or else UTF-8 to Python's strict decoder (``_utf8``), which refuses what
+  pydantic-core refuses (cut or overlong sequences, surrogates, past U+10FFFF): msgspec
+  does not check the UTF-8 of the strings it skips;
 - it holds at most ``MAX_BRACKETS`` ``{`` and ``[`` together, so it nests no deeper: pydantic-
   core refuses nesting past 200 levels, msgspec goes as deep as Python's recursion limit;
 - msgspec reads it as one JSON object with a ``uuid`` and a string ``eventType``. Anything
@@ -208,6 +210,7 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
     def skip_fast(text: bytes, start: int) -> tuple[int, int]:
         # A text all ASCII needs no check per line: checked once (the records stage calls
         # again on the same text after a kept line), each line checked only if it is not
+        # (ASCII, or else UTF-8)
         nonlocal last
         if last[0] is not text:
             last = (text, text.isascii())
@@ -219,7 +222,7 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
             size = len(line)
             if not (
                 size <= most
-                and (ascii or line.isascii())
+                and (ascii or line.isascii() or _utf8(line))
                 # the brackets counted: what deleting them removes (memchr-fast, unlike count)
                 and size - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
             ):
@@ -246,6 +249,19 @@ def _ended(text: bytes, count: int, size: int) -> tuple[int, int]:
     if count and not text.endswith(b"\n"):
         return len(text) - size, count - 1
     return len(text), count
+
+
+def _utf8(text: bytes) -> bool:
+    """Whether ``text`` is UTF-8 as pydantic-core reads it.
+
+    Python's strict decoder refuses what pydantic-core refuses: bytes that start no
+    character, cut or overlong sequences, surrogates, code points past U+10FFFF.
+    """
+    try:
+        text.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -287,7 +303,7 @@ def _probe(decode: Callable[[bytes], Any], slow: Probe, keep: str) -> Probe:
     def probe(text: bytes) -> Any:
         if (
             len(text) <= MAX_BYTES
-            and text.isascii()
+            and (text.isascii() or _utf8(text))
             # the brackets counted: what deleting them removes (memchr-fast, unlike count)
             and len(text) - len(text.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
         ):
