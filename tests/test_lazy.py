@@ -306,6 +306,14 @@ def test_wire_names_only_as_the_eager_parse() -> None:
     assert event.actor is None
     assert event.model_extra == {"display_message": "x"}
     assert event.display_message == _revoke()["displayMessage"]
+    # inside an eager field too: a Python name is an unknown key of the actor
+    actor = {"id": "u1", "alternate_id": "a@example.com", "displayName": "A"}
+    text = json.dumps(_revoke(actor=actor))
+    lazy_actor = parse_event(text, lazy=True).actor
+    assert lazy_actor is not None
+    assert lazy_actor.alternate_id is None
+    assert lazy_actor.model_extra == {"alternate_id": "a@example.com"}
+    assert lazy_actor == parse_event(text).actor
 
 
 def _hook_delivery(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -73,6 +73,7 @@ RECORDS = [
     pki(15).replace(b',"actor":', b',\n"actor":'),  # an event over two lines: a document
     pki(16) + b" " + pki(17),  # two values on one line: a document
     pki(18, eventType="pki.cert.issue", uuid="p18", version="0" * 1200),  # over 2,000 bytes
+    pki(19, actor={"id": "a1", "alternate_id": "x"}),  # a Python name: an unknown key
 ]
 
 
@@ -270,6 +271,7 @@ def test_the_stream_parser_is_parse_lazy_keeping_the_types_that_start_with_keep(
         assert event.model_dump_json() == text.decode()
         assert event.uuid == expected.uuid
         assert event.published == expected.published
+        assert event.actor == expected.actor
         if text != BAD_DEFERRED:  # equality and dumps validate the deferred fields
             assert event == expected
             assert event.model_dump_json(exclude_unset=True) == expected.model_dump_json(
