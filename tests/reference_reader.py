@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import from_json
+from pydantic_core import SchemaValidator, from_json
 
 from okta_pki_events import StreamStats, parse_event
 from okta_pki_events._stream import describe_error
@@ -75,7 +75,7 @@ Where = Any
 BLANK = b" \t\r"
 RAW_LIMIT = 100_000
 # The check of a record's keys (its JSON, and that it is an object), as the library's
-KEYS = TypeAdapter(EnvelopeKeys)
+KEYS = SchemaValidator(TypeAdapter(EnvelopeKeys).core_schema, {"title": "LogEvent"})
 
 
 def keys_error(text: bytes) -> ValidationError | None:

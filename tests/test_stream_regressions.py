@@ -29,6 +29,7 @@ from .support import (
     NON_PKI_SAMPLE,
     bridge,
     line,
+    fast_extra,
     load_json,
     outcomes,
     pki,
@@ -562,6 +563,20 @@ def test_a_mapping_or_a_number_is_no_source() -> None:
     with pytest.raises(ValueError, match="not int"):
         iter_records(5)  # type: ignore[call-overload]
     assert outcomes([pki(1)])[0] == ["u1"]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("lazy", [True, False], ids=["lazy", "eager"])
+def test_a_record_that_is_no_object_fails_as_a_log_event(fast: bool, lazy: bool) -> None:
+    # the check that reads a record's envelope keys failed "for EnvelopeKeys", a private
+    # TypedDict's name, where every other failure of a record names LogEvent
+    text = b"[\n1,\n" + line(pki(1)).encode() + b",\n" + b'"x"\n]\n{"a":\n'
+    with fast_extra(fast):
+        got = failures(text, lazy=lazy)
+    assert [(f.line, f.index) for f in got] == [(1, 0), (1, 2), (6, None)]
+    for failure in got:
+        assert "EnvelopeKeys" not in str(failure.error), failure.error
+        assert str(failure.error).startswith("1 validation error for LogEvent\n"), failure.error
 
 
 @pytest.mark.parametrize("only_pki", [True, False], ids=["only_pki", "all"])

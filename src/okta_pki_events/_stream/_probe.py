@@ -41,6 +41,7 @@ from io import BytesIO
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 from typing_extensions import TypedDict
 
 from ..envelopes import EnvelopeKeys
@@ -64,7 +65,10 @@ Probe = Callable[[bytes], Any]
 Skipper = Callable[[bytes, int], tuple[int, int]]
 """Text and the start of a line in it -> the end of the run of lines skipped, and their number."""
 
-exact_probe = TypeAdapter(EnvelopeKeys).validator.validate_json
+exact_probe = SchemaValidator(
+    TypeAdapter(EnvelopeKeys).core_schema,
+    {"title": "LogEvent"},  # its errors read "... for LogEvent", as a record's other failures
+).validate_json
 """The exact probe: checks a record's JSON syntax (and UTF-8) and reads only the keys that
 tell an event from an envelope (``EnvelopeKeys``; jiter skips the values of the others)."""
 
