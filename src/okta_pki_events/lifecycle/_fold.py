@@ -334,9 +334,10 @@ def fold_certificate(
 ) -> bytes:
     """Fold one certificate's sorted records (the hot loop: integer codes).
 
-    Exact copies (adjacent once sorted) are applied once. Returns the certificate's compact
-    state (``summary_of`` reads it); ``start`` continues from an earlier state (windowed mode
-    applies a certificate's events in batches).
+    The records hold one copy of each uuid (the callers drop copies first: ``_kept``, the
+    window's winners). Returns the certificate's compact state (``summary_of`` reads it);
+    ``start`` continues from an earlier state (windowed mode applies a certificate's events
+    in batches).
     """
     return _fold(key, items, strings, anomalies, timeline, start, None, _NO_SUSPECTS)
 
@@ -353,8 +354,10 @@ def _fold(
 ) -> bytes:
     """``fold_certificate``, and the check of exact mode's report.
 
-    With ``check``: each record whose uuid may have been delivered twice is noted in
-    ``suspects`` (the caller folds its certificate again if a copy was not applied).
+    With ``check``: exact copies (adjacent once sorted) are applied once, and each record
+    whose uuid may have been delivered twice is noted in ``suspects`` (the caller folds its
+    certificate again if a copy was not applied). Without it the records hold no copies (a
+    certificate none of whose fingerprint slots repeats holds none).
     """
     if start is None:
         state = flags = device = renewals = events = found = issued = last = 0
@@ -366,12 +369,13 @@ def _fold(
     previous = None
     copies = 0
     for item in items:
-        if item == previous:
-            copies += 1
-            continue
-        previous = item
-        if check is not None and hash(item[1]) & mask in repeated:
-            suspects.add(packed_id(item), key)
+        if check is not None:  # exact copies (adjacent) share a uuid: its slot repeats
+            if item == previous:
+                copies += 1
+                continue
+            previous = item
+            if hash(item[1]) & mask in repeated:
+                suspects.add(packed_id(item), key)
         if item[4] & 1:  # not applied (``succeeded`` said so when it was packed)
             if timeline is not None:
                 value = STATE_VALUES[state]
