@@ -176,6 +176,8 @@ def lines_of_a_stream() -> st.SearchStrategy[list[bytes]]:
             other_line(5)[:-1] + b',"k":"\xc3\xa9"}',  # not ASCII, UTF-8: msgspec's
             other_line(7)[:-1] + b',"k":"\xff"}',  # invalid UTF-8, which msgspec skips
             other_line(6)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",  # too deep
+            # deeper than Python's recursion limit, within MAX_BYTES: msgspec's RecursionError
+            b'{"uuid":"u","eventType":"user.x","k":' + b"[" * 1500 + b"]" * 1500 + b"}",
             b'{"eventType":"user.x","source":"aws.partner/okta.com/x"}',  # no uuid
             b'{"uuid":"u","eventType":7}',
             # brackets and escaped quotes in strings, lines that end inside a value (a
@@ -374,6 +376,7 @@ STREAM_LINES = [
     other_line(7)[:-1] + b',"k":"\xc3"}',  # a cut character
     other_line(9)[:-1] + b',"k":"\xed\xa0\x80\xf0\x9f\x98\x80"}',  # a surrogate, an emoji
     other_line(8)[:-1] + b',"k":' + b"[" * 250 + b"]" * 250 + b"}",
+    b'{"uuid":"u","eventType":"user.x","k":' + b"[" * 1500 + b"]" * 1500 + b"}",
     b'{"uuid":"u","eventType":7}',
 ]
 

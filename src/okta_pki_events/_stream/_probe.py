@@ -224,17 +224,16 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
         count = size = 0
         for line in lines:
             size = len(line)
-            if not (
-                size <= most
-                and (ascii or line.isascii() or _utf8(line))
-                # the brackets counted: what deleting them removes (memchr-fast, unlike count)
-                and size - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
-            ):
+            if size > most or not (ascii or line.isascii() or _utf8(line)):
                 break
             try:
                 if decode(line).eventType.startswith(keep):
                     break
             except Exception:  # msgspec's errors, a RecursionError: not certain
+                break
+            # the brackets counted: what deleting them removes (memchr-fast, unlike count);
+            # after msgspec, so that a kept line or the buffer's cut last line is spared it
+            if size - len(line.replace(b"{", b"").replace(b"[", b"")) > MAX_BRACKETS:
                 break
             count += 1
         else:
