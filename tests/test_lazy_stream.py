@@ -90,7 +90,7 @@ def setting(installed: bool, run: int | None) -> Iterator[None]:
         _probe._FAST, reader._LAZY_RUN = kept, kept_run
 
 
-def read(data: bytes, *, dump: bool = False, **options: Any) -> tuple[list[Any], StreamStats]:
+def read(data: Any, *, dump: bool = False, **options: Any) -> tuple[list[Any], StreamStats]:
     """The items of a stream: failures by line and message, events by model and text.
 
     An event's text: a lazy event's own (its line), or with ``dump`` every event's
@@ -278,3 +278,46 @@ def test_the_stream_parser_is_parse_lazy_keeping_the_types_that_start_with_keep(
                 exclude_unset=True
             )
     assert kept >= len(EVENT_MODELS) + 1 + (0 if keep else 3)
+
+
+class _Pieces:
+    """A binary file whose reads return pieces of the given sizes in turn (not what was asked)."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self.data, self.sizes, self.at, self.turn = data, sizes, 0, 0
+
+    def read1(self, size: int = -1) -> bytes:
+        piece = self.data[self.at : self.at + self.sizes[self.turn % len(self.sizes)]]
+        self.at += len(piece)
+        self.turn += 1
+        return piece
+
+    read = read1
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    lines=st.lists(
+        st.one_of(st.sampled_from(RECORDS), st.integers(20, 40).map(pki)), min_size=1, max_size=14
+    ),
+    sizes=st.lists(st.integers(1, 3_000), min_size=1, max_size=3),
+    format=st.sampled_from(["auto", "ndjson"]),
+    only_pki=st.booleans(),
+    installed=st.booleans(),
+)
+def test_a_run_across_reads_reads_as_the_general_loop_reads_it(
+    lines: list[bytes], sizes: list[int], format: str, only_pki: bool, installed: bool
+) -> None:
+    # The fast path stops at the end of what was read and goes on after the next read: any
+    # cut of the text gives what the general loop (probe first) gives for the whole text.
+    data = b"\n".join(lines) + b"\n"
+    options: dict[str, Any] = {"format": format, "only_pki": only_pki, "lazy": True}
+    with setting(installed, 1 << 30):
+        expected = read(data, **options)
+    for run in (0, None):
+        with setting(installed, run):
+            assert read(_Pieces(data, sizes), **options) == expected
