@@ -28,7 +28,7 @@ from pydantic_core import core_schema
 
 from okta_pki_events import ParseFailure, StreamStats, build_lifecycles, iter_records
 from okta_pki_events._stream.sources import OversizeLine, _split_lines
-from okta_pki_events.lifecycle import _checked, _fields, lifecycles_from
+from okta_pki_events.lifecycle import _checked, _fields, _sources, lifecycles_from
 from okta_pki_events.lifecycle._checked import fast_check, mirror_of
 from okta_pki_events.lifecycle._fields import Published, fast_fields
 from okta_pki_events.lifecycle._records import micros_of
@@ -530,3 +530,29 @@ def test_every_field_of_every_type_reads_the_same_with_the_extra_and_without() -
         assert fast == slow
     failures = sum(1 for item in fast if isinstance(item, tuple) and item[0] == "failure")
     assert 0 < failures < len(lines)  # both kinds of lines are there (the last check: fields)
+
+
+@pytest.mark.parametrize("check", ["fields", "full"])
+def test_valid_utf8_beyond_ascii_is_read_by_msgspec(
+    monkeypatch: pytest.MonkeyPatch, check: str
+) -> None:
+    # the stream probe's guards: valid UTF-8 is msgspec's to read (accented names and cities
+    # are common in Okta's events); bytes Python's strict decoder refuses go to pydantic-core
+    good = json.dumps(make_wire_event("pki.cert.issue", uuid="u1", certificate_id="c1")).encode()
+    accented = good[:-1] + ',"k":"São Paulo \u2028 😀"}'.encode()
+    surrogate = good[:-1] + b',"k":"\xed\xa0\x80"}'
+    assert _fields.within_guards(accented)
+    assert not _fields.within_guards(surrogate)
+    exact: list[bytes] = []
+    for name in ("check_event", "exact_fields"):
+        real = getattr(_sources, name)
+
+        def counted(line: Any, real: Any = real) -> Any:
+            exact.append(line)
+            return real(line)
+
+        monkeypatch.setattr(_sources, name, counted)
+    fast = items([accented, surrogate], True, check)
+    assert exact == [surrogate]  # the accented line never reached the exact reader
+    assert fast == items([accented, surrogate], False, check)
+    assert fast[0] != fast[1]  # a record, then the failure pydantic-core gives

@@ -10,7 +10,7 @@ skipped) never depends on the extra. msgspec's answer is taken when:
 
 - the record is at most ``MAX_BYTES`` long: pydantic-core refuses integers of more than
   4,300 digits, msgspec reads them;
-- it is ASCII, or else UTF-8 to Python's strict decoder (``_utf8``), which refuses what
+- it is ASCII, or else UTF-8 to Python's strict decoder (``strict_utf8``), which refuses what
   pydantic-core refuses (cut or overlong sequences, surrogates, past U+10FFFF): msgspec
   does not check the UTF-8 of the strings it skips;
 - it holds at most ``MAX_BRACKETS`` ``{`` and ``[`` together, so it nests no deeper: pydantic-
@@ -57,6 +57,7 @@ __all__ = [
     "keeping",
     "msgspec_usable",
     "skipper",
+    "strict_utf8",
 ]
 
 Probe = Callable[[bytes], Any]
@@ -224,7 +225,7 @@ def skipper(keep: str, events: bool, max_bytes: int) -> Skipper | None:
         count = size = 0
         for line in lines:
             size = len(line)
-            if size > most or not (ascii or line.isascii() or _utf8(line)):
+            if size > most or not (ascii or line.isascii() or strict_utf8(line)):
                 break
             try:
                 if decode(line).eventType.startswith(keep):
@@ -254,7 +255,7 @@ def _ended(text: bytes, count: int, size: int) -> tuple[int, int]:
     return len(text), count
 
 
-def _utf8(text: bytes) -> bool:
+def strict_utf8(text: bytes) -> bool:
     """Whether ``text`` is UTF-8 as pydantic-core reads it.
 
     Python's strict decoder refuses what pydantic-core refuses: bytes that start no
@@ -306,7 +307,7 @@ def _probe(decode: Callable[[bytes], Any], slow: Probe, keep: str) -> Probe:
     def probe(text: bytes) -> Any:
         if (
             len(text) <= MAX_BYTES
-            and (text.isascii() or _utf8(text))
+            and (text.isascii() or strict_utf8(text))
             # the brackets counted: what deleting them removes (memchr-fast, unlike count)
             and len(text) - len(text.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
         ):

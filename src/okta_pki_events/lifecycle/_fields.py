@@ -28,7 +28,7 @@ from typing import Annotated, Any, Optional
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream._probe import MAX_BRACKETS, MAX_BYTES, msgspec_usable
+from .._stream._probe import MAX_BRACKETS, MAX_BYTES, msgspec_usable, strict_utf8
 from ..models._timestamp import ExactTimestamp
 from ..models.vocabulary import OpenOutcomeResult
 from ._records import micros_of
@@ -178,9 +178,13 @@ def _build() -> Callable[[bytes], Any] | None:
 
 
 def within_guards(line: bytes) -> bool:
-    """Whether msgspec's reading of ``line`` is certain to be pydantic-core's (the guards)."""
+    """Whether msgspec's reading of ``line`` is certain to be pydantic-core's (the guards).
+
+    The stream probe's guards (``_stream._probe``): at most ``MAX_BYTES``, ASCII or else UTF-8
+    to Python's strict decoder, at most ``MAX_BRACKETS`` brackets.
+    """
     return (
         len(line) <= MAX_BYTES
-        and line.isascii()
+        and (line.isascii() or strict_utf8(line))
         and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
     )

@@ -41,7 +41,7 @@ from .._stream import (
     StreamStats,
     iter_records,
 )
-from .._stream._probe import MAX_BRACKETS, MAX_BYTES
+from .._stream._probe import MAX_BRACKETS, MAX_BYTES, strict_utf8
 from .._stream.framing import continues_as_document
 from .._stream.sources import Chunk, _split_lines, chunks, utf8
 from ..models.events import EVENT_MODELS, BasePkiEvent
@@ -252,7 +252,7 @@ def _items_of_batches(
                 fast is not None
                 and type(line) is bytes
                 and len(line) <= MAX_BYTES  # within_guards, inline
-                and line.isascii()
+                and (line.isascii() or strict_utf8(line))
                 and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
             ):
                 try:
