@@ -20,6 +20,7 @@ from okta_pki_events import (
     StreamStats,
     iter_events,
     iter_records,
+    parse_event,
 )
 from okta_pki_events._stream import SourceError, framing
 from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
@@ -599,3 +600,22 @@ def test_an_api_page_where_events_are_expected_fails_naming_it_whatever_the_opti
     assert not isinstance(event, ParseFailure)
     assert event.uuid == pki(2)["uuid"]
     assert stream.stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "exact"])
+@pytest.mark.parametrize("only_pki", [True, False], ids=["only_pki", "all"])
+@pytest.mark.parametrize("lazy", [True, False], ids=["lazy", "eager"])
+@pytest.mark.parametrize("record", ["1", "1.5", '"x"', "true", "null"])
+def test_a_record_that_is_no_object_fails_alike_whatever_the_options(
+    record: str, lazy: bool, only_pki: bool, fast: bool
+) -> None:
+    # NDJSON with envelope=None: a line that is JSON but no object failed with parse_event's
+    # error (model_type) when the line was not probed (lazy=False, only_pki=False), with the
+    # probe's (dict_type) when it was: the same record, a different error by the options.
+    data = ndjson(line(pki(1)), record, line(pki(2)))
+    with fast_extra(fast):
+        got = failures(data, envelope=None, only_pki=only_pki, lazy=lazy)
+    assert [f.line for f in got] == [2]
+    with pytest.raises(ValueError, match="Input should be an object") as expected:
+        parse_event(record)
+    assert str(got[0].error) == str(expected.value)

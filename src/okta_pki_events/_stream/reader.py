@@ -371,9 +371,10 @@ class _Reader:
             return self._failure(item.line, item.index, item.error, item.raw)
         line, index, envelope, payload, keys = item
         if type(keys) is ValidationError:
-            if self.envelope is None and _is_array(keys):
-                # an API page where events are expected: parse_event's error names it and
-                # the envelope that reads it, as for a record that was not probed
+            if self.envelope is None and _not_object(keys):
+                # JSON that is no object where events are expected: parse_event's error (for
+                # an API page it names the page and the envelope that reads it), as for a
+                # record that was not probed, whatever made the stream probe it
                 return self._parsed(line, index, envelope, payload)
             return self._failure(line, index, keys, payload)
         if self.only_pki:
@@ -431,6 +432,11 @@ def _within(index: _Where, position: int) -> _Where:
     if index is None:
         return position
     return (*index, position) if isinstance(index, tuple) else (index, position)
+
+
+def _not_object(error: ValidationError) -> bool:
+    """Whether the probe failed because the record is JSON but no object."""
+    return error.errors(include_url=False)[0]["type"] == "dict_type"
 
 
 def _is_array(error: ValidationError) -> bool:
