@@ -10,7 +10,9 @@
 - ``Broken(line, index, error, raw)`` for text that is no record: invalid JSON that cannot be
   framed, a record over ``max_record_bytes``, an error of the source (which ends it);
 - ``n`` (an ``int``) for the ``n`` NDJSON lines before the next item that the probe answered
-  ``SKIP`` (records skipped by rule, never yielded one by one: the reader counts them).
+  ``SKIP`` (records skipped by rule, never yielded one by one: the reader counts them);
+- in a lazy stream's fast path only (``Framer``'s ``lazy``), a lazy event itself: a line the
+  lazy probe answered with an event, and each line of the run after it, parsed at once.
 
 Formats: ``"ndjson"`` takes each non-blank line as a record. ``"json"`` reads JSON values
 (one document, concatenated values, NDJSON), streaming a top-level array element by element.
