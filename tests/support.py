@@ -1,9 +1,11 @@
 """What several test files share: fixtures as real JSON files loaded by one helper, and builders.
 
 The fixtures (``tests/fixtures``: PKI events, Okta's samples, AWS event shapes) are JSON
-files read by ``load_json``; the builders put Okta events into them. Then one-line events,
-a stream's outcomes, and the command-line tool run in this process (``cli``) or as a user
-runs it (``run_cli``). A helper one test file needs stays in that file.
+files read by ``load_json``; the builders put Okta events into them (and corrupt them, for
+the differential tests). Then one-line events, a stream's outcomes, and the command-line tool
+run in this process (``cli``) or as a user runs it (``run_cli``). A helper one test file
+needs stays in that file; hostile JSON text is in ``hostile_json``, the lifecycle's oracle
+and strategies in ``lifecycle_oracle``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import gzip
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from okta_pki_events import ParseFailure, StreamStats, iter_events
@@ -28,7 +32,7 @@ from okta_pki_events._stream import _probe
 from okta_pki_events.cli import main
 from okta_pki_events.cli._shared import TRACEBACK_ENV
 from okta_pki_events.envelopes import CloudWatchLogsEvent
-from okta_pki_events.testing import make_wire_event
+from okta_pki_events.testing import json_values, make_wire_event, wire_events
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -264,3 +268,36 @@ def write_ndjson(path: Path, *rows: dict[str, Any] | str) -> Path:
     """Write one line per row (a dict as JSON, a str as it is) to ``path``; return it."""
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
     return path
+
+
+def _snake(key: str) -> str:
+    """``camelCase`` -> ``camel_case`` (a key renamed to its Python spelling)."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+
+
+@st.composite
+def corrupted_events(draw: st.DrawFn) -> str:
+    """A generated event, maybe corrupted: a value replaced, a key dropped or renamed, ..."""
+    raw = draw(wire_events(unknown_types=True))
+    if draw(st.booleans()):
+        raw["eventType"] = draw(st.sampled_from(["user.session.start", "policy.x", "pki"]))
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        paths = json_paths(raw)
+        path = draw(st.sampled_from(paths))
+        *head, last = path
+        parent: Any = raw
+        for step in head:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "drop", "snake", "type"]))
+        if action == "replace":
+            parent[last] = draw(json_values())
+        elif action == "type":  # the same value as another JSON type
+            value = parent[last]
+            parent[last] = (
+                str(value) if not isinstance(value, str) else draw(st.sampled_from([1, 1.5, True]))
+            )
+        elif isinstance(parent, dict):
+            value = parent.pop(last)
+            if action == "snake":
+                parent[_snake(last)] = value
+    return json.dumps(raw)

@@ -28,8 +28,8 @@ from okta_pki_events._stream import _probe, reader
 from okta_pki_events.models.events import EVENT_MODELS
 from okta_pki_events.testing import make_wire_event
 
+from .hostile_json import HOSTILE_VALUES
 from .support import sample_event
-from .test_fast_probe import HOSTILE_VALUES
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

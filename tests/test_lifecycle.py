@@ -20,6 +20,8 @@ from okta_pki_events.lifecycle import (
 from okta_pki_events.models import ExpirationUrgency
 from okta_pki_events.testing import EventTypeName, known_event_type, make_event
 
+from .lifecycle_oracle import ALLOWED, CERT_TYPES
+
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
@@ -45,29 +47,6 @@ REACH = {
     "revoked": ["pki.cert.issue", "pki.cert.lifecycle.revoke"],
     "deleted": ["pki.cert.issue", "pki.cert.lifecycle.delete"],
 }
-ALLOWED = {
-    ("pki.cert.bind", "issued"): "active",
-    ("pki.cert.renew", "issued"): "issued",
-    ("pki.cert.renew", "active"): "active",
-    ("pki.cert.lifecycle.hold", "issued"): "on_hold",
-    ("pki.cert.lifecycle.hold", "active"): "on_hold",
-    ("pki.cert.lifecycle.suspend", "issued"): "suspended",
-    ("pki.cert.lifecycle.suspend", "active"): "suspended",
-    **{
-        ("pki.cert.lifecycle.activate", s): "active"
-        for s in ("issued", "active", "on_hold", "suspended")
-    },
-    **{
-        ("pki.cert.lifecycle.revoke", s): "revoked"
-        for s in ("issued", "active", "on_hold", "suspended")
-    },
-    **{("pki.cert.revoke", s): "revoked" for s in ("issued", "active", "on_hold", "suspended")},
-    **{
-        ("pki.cert.lifecycle.delete", s): "deleted"
-        for s in ("issued", "active", "on_hold", "suspended", "revoked")
-    },
-}
-CERT_TYPES = sorted({known_event_type(t) for row in TRANSITIONS for t in row.event_types})
 
 
 @pytest.mark.parametrize("state", sorted(REACH))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from typing import Any
 
 import pytest
@@ -18,43 +17,11 @@ from okta_pki_events.lifecycle import record_of
 from okta_pki_events.lifecycle._checked import check_event, dict_schema
 from okta_pki_events.lifecycle._sources import _items_of_events, items_of_lines
 from okta_pki_events.models._base import OktaModel
-from okta_pki_events.testing import json_values, make_wire_event, wire_events
+from okta_pki_events.testing import make_wire_event
 
-from .support import json_paths
+from .support import corrupted_events
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _snake(key: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
-
-
-@st.composite
-def corrupted_events(draw: st.DrawFn) -> str:
-    """A generated event, maybe corrupted: a value replaced, a key dropped or renamed, ..."""
-    raw = draw(wire_events(unknown_types=True))
-    if draw(st.booleans()):
-        raw["eventType"] = draw(st.sampled_from(["user.session.start", "policy.x", "pki"]))
-    for _ in range(draw(st.integers(min_value=0, max_value=3))):
-        paths = json_paths(raw)
-        path = draw(st.sampled_from(paths))
-        *head, last = path
-        parent: Any = raw
-        for step in head:
-            parent = parent[step]
-        action = draw(st.sampled_from(["replace", "drop", "snake", "type"]))
-        if action == "replace":
-            parent[last] = draw(json_values())
-        elif action == "type":  # the same value as another JSON type
-            value = parent[last]
-            parent[last] = (
-                str(value) if not isinstance(value, str) else draw(st.sampled_from([1, 1.5, True]))
-            )
-        elif isinstance(parent, dict):
-            value = parent.pop(last)
-            if action == "snake":
-                parent[_snake(last)] = value
-    return json.dumps(raw)
 
 
 def _accepts(validate: Any, text: str) -> bool:

@@ -43,9 +43,8 @@ from okta_pki_events.models.events import EVENT_MODELS
 from okta_pki_events.models.log_event import LogEvent
 from okta_pki_events.testing import make_wire_event
 
-from .support import json_paths
-from .test_fast_probe import AROUND, EVENT_TYPES, HOSTILE_VALUES, PLAIN_VALUES, nest
-from .test_lifecycle_checked import corrupted_events
+from .hostile_json import AROUND, EVENT_TYPES, HOSTILE_VALUES, PLAIN_VALUES, nest
+from .support import corrupted_events, json_paths
 
 FAST = fast_fields()
 

@@ -21,8 +21,7 @@ from okta_pki_events._lazy import _DICT, is_lazy
 from okta_pki_events.lifecycle import _fold
 from okta_pki_events.testing import EventTypeName, make_event
 
-from .test_lifecycle import CERT_TYPES
-from .test_lifecycle_properties import _any_certificate_events, events_with_copies, general_report
+from .lifecycle_oracle import CERT_TYPES, any_certificate_events, events_with_copies, general_report
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -161,7 +160,7 @@ def test_the_count_of_deliveries_in_a_snapshot_must_match_its_records() -> None:
 
 
 @SETTINGS
-@given(_any_certificate_events())
+@given(any_certificate_events())
 def test_lazy_events_take_the_hot_path_and_stay_lazy(events: list[LogEvent]) -> None:
     # The hot path reads an eager event's fields from its instance dict; a lazy event's dict
     # is sparse (reading ``__dict__`` would validate the whole text), so it reads them one by

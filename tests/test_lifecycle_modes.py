@@ -21,7 +21,7 @@ from okta_pki_events.lifecycle import (
 )
 from okta_pki_events.testing import known_event_type, make_event
 
-from .test_lifecycle import CERT_TYPES
+from .lifecycle_oracle import CERT_TYPES
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

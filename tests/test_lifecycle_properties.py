@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +13,14 @@ from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_l
 from okta_pki_events.lifecycle import AnomalyKind, record_of, record_signature
 from okta_pki_events.testing import EventTypeName, lifecycle_sequences, make_event
 
-from .test_lifecycle import ALLOWED, CERT_TYPES
+from .lifecycle_oracle import (
+    ALLOWED,
+    CERT_TYPES,
+    T0,
+    any_certificate_events,
+    events_with_copies,
+    general_tracker,
+)
 
 FIRST_SEEN = {
     "pki.cert.issue": "issued",
@@ -28,7 +33,6 @@ FIRST_SEEN = {
     "pki.cert.revoke": "revoked",
     "pki.cert.lifecycle.delete": "deleted",
 }
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 random_events = st.lists(
@@ -152,28 +156,6 @@ def test_allowed_sequences_give_no_anomaly_and_a_complete_history(events: list[L
     assert all(entry.applied for entry in history.timeline)
 
 
-def events_with_copies(uuids: list[str], certificates: list[str]) -> st.SearchStrategy[Any]:
-    """Events whose uuids are drawn from ``uuids``: copies of one uuid with different content
-    (conflicting duplicates) arise often; tests add exact redeliveries on top."""
-    return st.lists(
-        st.tuples(
-            st.sampled_from([*CERT_TYPES, "pki.cert.crl_download_failure", "pki.ca.add"]),
-            st.sampled_from(certificates),
-            st.integers(min_value=0, max_value=6),
-            st.sampled_from(["SUCCESS", "FAILURE", None]),
-            st.sampled_from(uuids),
-        ),
-        max_size=20,
-    ).map(
-        lambda rows: [
-            make_event(
-                t, certificate_id=c, ca_id=c, published=T0 + timedelta(minutes=m), uuid=u, outcome=o
-            )
-            for t, c, m, o, u in rows
-        ]
-    )
-
-
 conflicting_events = events_with_copies([f"u{i}" for i in range(8)], ["c1", "c2"])
 
 
@@ -221,56 +203,8 @@ def test_of_conflicting_copies_the_smallest_signature_is_applied(events: list[Lo
     )
 
 
-_UUIDS = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(6)] + ["odd-1", "\u00e9" * 36]
-_TARGET_TYPES = ["Certificate", "DeviceCertificate", "Device", "CertificateAuthority", "User", None]
-_target = st.fixed_dictionaries(
-    {"type": st.sampled_from(_TARGET_TYPES)},
-    optional={"id": st.sampled_from(["c1", "c2", "d1", "d2", None])},
-)
-_actor = st.none() | st.fixed_dictionaries(
-    {},
-    optional={
-        "id": st.sampled_from(["00u1", None]),
-        "alternateId": st.sampled_from(["a@example.com", "", None]),
-    },
-)
-
-
-@st.composite
-def _any_certificate_events(draw: st.DrawFn) -> list[LogEvent]:
-    """Certificate events with any targets, actors, outcomes and times; uuids canonical or not."""
-    found: list[LogEvent] = []
-    for _ in range(draw(st.integers(min_value=0, max_value=12))):
-        found.append(
-            make_event(
-                draw(st.sampled_from(CERT_TYPES)),
-                uuid=draw(st.sampled_from(_UUIDS)),
-                published=T0 + timedelta(minutes=draw(st.integers(0, 5))),
-                outcome=draw(st.sampled_from(["SUCCESS", "FAILURE", "ALLOW", None])),
-                target=draw(st.none() | st.lists(_target, max_size=4)),
-                actor=draw(_actor),
-            )
-        )
-    return found
-
-
-def general_tracker(events: Sequence[LogEvent]) -> LifecycleTracker:
-    """A tracker fed ``feed_record(record_of(event))`` for each event (no hot path)."""
-    general = LifecycleTracker()
-    for event in events:
-        record = record_of(event)
-        assert record is not None
-        general.feed_record(record)
-    return general
-
-
-def general_report(events: Sequence[LogEvent]) -> LifecycleReport:
-    """The report of ``feed_record(record_of(event))`` for each event (no hot path)."""
-    return general_tracker(events).report()
-
-
 @SETTINGS
-@given(_any_certificate_events())
+@given(any_certificate_events())
 def test_feed_s_hot_path_equals_the_general_path(events_: list[LogEvent]) -> None:
     # feed() takes an inlined path for the usual event (a copy of _add's packing inline);
     # feed_record(record_of(e)) never does: the same records stored, the same report

@@ -28,7 +28,7 @@ from okta_pki_events.testing import (
     wire_events,
 )
 
-from .test_lifecycle import CERT_TYPES
+from .lifecycle_oracle import CERT_TYPES
 
 NON_PKI = {
     "uuid": "n1",

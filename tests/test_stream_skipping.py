@@ -25,8 +25,8 @@ from okta_pki_events._stream._probe import SKIP, fast_probe, keeping, skipper
 from okta_pki_events._stream.framing import Framer
 from okta_pki_events.envelopes import EnvelopeKeys
 
+from .hostile_json import EVENT_TYPES, HOSTILE_VALUES
 from .support import NON_PKI_SAMPLE, Trickle, fast_extra, line_bytes, pki, sample_event
-from .test_fast_probe import EVENT_TYPES, HOSTILE_VALUES
 
 ENVELOPE_KEYS = [f'"{key}"'.encode() for key in EnvelopeKeys.__annotations__]
 
