@@ -111,6 +111,16 @@ def read(data: Any, *, dump: bool = False, **options: Any) -> tuple[list[Any], S
 ORDERS = {"lazy first": 0, "probe first": 1 << 30, "as chosen": None}
 
 
+def read_in_every_order(data: bytes, installed: bool, options: dict[str, Any]) -> dict[str, Any]:
+    """``data`` read in each of ``ORDERS`` with the same ``options``: they must all agree."""
+    outcomes = {}
+    for name, run in ORDERS.items():
+        with setting(installed, run):
+            outcomes[name] = read(data, **options)
+    assert outcomes["lazy first"] == outcomes["probe first"] == outcomes["as chosen"], options
+    return outcomes
+
+
 @settings(
     max_examples=200,
     deadline=None,
@@ -145,11 +155,7 @@ def test_the_order_never_changes_what_a_lazy_stream_reads(
         "max_record_bytes": max_record_bytes,
         "lazy": True,
     }
-    outcomes = {}
-    for name, run in ORDERS.items():
-        with setting(installed, run):
-            outcomes[name] = read(data, **options)
-    assert outcomes["lazy first"] == outcomes["probe first"] == outcomes["as chosen"]
+    outcomes = read_in_every_order(data, installed, options)
     stats = outcomes["as chosen"][1]
     assert stats.read == stats.parsed + stats.failed + stats.skipped
     if BAD_DEFERRED in lines:  # a bad deferred field: parsed when lazy, a failure when eager
@@ -179,11 +185,7 @@ def test_every_record_inside_a_run_reads_as_the_general_loop_reads_it(
             "max_record_bytes": max_record_bytes,
             "lazy": True,
         }
-        outcomes = {}
-        for name, run in ORDERS.items():
-            with setting(installed, run):
-                outcomes[name] = read(data, **options)
-        assert outcomes["lazy first"] == outcomes["probe first"] == outcomes["as chosen"], options
+        read_in_every_order(data, installed, options)
 
 
 @pytest.mark.parametrize("installed", [True, False], ids=["fast", "exact"])
