@@ -12,9 +12,9 @@ record), and the smallest is the copy applied.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..models.entities import Actor, target_kind
 from ..models.events import (
@@ -43,6 +43,7 @@ __all__ = [
     "Record",
     "ScopeSide",
     "ca_keys",
+    "cert_and_device",
     "cert_fields",
     "certificate_key",
     "kind_of",
@@ -162,6 +163,28 @@ def target_code(target_type: str | None) -> int:
 TARGET_CODES = _CODES
 """The cache of ``target_code`` (read it with ``.get``; a miss calls ``target_code``)."""
 
+
+def cert_and_device(targets: Iterable[Any]) -> tuple[str | None, str | None]:
+    """The ids of the first certificate target and the first device target (None if none).
+
+    The lifecycle's one target rule: ``targets`` are the models' ``Target``s or any objects
+    with a ``type`` and an ``id`` (``lifecycles_from``'s msgspec reading of a line).
+    """
+    cert_id = device_id = None
+    found = 0
+    for target in targets:
+        code = _CODES.get(target.type)
+        if code is None:
+            code = target_code(target.type)
+        if code and not found & code:  # the first certificate, the first device
+            found |= code
+            if code == CERT_TARGET:
+                cert_id = target.id
+            else:
+                device_id = target.id
+    return cert_id, device_id
+
+
 _LATE_TZ = timezone(-timedelta(hours=23, minutes=59))
 _EARLY_TZ = timezone(timedelta(hours=23, minutes=59))
 
@@ -257,16 +280,7 @@ def cert_fields(event: LogEvent, key: KeyFunction = certificate_key) -> CertFiel
     """
     outcome = event.outcome
     actor = event.actor
-    cert_id = device_id = None
-    found = 0
-    for target in event.target or ():
-        code = target_code(target.type)
-        if code and not found & code:  # the first certificate, the first device
-            found |= code
-            if code == CERT_TARGET:
-                cert_id = target.id
-            else:
-                device_id = target.id
+    cert_id, device_id = cert_and_device(event.target or ())
     return (
         micros_of(event.published),
         event.uuid,

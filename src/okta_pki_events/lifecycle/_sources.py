@@ -52,8 +52,8 @@ from ._machine import TYPE_CODE
 from ._records import (
     CERT,
     CERT_TARGET,
-    TARGET_CODES,
     Record,
+    cert_and_device,
     micros_of,
     record_of,
     target_code,
@@ -244,7 +244,6 @@ def _items_of_batches(
     published = Published()
     days, times, seconds, millis = published.parts()
     exact_micros, read_micros = published.exact, published.read
-    code_of = TARGET_CODES.get
     cert_types = TYPE_CODE
     for first, batch in batches:
         for number, line in enumerate(batch, first):
@@ -274,21 +273,7 @@ def _items_of_batches(
                     if micros is not None:  # else refused: the exact path says why
                         event_type = got.event_type
                         if event_type in cert_types:
-                            cert_id = device_id = None
-                            targets = got.target
-                            if targets:
-                                found = 0
-                                for target in targets:  # cert_fields' rule, on msgspec's
-                                    kind = target.type
-                                    code = code_of(kind)
-                                    if code is None:
-                                        code = target_code(kind)
-                                    if code and not found & code:
-                                        found |= code
-                                        if code == CERT_TARGET:
-                                            cert_id = target.id
-                                        else:
-                                            device_id = target.id
+                            cert_id, device_id = cert_and_device(got.target or ())
                             outcome = got.outcome
                             result = outcome.result if outcome is not None else None
                             actor = got.actor
@@ -360,7 +345,7 @@ def _items_of_batches(
 def _picked(targets: list[Mapping[str, Any]] | None) -> tuple[Any, Any]:
     """The ids of the first certificate and of the first device target among dicts.
 
-    ``cert_fields``' rule (the msgspec path inlines it on its objects).
+    ``cert_and_device``'s rule, on the exact check's dicts (whose keys may be missing).
     """
     cert_id = device_id = None
     found = 0

@@ -46,6 +46,7 @@ from ._records import (
     KeyFunction,
     LifecycleRecord,
     Record,
+    cert_and_device,
     cert_fields,
     certificate_key,
     kind_of,
@@ -53,7 +54,6 @@ from ._records import (
     micros_of,
     record_of,
     record_signature,
-    target_code,
 )
 from ._report import (
     CertificateHistory,
@@ -214,18 +214,7 @@ class LifecycleTracker:
             ):  # the usual event: its certificate, then its device
                 cert_id, device_id = first["id"], second["id"]
             else:
-                cert_id = device_id = None
-                found = 0
-                for target in targets or ():
-                    code = codes.get(target.type)
-                    if code is None:
-                        code = target_code(target.type)
-                    if code and not found & code:
-                        found |= code
-                        if code == CERT_TARGET:
-                            cert_id = target.id
-                        else:
-                            device_id = target.id
+                cert_id, device_id = cert_and_device(targets or ())
             if cert_id is not None:
                 published = fields["published"]
                 outcome = fields["outcome"]
