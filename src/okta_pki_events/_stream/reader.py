@@ -211,7 +211,6 @@ class _Reader:
         """
         stats, on_error = self.stats, self.on_error
         keyed, events = self.keyed, self.envelope is None
-        plain = self.on_unknown != "raise" and not self.records
         # the classes of the lazy probe's events: a set lookup, where isinstance would pay
         # the model metaclass's ABC check on every event
         lazy_kinds: frozenset[type] = lazy_classes() if self.lazy else frozenset()
@@ -233,14 +232,6 @@ class _Reader:
                         skipped += 1
                         continue
                     elif kind in lazy_kinds:  # the lazy probe's event, of a kept type
-                        if plain:  # the event itself, counted as the loop below counts it
-                            stats.read += read + 1
-                            if skipped:
-                                stats.skipped += skipped
-                            stats.parsed += 1
-                            read = skipped = 0
-                            yield keys
-                            continue
                         outcomes = (self._lazy(item[0], item[1], item[2], keys),)
                     else:  # decoded, broken, an array, or an envelope's keys
                         outcomes = map(self._outcome, self._unwrap(*item[:3], keys))
