@@ -58,6 +58,7 @@ __all__ = [
     "msgspec_usable",
     "skipper",
     "strict_utf8",
+    "within_guards",
 ]
 
 Probe = Callable[[bytes], Any]
@@ -266,6 +267,20 @@ def strict_utf8(text: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def within_guards(text: bytes) -> bool:
+    """Whether msgspec's reading of ``text`` is certain to be pydantic-core's (the guards).
+
+    At most ``MAX_BYTES``, ASCII or else UTF-8 to Python's strict decoder, at most
+    ``MAX_BRACKETS`` brackets. The hot loops (the probe, the skipper, ``lifecycles_from``)
+    write it inline; the differential tests hold them to the same answers.
+    """
+    return (
+        len(text) <= MAX_BYTES
+        and (text.isascii() or strict_utf8(text))
+        and len(text) - len(text.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
+    )
 
 
 def _version(text: str) -> tuple[int, ...]:

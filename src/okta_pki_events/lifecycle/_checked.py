@@ -198,7 +198,7 @@ def fast_check() -> Callable[[bytes], Any] | None:
     types. It gives an object with the fields as attributes (Python names; ``published`` as
     its text, for the caller to read as ``ExactTimestamp`` reads it, see ``_fields.Published``)
     or raises. Call it only on a line within the stream probe's guards
-    (``_fields.within_guards``); where it accepts such a line, ``check_event`` accepts it
+    (``_stream._probe.within_guards``); where it accepts such a line, ``check_event`` accepts it
     too (see ``mirror_of``), whatever its ``eventType``: every catalogued model's schema is
     ``LogEvent``'s with a literal ``eventType`` (checked when the mirror is built: otherwise
     there is no mirror). Where it refuses, ``check_event`` decides.

@@ -8,12 +8,13 @@ built). Two readers give it, with one answer:
 - ``exact_fields``: pydantic-core (a ``TypedDict`` validator), always there;
 - ``fast_fields()``: msgspec (the ``fast`` extra), a ``Struct`` of the same fields, about
   three times faster. It answers only where its answer is pydantic-core's: a line within the
-  stream probe's guards (``_stream._probe``: at most ``MAX_BYTES``, ASCII, at most
-  ``MAX_BRACKETS`` brackets) that msgspec reads. Anything else it leaves to ``exact_fields``
-  (the caller's fallback). Within the guards, the two parsers accept the same JSON, decode
-  escapes alike and let the last of duplicate keys win (``tests/test_fast_probe.py``); the
-  fields are plain strings or ``null`` in both, and msgspec refuses a value of another type
-  where pydantic-core would refuse it too (and then the exact reader has the last word).
+  stream probe's guards (``_stream._probe.within_guards``: at most ``MAX_BYTES``, ASCII or
+  strict UTF-8, at most ``MAX_BRACKETS`` brackets) that msgspec reads. Anything else it
+  leaves to ``exact_fields`` (the caller's fallback). Within the guards, the two parsers
+  accept the same JSON, decode escapes alike and let the last of duplicate keys win
+  (``tests/test_fast_probe.py``); the fields are plain strings or ``null`` in both, and
+  msgspec refuses a value of another type where pydantic-core would refuse it too (and then
+  the exact reader has the last word).
 
 Both give ``published`` as its text; ``Published`` reads it as ``ExactTimestamp`` reads it
 (microseconds since the epoch), quickly for Okta's own form and exactly for any other.
@@ -28,7 +29,7 @@ from typing import Annotated, Any, Optional
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from .._stream._probe import MAX_BRACKETS, MAX_BYTES, msgspec_usable, strict_utf8
+from .._stream._probe import msgspec_usable, within_guards
 from ..models._timestamp import ExactTimestamp
 from ..models.vocabulary import OpenOutcomeResult
 from ._records import micros_of
@@ -175,16 +176,3 @@ def _build() -> Callable[[bytes], Any] | None:
         gc=False,
     )
     return msgspec.json.Decoder(fields).decode
-
-
-def within_guards(line: bytes) -> bool:
-    """Whether msgspec's reading of ``line`` is certain to be pydantic-core's (the guards).
-
-    The stream probe's guards (``_stream._probe``): at most ``MAX_BYTES``, ASCII or else UTF-8
-    to Python's strict decoder, at most ``MAX_BRACKETS`` brackets.
-    """
-    return (
-        len(line) <= MAX_BYTES
-        and (line.isascii() or strict_utf8(line))
-        and len(line) - len(line.replace(b"{", b"").replace(b"[", b"")) <= MAX_BRACKETS
-    )
