@@ -18,7 +18,7 @@ from okta_pki_events import (
     parse_event,
 )
 from okta_pki_events._lazy import _DICT, is_lazy
-from okta_pki_events.lifecycle import _fold
+from okta_pki_events.lifecycle import _fold, _vector
 from okta_pki_events.testing import EventTypeName, make_event
 
 from .lifecycle_oracle import CERT_TYPES, any_certificate_events, events_with_copies, general_report
@@ -46,6 +46,7 @@ def test_a_fingerprint_table_where_every_uuid_collides_gives_the_same_report(
     events = events + data.draw(st.lists(st.sampled_from(events), max_size=4)) if events else []
     expected = _everything(build_lifecycles(events))
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_vector, "AVAILABLE", False)  # the fingerprints: the fold without numpy
         patch.setattr(_fold, "_SMALLEST", 1)
         patch.setattr(_fold, "_LARGEST", 1)
         assert _everything(build_lifecycles(events)) == expected
@@ -68,6 +69,7 @@ def test_only_the_certificates_holding_a_repeated_uuid_need_the_exact_path(
     events = data.draw(st.permutations(events))
     expected = _everything(build_lifecycles(events))
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_vector, "AVAILABLE", False)  # the fingerprints: the fold without numpy
         patch.setattr(_fold, "_SMALLEST", 1)
         patch.setattr(_fold, "_LARGEST", 1)
         assert _everything(build_lifecycles(events)) == expected

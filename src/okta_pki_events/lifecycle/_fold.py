@@ -7,6 +7,10 @@
 2. Per certificate, the packed records are sorted by (``published``, ``uuid``), exact copies
    dropped (they sort next to each other), and folded through ``NEXT``, an integer table.
 3. CA events per CA through ``CA_TRANSITIONS``; scope mapping updates globally.
+
+With numpy (the ``fast`` extra), steps 1 and 2 run in bulk for the plain certificates
+(``_vector.fold_plain``: uuid hashes sorted instead of the fingerprint table, every plain
+certificate folded at once); the others take this module's loop (``_fold_bulk``).
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import compress, repeat
+from operator import is_
 
 from ..models.details import ExpirationUrgency
+from . import _vector
 from ._machine import (
     CA_ROWS,
     CERT_STATES,
@@ -49,7 +56,12 @@ from ._report import (
     certificates_mapping,
 )
 from ._store import (
+    COMPLETE,
+    DEVICE,
+    ISSUED,
     SIZE,
+    STARTED,
+    STATE,
     UNPACK_ONE,
     UUID_AT,
     UUID_END,
@@ -317,8 +329,8 @@ def _kept(
     return out
 
 
-_STATE = struct.Struct(">BBIqqIII")
-_STARTED, _COMPLETE, _ISSUED, _DEVICE = 1, 2, 4, 8
+_STATE = STATE
+_STARTED, _COMPLETE, _ISSUED, _DEVICE = STARTED, COMPLETE, ISSUED, DEVICE
 STATE_SIZE = _STATE.size
 _EVENTS = struct.Struct(f">{STATE_SIZE - 8}xI4x").unpack
 """The ``events`` count of a compact state."""
@@ -605,6 +617,39 @@ def _fold_all(
     return kept
 
 
+_EVERY = Fingerprints(frozenset({0}), 0, array("I"), 0)
+"""A check under which every record is suspect (``_fold`` notes each one's uuid)."""
+
+
+def _fold_bulk(
+    data: Deliveries,
+    states: dict[str, bytes],
+    anomalies: list[LifecycleAnomaly],
+    suspects: Suspects,
+) -> int:
+    """``_fold_all``, the plain certificates folded in bulk (``_vector``); the records kept.
+
+    The others are folded here, each record of a certificate whose uuid hash repeats noted
+    in ``suspects`` (exact copies, adjacent once sorted, kept once).
+    """
+    strings = data.strings
+    certs = data.certs
+    ids = [uuid_id(record.uuid, strings) for record in data.others]
+    plain, suspect = _vector.fold_plain(certs, ids, data.odd_keys)
+    states.update(zip(certs, plain, strict=True))  # type: ignore[arg-type]  # None: replaced below
+    kept = data.delivered - data.delivered_others
+    left = list(map(is_, plain, repeat(None)))
+    for key, maybe in zip(compress(certs, left), compress(suspect, left), strict=True):
+        items = _sorted_items(key, certs[key], data)
+        if maybe:
+            folded = _fold(key, items, strings, anomalies, None, None, _EVERY, suspects)
+            kept -= len(items) - _EVENTS(folded)[0]
+        else:
+            folded = _fold(key, items, strings, anomalies, None, None, None, suspects)
+        states[key] = folded
+    return kept
+
+
 def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleReport:
     """The report of everything delivered (exact mode)."""
     strings = data.strings
@@ -612,8 +657,13 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     states: dict[str, bytes] = {}
     anomalies: list[LifecycleAnomaly] = []
     suspects = Suspects()
-    check = Fingerprints.of(data)
-    kept = _fold_all(data, check, states, anomalies, suspects)
+    if _vector.AVAILABLE and data.certs:
+        delivered = data.delivered
+        kept = _fold_bulk(data, states, anomalies, suspects)
+    else:
+        check = Fingerprints.of(data)
+        delivered = check.delivered
+        kept = _fold_all(data, check, states, anomalies, suspects)
     winners, losers, touched = _contested(data, suspects)
     if touched:  # folded again without the copies not applied
         anomalies[:] = [a for a in anomalies if a.key not in touched]
@@ -667,7 +717,7 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
         authorities=authorities,
         anomalies=tuple(anomalies),
         crl_failures=tuple(crl),
-        duplicates=check.delivered - kept,
+        duplicates=delivered - kept,
         unkeyed=tuple(unkeyed),
         ignored=data.ignored,
         unknown_types=dict(sorted(data.unknown.items())),

@@ -19,7 +19,12 @@ from ._machine import CERT_EVENT_TYPES, TYPE_CODE
 from ._records import CERT, Record, succeeded
 
 __all__ = [
+    "COMPLETE",
+    "DEVICE",
+    "ISSUED",
     "PACK",
+    "STARTED",
+    "STATE",
     "UNPACK_ONE",
     "iter_unpack",
     "SIZE",
@@ -39,6 +44,12 @@ _FORMAT = struct.Struct("<q36sBBIII")
 SIZE = _FORMAT.size
 UUID_AT, UUID_END = 8, 8 + 36 + 1  # the uuid bytes and the odd flag: a uuid's identity
 _PAD = bytes(32)
+
+STATE = struct.Struct(">BBIqqIII")
+"""A certificate's compact state, the fold's result: state code, flags, device index,
+issued, last event (microseconds), renewals, events, anomalies."""
+STARTED, COMPLETE, ISSUED, DEVICE = 1, 2, 4, 8
+"""The flags of a compact state (``DEVICE``: the device's text follows, not its index)."""
 
 Packed = tuple[int, bytes, int, int, int, int, int]
 """(published, uuid bytes, odd flag, type code, outcome, device, actor indexes)."""
