@@ -48,8 +48,13 @@ def lifecycle_rows(rng: random.Random, n: int, realistic: Realistic) -> Iterable
     yield from window
 
 
-def in_stream(path: Path) -> dict[str, float]:
-    """Parse each event and feed it at once; time both apart (best of the loop's own)."""
+def in_stream(path: Path, *, bulk: bool = True) -> dict[str, float]:
+    """Parse each event and feed it at once; time both apart (best of the loop's own).
+
+    ``bulk=False``: the report folds in Python, as without numpy (the ``fast`` extra).
+    """
+    from okta_pki_events.lifecycle import _vector
+
     tracker = LifecycleTracker()
     events = iter_events(path)
     parse = feed = 0.0
@@ -66,10 +71,14 @@ def in_stream(path: Path) -> dict[str, float]:
         parse += middle - start
         feed += clock() - middle
         count += 1
-    start = clock()
-    report = tracker.report()
-    assert sum(report.state_counts.values()) == len(report.certificates)
-    end = clock()
+    available, _vector.AVAILABLE = _vector.AVAILABLE, _vector.AVAILABLE and bulk
+    try:
+        start = clock()
+        report = tracker.report()
+        assert sum(report.state_counts.values()) == len(report.certificates)
+        end = clock()
+    finally:
+        _vector.AVAILABLE = available
     fold = feed + end - start
     return {
         "events": count,
@@ -89,16 +98,17 @@ def from_files(path: Path, repeat: int) -> dict[str, float]:
     ratio as the best of ``repeat`` and as the median of the per-round ratios; each report
     checked equal to parse-then-fold's.
     """
-    from okta_pki_events.lifecycle import _checked, _fields
+    from okta_pki_events.lifecycle import _checked, _fields, _vector
 
     def without_extra(check: Any) -> Callable[[], Any]:
         def run() -> Any:
-            kept = _fields._STRUCTS, _checked._MIRROR
+            kept = _fields._STRUCTS, _checked._MIRROR, _vector.AVAILABLE
             _fields._STRUCTS = _checked._MIRROR = False  # as without msgspec: pydantic-core
+            _vector.AVAILABLE = False  # and without numpy: the report's Python fold
             try:
                 return lifecycles_from(path, check=check)
             finally:
-                _fields._STRUCTS, _checked._MIRROR = kept
+                _fields._STRUCTS, _checked._MIRROR, _vector.AVAILABLE = kept
 
         return run
 
