@@ -401,35 +401,40 @@ def _run_once(name: str, lines: list[bytes]) -> None:
     deque(map(parse, lines), maxlen=0)  # what callgrind counts: ``consume_iterator``
 
 
+def count_instructions(module: str, events: int, name: str) -> float:
+    """Instructions an event of ``python -m module --events N --run NAME``, by callgrind.
+
+    Only what runs inside ``consume_iterator`` (the child's one C call over the lines) is
+    counted. The load does not change the count; memory stalls are not in it.
+    """
+    with tempfile.NamedTemporaryFile(prefix="bench-cg.") as out:
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--collect-atstart=no",
+                "--toggle-collect=consume_iterator",
+                f"--callgrind-out-file={out.name}",
+                sys.executable,
+                "-m",
+                module,
+                "--events",
+                str(events),
+                "--run",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        text = Path(out.name).read_text()
+    total = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
+    assert total is not None, text[:500]
+    return int(total.group(1)) / events
+
+
 def _instructions(names: list[str], events: int, jobs: int) -> None:
-    """Instructions per event of each candidate, counted by callgrind (the load does not
-    change them; memory stalls are not in them)."""
-
-    def count(name: str) -> float:
-        with tempfile.NamedTemporaryFile(prefix="eager-cg.") as out:
-            subprocess.run(
-                [
-                    "valgrind",
-                    "--tool=callgrind",
-                    "--collect-atstart=no",
-                    "--toggle-collect=consume_iterator",
-                    f"--callgrind-out-file={out.name}",
-                    sys.executable,
-                    "-m",
-                    "benchmarks.eager",
-                    "--events",
-                    str(events),
-                    "--run",
-                    name,
-                ],
-                check=True,
-                capture_output=True,
-            )
-            text = Path(out.name).read_text()
-        total = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
-        assert total is not None, text[:500]
-        return int(total.group(1)) / events
-
+    """Instructions per event of each candidate, counted by callgrind."""
+    count = partial(count_instructions, "benchmarks.eager", events)
     with ThreadPoolExecutor(jobs) as pool:
         counts = dict(zip(names, pool.map(count, names), strict=True))
     print(f"{events:,} events, instructions counted by callgrind (Ir), per event")
