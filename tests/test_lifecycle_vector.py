@@ -42,6 +42,7 @@ def _small_batches() -> Iterator[None]:
     # batches of a few records and short certificates: every branch of the bulk path
     # (several batches, certificates left to Python for their length) on small inputs
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_vector, "SMALLEST", 0)
         patch.setattr(_vector, "CHUNK", 5)
         patch.setattr(_vector, "LONGEST", 4)
         yield
@@ -137,8 +138,13 @@ def test_only_plain_certificates_are_folded_in_bulk() -> None:
     assert found["plain"][0] == _fold.fold_certificate("plain", items, data.strings, [])
 
 
-def test_plain_certificates_are_not_folded_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With numpy, the report of plain certificates never calls the Python fold.
+@pytest.mark.parametrize("smallest", [0, 120, 121])
+def test_plain_certificates_are_not_folded_in_python(
+    monkeypatch: pytest.MonkeyPatch, smallest: int
+) -> None:
+    # With numpy, the report of plain certificates never calls the Python fold, unless it
+    # holds fewer than SMALLEST certificate records (here 120).
+    monkeypatch.setattr(_vector, "SMALLEST", smallest)
     events = [
         event
         for n in range(30)
@@ -162,6 +168,7 @@ def test_plain_certificates_are_not_folded_in_python(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(_fold, "_fold", counted)
     report = build_lifecycles(events)
-    assert calls == []  # before any history is read (a timeline is folded in Python)
+    # (before any history is read: a timeline is folded in Python)
+    assert len(calls) == (0 if smallest <= len(events) else 30)
     assert report.state_counts == {"on_hold": 30}
     assert _everything(report) == expected

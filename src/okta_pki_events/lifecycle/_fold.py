@@ -657,13 +657,11 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     states: dict[str, bytes] = {}
     anomalies: list[LifecycleAnomaly] = []
     suspects = Suspects()
-    if _vector.AVAILABLE and data.certs:
-        delivered = data.delivered
+    delivered = data.delivered
+    if _vector.AVAILABLE and data.certs and delivered - data.delivered_others >= _vector.SMALLEST:
         kept = _fold_bulk(data, states, anomalies, suspects)
     else:
-        check = Fingerprints.of(data)
-        delivered = check.delivered
-        kept = _fold_all(data, check, states, anomalies, suspects)
+        kept = _fold_all(data, Fingerprints.of(data), states, anomalies, suspects)
     winners, losers, touched = _contested(data, suspects)
     if touched:  # folded again without the copies not applied
         anomalies[:] = [a for a in anomalies if a.key not in touched]
