@@ -100,7 +100,6 @@ _RUN = re.compile(rb'[^ \t\r\n,\]}\[{"]*')  # a number, a literal, ...: to its d
 # a syntax check only: numbers are kept as their text (an integer of more than 4,300 digits
 # is no syntax error, and converting it raises ValueError)
 _DECODER = json.JSONDecoder(parse_int=str)
-_JSON_WHITESPACE = " \t\n\r"  # JSON's blanks (str.strip's also take control characters)
 _JSON_BLANK = b" \t\n\r"
 _RAW_LIMIT = 100_000
 _OVER = ("over", 0, "")
@@ -162,7 +161,7 @@ class Framer:
         # the offsets of the values opened on an earlier line and still open there (see
         # ``_remember``).
         self._error: tuple[int, int, str] = (-1, 0, "")
-        self._open_at_error = array("q")  # increasing; 8 bytes each, however deep
+        self._open_at_error = _Levels()  # about a byte each, however deep
         self._open_base = 0  # where the buffer started in the text when they were noted
         # The last value found over the limit after its first line (see ``_frame_continued``)
         self._over: _Over | None = None
@@ -195,7 +194,8 @@ class Framer:
         if not parts:
             return False
         self._base += self._pos
-        self._buf = self._buf[self._pos :] + b"".join(parts)
+        # one copy: the rest of the buffer is not sliced first (it may be the limit's size)
+        self._buf = b"".join([memoryview(self._buf)[self._pos :], *parts])
         self._pos = 0
         return True
 
@@ -260,22 +260,22 @@ class Framer:
         buf, start = self._buf, self._pos
         stop = start + break_at
         last_line = buf.rfind(b"\n", start, stop)
-        # only the brackets opened on a line before the break's are kept (8 bytes each, in
-        # one array); those opened after it are counted (a closer closes them first)
-        stack = array("q")
+        # only the brackets opened on a line before the break's are kept (about a byte each,
+        # in ``_Levels``); those opened after it are counted (a closer closes them first)
+        stack = _Levels()
         after = 0
         at = start
         while (cursor := _end(_SCAN, buf, at)) < stop:
             byte = buf[cursor]
             if byte in _OPEN:
                 if cursor < last_line:
-                    stack.append(cursor)
+                    stack.push(cursor, byte + 2)
                 else:
                     after += 1
             elif byte in _CLOSE:
                 if after:
                     after -= 1
-                elif stack:
+                elif len(stack):
                     stack.pop()
             elif byte != 0x0A:
                 break  # a string that its line ends inside: the break is on this line
@@ -420,8 +420,10 @@ class Framer:
                 yield skipped
                 skipped = 0
             if isinstance(stop, ValidationError):
+                del buf, find  # the buffer may be replaced while the document is read
                 yield from self._document(auto=True, line_error=stop)
             elif stop == "array":
+                del buf, find
                 yield from self._document(auto=True)
             elif stop == "oversize":
                 yield self._oversize(line, None)
@@ -550,17 +552,21 @@ class Framer:
         """
         start = self._pos
         opening = self._buf[start]
-        known = opening in _OPEN and _holds(
-            self._open_at_error, self._base - self._open_base + start
+        known = (
+            opening in _OPEN and self._open_at_error.find(self._base - self._open_base + start) >= 0
         )
+        continued = False
         if known:  # read before inside a value broken at a known error: it breaks there too
             status, end, message = "broken", self._error[0] - self._base - start, self._error[2]
         elif opening in _OPEN:
             over = self._over
             floor = -1 if over is None else over.floor(self._base + start)
             if over is not None and floor >= 0:
+                continued = True
                 status, end, message = self._frame_continued(over, floor)
+                over = None  # (dropped below when the value broke)
             else:
+                del over  # (a new one may replace it: one at a time is held)
                 status, end, message = self._frame_container()
         else:
             status, end, message = self._frame_scalar()
@@ -592,13 +598,17 @@ class Framer:
             if isinstance(self._held, SourceError) and self._buf.find(b"\n", start) < 0:
                 self._failed = True  # the source's failure takes in the value on its line
                 return False
-            found = _json_error(self._buf[start : start + end], final=True)
+            found = _json_error(memoryview(self._buf)[start : start + end], final=True)
             if found is not None:
                 status, (end, message) = "broken", found
             else:  # where the text ends (not after the blanks that end it)
-                end = len(self._buf[start : start + end].rstrip(_JSON_BLANK))
+                end -= _trailing_blanks(memoryview(self._buf)[start : start + end])
                 message = "the input ends inside a value"
         if opening in _OPEN and not known:
+            if continued:
+                # every bracket ``_over`` holds after this value's start is open at the break
+                # and opened on a line before it: ``_remember`` notes them, one copy is held
+                self._over = None
             self._remember(end, message)
         error = line_error or ValueError(f"invalid JSON: {message} (line {self._error_line(end)})")
         yield self._broken(index, line, error)
@@ -648,6 +658,7 @@ class Framer:
             buf, start = self._buf, self._pos
             cursor = _end(_SCAN, buf, start + at)
             if cursor - start >= limit:  # the value ends past the limit, wherever it ends
+                stack.clear()  # (``_Over`` keeps the brackets in less)
                 return self._over_limit(cursor)
             if cursor < len(buf):
                 byte = buf[cursor]
@@ -668,14 +679,17 @@ class Framer:
                 if byte == 0x0A:
                     at = cursor + 1 - start
                     if at >= 2 * checked:
-                        found = _json_error(buf[start : start + at], final=False)
+                        found = _json_error(memoryview(buf)[start : start + at], final=False)
                         if found is not None:
                             return "broken", found[0], found[1]
                         checked = at
                     continue
                 ended = self._open_string(cursor)
                 if ended is not None:
-                    return self._over_limit(cursor) if ended is _OVER else ended
+                    if ended is _OVER:
+                        stack.clear()
+                        return self._over_limit(cursor)
+                    return ended
             at = cursor - start
             if not self._fill(len(self._buf) - self._pos):
                 return "eof", len(self._buf) - self._pos, ""
@@ -711,9 +725,10 @@ class Framer:
         cut = buf.rfind(b"\n", start, start + self._max + 1)
         if cut < 0:
             return "oversize", 0, ""  # its first line alone is over the limit
-        found = _json_error(buf[start : cut + 1], final=False)
+        found = _json_error(memoryview(buf)[start : cut + 1], final=False)
         if found is not None:
             return "broken", found[0], found[1]
+        self._over = None  # (the one it replaces is not held while it is made)
         over = _Over()
         self._brackets(over, start, cut + 1)
         over.checked_to(over.line_end)
@@ -750,7 +765,7 @@ class Framer:
         continues, followed by more than the limit, is read in linear time.
         """
         limit = self._max
-        closers = over.closers
+        levels = over.levels
         at = over.end - (self._base + self._pos)
         while True:
             buf, start = self._buf, self._pos
@@ -765,13 +780,13 @@ class Framer:
                     over.open(self._base + cursor, byte + 2)
                     continue
                 if byte in _CLOSE:
-                    if closers[-1] != byte:
+                    if levels.closer(-1) != byte:
                         found = _json_error(buf[start : cursor + 1], final=True)
                         if found is None:
                             return "unchecked", cursor - start, f"unexpected {chr(byte)!r}"
                         return "broken", found[0], found[1]
                     over.close()
-                    if len(closers) == floor:
+                    if len(levels) == floor:
                         over.end += 1
                         return "closed", at, ""
                     continue
@@ -793,7 +808,7 @@ class Framer:
         buf, start, base = self._buf, self._pos, self._base
         cut = buf.rfind(b"\n", start, start + self._max + 1)  # at or after over.cut
         if base + cut > over.cut and over.error_after(buf, base, floor, cut):
-            found = _json_error(buf[start : cut + 1], final=False)
+            found = _json_error(memoryview(buf)[start : cut + 1], final=False)
             if found is not None:
                 return "broken", found[0], found[1]
         if base + cut > over.line_end:  # the scan stopped at that line end
@@ -866,92 +881,171 @@ class Framer:
                 return True
 
 
+class _Levels:
+    """A stack of open brackets: their offsets in the text (increasing) and their closers.
+
+    A level takes one byte, however deep the brackets go: the gap from the offset of the level
+    below it (up to 126; a longer one is written 127 and kept whole in ``_far``) and whether
+    it closes with ``}``. Every 256th level's offset is kept whole (``_marks``, with how many
+    of ``_far``'s gaps lie up to it), so that ``find`` reads at most 255 of the bytes.
+    """
+
+    __slots__ = ("_bytes", "_far", "_far_at", "_marks", "_top")
+
+    def __init__(self) -> None:
+        """No level."""
+        self._bytes = bytearray()
+        self._far = array("q")
+        self._marks = array("q")
+        self._far_at = array("q")
+        self._top = 0  # the innermost level's offset (0 when there is none)
+
+    def __len__(self) -> int:
+        return len(self._bytes)
+
+    def push(self, offset: int, closer: int) -> None:
+        """Open a level at ``offset`` (after the innermost), closed by ``closer``."""
+        gap = offset - self._top
+        if gap >= 127:
+            self._far.append(gap)
+            gap = 127
+        self._bytes.append(gap << 1 | (closer == 0x7D))
+        self._top = offset
+        if len(self._bytes) & 255 == 1:
+            self._marks.append(offset)
+            self._far_at.append(len(self._far))
+
+    def pop(self) -> int:
+        """Close the innermost level: its closer."""
+        byte = self._bytes.pop()
+        gap = byte >> 1
+        if gap == 127:
+            gap = self._far.pop()
+        self._top -= gap
+        if len(self._bytes) & 255 == 0:
+            self._marks.pop()
+            self._far_at.pop()
+        return 0x7D if byte & 1 else 0x5D
+
+    def closer(self, level: int) -> int:
+        """The closer of the level ``level`` (0: the outermost, -1: the innermost)."""
+        return 0x7D if self._bytes[level] & 1 else 0x5D
+
+    def find(self, offset: int) -> int:
+        """The level of the bracket at ``offset``; -1 when none of them is there."""
+        mark = bisect.bisect_right(self._marks, offset) - 1
+        if mark < 0:
+            return -1
+        level = mark << 8
+        at = self._marks[mark]
+        far = self._far_at[mark]
+        for byte in self._bytes[level + 1 : level + 256]:
+            if at >= offset:
+                break
+            gap = byte >> 1
+            if gap == 127:
+                gap = self._far[far]
+                far += 1
+            at += gap
+            level += 1
+        return level if at == offset else -1
+
+
 class _Over:
     """The brackets of a value found over the limit after its first line.
 
     They are kept for the values read again inside it (``_frame_continued``), and extended as
-    those are read.
+    those are read; in about a byte a level (``_Levels``), since hostile text nests as deep as
+    it is long.
 
-    ``offsets`` and ``closers``: the brackets open where scanning stopped (``end``), as
-    offsets in the whole text (increasing) and closing bytes, outermost first. ``cut``: the
-    line end to which the text was checked; the brackets open there are the first
-    ``cut_kept`` of ``offsets`` and then ``cut_closed`` (those closed since, innermost first).
-    ``line_end``: the last line end scanned, and the same for the brackets open there.
+    ``levels``: the brackets open where scanning stopped (``end``), as offsets in the whole
+    text (increasing) and closing bytes, outermost first. ``cut``: the line end to which the
+    text was checked; the brackets open there are the first ``cut_kept`` of ``levels`` and
+    then ``cut_count`` closed since, whose closers are ``cut_closed`` (innermost first; only
+    the first ``keep``, as the decoder gives up on deeper text). ``line_end``: the last line
+    end scanned, and the same for the brackets open there.
     """
 
     def __init__(self) -> None:
         """No bracket and no text yet (``_brackets`` then opens its text's)."""
-        self.offsets = array("q")  # 8 bytes a level, and 1 for its closer: as deep as long
-        self.closers = bytearray()
+        self.levels = _Levels()
         self.end = -1
         self.cut = -1
         self.cut_kept = 0
-        self.cut_closed: list[tuple[int, int]] = []
+        self.cut_closed = bytearray()
+        self.cut_count = 0
         self.line_end = -1
         self.line_kept = 0
-        self.line_closed: list[tuple[int, int]] = []
+        self.line_closed = bytearray()
+        self.line_count = 0
+        self.keep = sys.getrecursionlimit()
         self.state: bytes | None = None  # what the text expects at ``cut`` (when needed)
 
     def open(self, offset: int, closer: int) -> None:
-        self.offsets.append(offset)
-        self.closers.append(closer)
+        self.levels.push(offset, closer)
 
     def close(self) -> None:
-        closed = (self.offsets.pop(), self.closers.pop())  # (kept for the closer only)
-        depth = len(self.offsets)
+        closer = self.levels.pop()
+        depth = len(self.levels)
         if depth < self.cut_kept:
             self.cut_kept = depth
-            self.cut_closed.append(closed)
+            self.cut_count += 1
+            if len(self.cut_closed) < self.keep:
+                self.cut_closed.append(closer)
         if depth < self.line_kept:
             self.line_kept = depth
-            self.line_closed.append(closed)
+            self.line_count += 1
+            if len(self.line_closed) < self.keep:
+                self.line_closed.append(closer)
 
     def new_line(self, offset: int) -> None:
         """A line end at ``offset``, scanned."""
         self.line_end = offset
-        self.line_kept = len(self.offsets)
-        self.line_closed = []
+        self.line_kept = len(self.levels)
+        self.line_closed = bytearray()
+        self.line_count = 0
 
     def checked_to(self, offset: int) -> None:
         """The text is valid to the line end at ``offset`` (the last one scanned, or ``cut``)."""
         if offset != self.cut:
             self.cut = offset
             self.cut_kept = self.line_kept
-            self.cut_closed = list(self.line_closed)
+            self.cut_closed = bytearray(self.line_closed)
+            self.cut_count = self.line_count
             self.state = None
 
     def floor(self, offset: int) -> int:
-        """Where the value read again at ``offset`` is among ``offsets``.
+        """Where the value read again at ``offset`` is among ``levels``.
 
         -1: it was not open at ``end``, or it started after ``cut`` (its text is not known).
         """
         if offset > self.cut:
             return -1
-        at = bisect.bisect_left(self.offsets, offset)
-        return at if _holds(self.offsets, offset) else -1
+        return self.levels.find(offset)
 
     def error_after(self, buf: bytes, base: int, floor: int, cut: int) -> bool:
-        """Whether the text from ``self.cut`` to ``cut`` (in ``buf``) has a syntax error.
+        """Whether the text from ``self.cut`` to ``cut`` (in ``buf``) may have a syntax error.
 
         It is read inside the brackets open at ``self.cut`` from ``floor`` on: the innermost of
         them that the text can close, and what the text expects there, are written as a short
         valid prefix (``{"":[0,``), and the text after it is checked: only its own length is
         read. (A decoder that would give up on the whole text for its depth may find an error
-        here: the caller checks the whole text then.)
+        here, and closers not kept make it unknown: the caller checks the whole text then.)
         """
-        depth = self.cut_kept - floor + len(self.cut_closed)
+        depth = self.cut_kept - floor + self.cut_count
         if depth >= sys.getrecursionlimit():
             return False  # as deep as that, the decoder gives up on the whole text too
         rest = buf[self.cut - base + 1 : cut + 1]
         need = min(depth, rest.count(b"]") + rest.count(b"}") + 1)
-        closed = [c for _, c in reversed(self.cut_closed[:need])]  # the innermost closed
+        if need > len(self.cut_closed) < self.cut_count:
+            return True  # deeper than what was kept (the recursion limit was raised since)
+        closed = list(reversed(self.cut_closed[:need]))  # the innermost closed
         kept = need - len(closed)
-        closers = [*self.closers[self.cut_kept - kept : self.cut_kept], *closed] if kept else closed
+        levels = self.levels
+        closers = [levels.closer(level) for level in range(self.cut_kept - kept, self.cut_kept)]
+        closers += closed
         if self.state is None:
-            if self.cut_closed:
-                innermost = self.cut_closed[0][1]
-            else:
-                innermost = self.closers[self.cut_kept - 1]
+            innermost = self.cut_closed[0] if self.cut_count else levels.closer(self.cut_kept - 1)
             self.state = _expected(buf, self.cut - base, innermost)
         outer = b"".join(b"[" if closer == 0x5D else b'{"":' for closer in closers[:-1])
         prefix = outer + _PREFIXES[(closers[-1], self.state)]
@@ -1008,12 +1102,6 @@ def _expected(buf: bytes, cut: int, innermost: int) -> bytes:
     return b"key" if buf[_last_token(buf, opening)] in b"{," else b"value"
 
 
-def _holds(offsets: array[int], offset: int) -> bool:
-    """Whether increasing ``offsets`` hold ``offset``."""
-    at = bisect.bisect_left(offsets, offset)
-    return at < len(offsets) and offsets[at] == offset
-
-
 def _end(pattern: re.Pattern[bytes], text: bytes, at: int, stop: int | None = None) -> int:
     """Where a match of ``pattern`` (which may match nothing) from ``at`` (to ``stop``) ends."""
     match = pattern.match(text, at) if stop is None else pattern.match(text, at, stop)
@@ -1025,36 +1113,63 @@ def _syntax(error: ValidationError) -> bool:
     return bool(error.errors(include_url=False, include_input=False)[0]["type"] == "json_invalid")
 
 
-def _json_error(text: bytes, final: bool) -> tuple[int, str] | None:
+def _json_error(text: bytes | memoryview, final: bool) -> tuple[int, str] | None:
     """The first syntax error of JSON text (its byte offset and message), None if none.
 
     With ``final=False`` the text may go on: an error only because the text ends (an open
     object or array) is none. The text ends at a line break or at a delimiter, never in a
     token. With ``final=True`` the text is read without the blanks that end it (an error at
-    its end is the same whether a line break ends it or not).
+    its end is the same whether a line break ends it or not). A large text is best given as
+    a ``memoryview`` of the buffer: it is decoded once, not copied before or after.
     """
+    blanks = _trailing_blanks(text)  # JSON's blanks are ASCII: as many characters as bytes
+    whole = text
+    if final and blanks:
+        text = memoryview(text)[: len(text) - blanks]
+        blanks = 0
     try:
-        string = text.decode("utf-8")
+        string = str(text, "utf-8")
     except UnicodeDecodeError as exc:
+        error = exc
+        if whole is not text:  # the error as the whole text gives it (its reason may differ)
+            try:
+                str(whole, "utf-8")
+            except UnicodeDecodeError as whole_error:
+                error = whole_error
         # the first error in the text's order: a syntax error before the bad byte wins, so
         # that the answer does not depend on how much text followed when it was checked
-        before = _json_error(text[: exc.start], final=False)
+        before = _json_error(whole[: error.start], final=False)
         if before is not None and not before[1].startswith("Unterminated string"):
             return before
-        return exc.start, f"invalid UTF-8 ({exc.reason})"
-    text_end = len(string.rstrip(_JSON_WHITESPACE))
-    if final:
-        string = string[:text_end]
+        return error.start, f"invalid UTF-8 ({error.reason})"
+    text_end = len(string) - blanks
     try:
         _, end = _DECODER.raw_decode(string)
     except json.JSONDecodeError as exc:
         if exc.pos >= text_end:  # where the text ends (not after the blanks that end it)
             if not final and exc.msg.startswith("Expecting"):
                 return None
-            return len(string[:text_end].encode("utf-8")), exc.msg
-        return len(string[: exc.pos].encode("utf-8")), exc.msg
+            return len(text) - blanks, exc.msg
+        return _byte_offset(string, exc.pos), exc.msg
     except RecursionError:
         return None
     if end < text_end:
-        return len(string[:end].encode("utf-8")), "unexpected text after the value"
+        return _byte_offset(string, end), "unexpected text after the value"
     return None
+
+
+def _trailing_blanks(text: bytes | memoryview) -> int:
+    """How many JSON blanks end ``text`` (read back 4 KiB at a time: no copy of the text)."""
+    end = len(text)
+    while end:
+        chunk = bytes(text[max(0, end - 4096) : end])
+        kept = len(chunk.rstrip(_JSON_BLANK))
+        if kept:
+            return len(text) - end + len(chunk) - kept
+        end -= len(chunk)
+    return len(text)
+
+
+def _byte_offset(string: str, at: int) -> int:
+    """The offset in bytes (UTF-8) of ``string``'s character ``at``."""
+    return at if string.isascii() else len(string[:at].encode("utf-8"))
