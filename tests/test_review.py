@@ -8,10 +8,12 @@ import gzip
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from okta_pki_events import ParseFailure, StreamStats, iter_records, parse_event
+from okta_pki_events._stream import framing
 from okta_pki_events.envelopes import CloudWatchLogsEvent
 from okta_pki_events.lifecycle import LifecycleTracker, build_lifecycles, lifecycles_from
 from okta_pki_events.testing import make_event, make_wire_event
@@ -162,3 +164,38 @@ def test_cloudwatch_data_after_the_first_gzip_member_is_never_dropped(layout: st
         assert (stream.stats.failed, stream.stats.parsed) == (1, 0)
         with pytest.raises(ValueError, match=r"awslogs\.data"):
             CloudWatchLogsEvent.model_validate(document)
+
+
+class _CountedBytes(bytearray):
+    """A bytearray that counts the reads of its items and slices."""
+
+    reads = 0
+
+    def __getitem__(self, item: Any) -> Any:
+        self.reads += 1
+        return super().__getitem__(item)
+
+
+def test_values_after_a_deep_broken_one_are_not_looked_up_level_by_level() -> None:
+    # After a value broken deep in its lines, the framer keeps the levels open at the break
+    # (``_Levels``) and looks up every container value read after it: a value past the
+    # innermost level walked up to 255 levels' bytes in Python each time (every element of
+    # a following array of 20,000 events read 1.35x slower); it is answered at once.
+    levels = framing._Levels()
+    offsets = [10 * n for n in range(1, 601)]
+    for offset in offsets:
+        levels.push(offset, 0x5D)
+    counted = _CountedBytes(levels._bytes)
+    levels._bytes = counted
+    for offset in (offsets[-1] + 1, offsets[-1] + 10, 10**12):
+        assert levels.find(offset) == -1
+    assert counted.reads == 0
+    assert levels.find(offsets[-1]) == 599  # the levels themselves are still found
+    assert levels.find(offsets[300]) == 300
+    assert levels.find(offsets[300] + 1) == -1
+    deep = b'{"a":\n' + (b"[" * 100 + b"\n") * 5 + b"x\n"
+    events = [make_wire_event("pki.cert.issue", uuid=f"u{n}") for n in range(3)]
+    stream = iter_records(deep + json.dumps(events).encode() + b"\n", on_error="collect")
+    parsed = [item.event.uuid for item in stream if not isinstance(item, ParseFailure)]
+    assert parsed == ["u0", "u1", "u2"]
+    assert stream.stats == StreamStats(read=11, parsed=3, failed=8, skipped=0)

@@ -933,6 +933,8 @@ class _Levels:
 
     def find(self, offset: int) -> int:
         """The level of the bracket at ``offset``; -1 when none of them is there."""
+        if offset > self._top:  # past the innermost (every value after the broken one)
+            return -1
         mark = bisect.bisect_right(self._marks, offset) - 1
         if mark < 0:
             return -1
