@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import gzip
 import json
+import random
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -199,3 +200,24 @@ def test_values_after_a_deep_broken_one_are_not_looked_up_level_by_level() -> No
     parsed = [item.event.uuid for item in stream if not isinstance(item, ParseFailure)]
     assert parsed == ["u0", "u1", "u2"]
     assert stream.stats == StreamStats(read=11, parsed=3, failed=8, skipped=0)
+
+
+def test_levels_are_found_across_the_blocks_of_their_marks() -> None:
+    # ``_Levels`` keeps every 256th level's offset whole and walks the bytes between them:
+    # levels at each end of a block, gaps around the one-byte limit, popped to each edge
+    rng = random.Random(5)
+    levels = framing._Levels()
+    plain: list[tuple[int, int]] = []
+    for depth in (700, 513, 600, 256, 300, 255, 1000, 257, 512, 1, 0, 258):
+        while len(plain) < depth:
+            offset = (plain[-1][0] if plain else 0) + rng.choice([1, 126, 127, 128, 1 << 33])
+            closer = rng.choice([0x5D, 0x7D])
+            levels.push(offset, closer)
+            plain.append((offset, closer))
+        while len(plain) > depth:
+            assert levels.pop() == plain.pop()[1]
+        assert len(levels) == len(plain)
+        offsets = [at for at, _ in plain]
+        assert [levels.find(at) for at in offsets] == list(range(len(plain)))
+        assert [levels.closer(level) for level in range(len(plain))] == [c for _, c in plain]
+        assert all(levels.find(at + 1) == -1 for at in offsets if at + 1 not in offsets)
