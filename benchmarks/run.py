@@ -283,7 +283,7 @@ def lifecycle_section(
     print(
         f"in-stream, per event: parse {best['parse_us']:.2f} us, feed {best['feed_us']:.2f} us, "
         f"report {best['report_us']:.2f} us: the fold costs {best['ratio']:.1f}x less than "
-        "parsing (target >= 8x); without the fast extra (numpy): parse "
+        "parsing (target >= 8x; numpy imported); without numpy (or not imported): parse "
         f"{python['parse_us']:.2f} us, feed {python['feed_us']:.2f} us, report "
         f"{python['report_us']:.2f} us: {python['ratio']:.1f}x"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -145,6 +146,7 @@ def test_plain_certificates_are_not_folded_in_python(
     # With numpy, the report of plain certificates never calls the Python fold, unless it
     # holds fewer than SMALLEST certificate records (here 120).
     monkeypatch.setattr(_vector, "SMALLEST", smallest)
+    monkeypatch.setattr(_vector, "numpy_loaded", lambda: True)
     events = [
         event
         for n in range(30)
@@ -172,3 +174,50 @@ def test_plain_certificates_are_not_folded_in_python(
     assert len(calls) == (0 if smallest <= len(events) else 30)
     assert report.state_counts == {"on_hold": 30}
     assert _everything(report) == expected
+
+
+@pytest.mark.parametrize(
+    ("loaded", "worth", "bulk"),
+    [(True, 10**9, True), (False, 10**9, False), (False, 120, True), (False, 121, False)],
+)
+def test_numpy_is_imported_for_a_report_only_where_it_pays(
+    monkeypatch: pytest.MonkeyPatch, loaded: bool, worth: int, bulk: bool
+) -> None:
+    # numpy's import (50-90 ms) is paid only by a report of WORTH_IMPORTING records or more;
+    # once numpy is imported, from SMALLEST records (here 120 records, SMALLEST 0).
+    monkeypatch.setattr(_vector, "SMALLEST", 0)
+    monkeypatch.setattr(_vector, "WORTH_IMPORTING", worth)
+    monkeypatch.setattr(_vector, "numpy_loaded", lambda: loaded)
+    events = [
+        event
+        for n in range(30)
+        for event in _certificate(
+            f"c{n}",
+            [
+                ("pki.cert.issue", 0, 4 * n),
+                ("pki.cert.bind", 1, 4 * n + 1),
+                ("pki.cert.renew", 2, 4 * n + 2),
+                ("pki.cert.lifecycle.hold", 3, 4 * n + 3),
+            ],
+        )
+    ]
+    expected = _python(events)
+    used: list[int] = []
+    original = _vector.fold_plain
+
+    def counted(*args: Any) -> Any:
+        used.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(_vector, "fold_plain", counted)
+    report = build_lifecycles(events)
+    assert bool(used) is bulk
+    assert _everything(report) == expected
+
+
+def test_numpy_loaded_tells_an_imported_numpy() -> None:
+    import numpy  # noqa: F401  # the tests' environment has the fast extra
+
+    assert _vector.numpy_loaded()
+    assert _vector.pays(_vector.SMALLEST)
+    assert not _vector.pays(_vector.SMALLEST - 1)

@@ -658,7 +658,7 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     anomalies: list[LifecycleAnomaly] = []
     suspects = Suspects()
     delivered = data.delivered
-    if _vector.AVAILABLE and data.certs and delivered - data.delivered_others >= _vector.SMALLEST:
+    if data.certs and _vector.pays(delivered - data.delivered_others):
         kept = _fold_bulk(data, states, anomalies, suspects)
     else:
         kept = _fold_all(data, Fingerprints.of(data), states, anomalies, suspects)
