@@ -139,15 +139,9 @@ def test_only_plain_certificates_are_folded_in_bulk() -> None:
     assert found["plain"][0] == _fold.fold_certificate("plain", items, data.strings, [])
 
 
-@pytest.mark.parametrize("smallest", [0, 120, 121])
-def test_plain_certificates_are_not_folded_in_python(
-    monkeypatch: pytest.MonkeyPatch, smallest: int
-) -> None:
-    # With numpy, the report of plain certificates never calls the Python fold, unless it
-    # holds fewer than SMALLEST certificate records (here 120).
-    monkeypatch.setattr(_vector, "SMALLEST", smallest)
-    monkeypatch.setattr(_vector, "numpy_loaded", lambda: True)
-    events = [
+def _thirty_on_hold() -> list[LogEvent]:
+    """30 plain certificates (120 records), each issued, bound, renewed and put on hold."""
+    return [
         event
         for n in range(30)
         for event in _certificate(
@@ -160,6 +154,17 @@ def test_plain_certificates_are_not_folded_in_python(
             ],
         )
     ]
+
+
+@pytest.mark.parametrize("smallest", [0, 120, 121])
+def test_plain_certificates_are_not_folded_in_python(
+    monkeypatch: pytest.MonkeyPatch, smallest: int
+) -> None:
+    # With numpy, the report of plain certificates never calls the Python fold, unless it
+    # holds fewer than SMALLEST certificate records (here 120).
+    monkeypatch.setattr(_vector, "SMALLEST", smallest)
+    monkeypatch.setattr(_vector, "numpy_loaded", lambda: True)
+    events = _thirty_on_hold()
     expected = _python(events)
     calls: list[str] = []
     original = _fold._fold
@@ -188,19 +193,7 @@ def test_numpy_is_imported_for_a_report_only_where_it_pays(
     monkeypatch.setattr(_vector, "SMALLEST", 0)
     monkeypatch.setattr(_vector, "WORTH_IMPORTING", worth)
     monkeypatch.setattr(_vector, "numpy_loaded", lambda: loaded)
-    events = [
-        event
-        for n in range(30)
-        for event in _certificate(
-            f"c{n}",
-            [
-                ("pki.cert.issue", 0, 4 * n),
-                ("pki.cert.bind", 1, 4 * n + 1),
-                ("pki.cert.renew", 2, 4 * n + 2),
-                ("pki.cert.lifecycle.hold", 3, 4 * n + 3),
-            ],
-        )
-    ]
+    events = _thirty_on_hold()
     expected = _python(events)
     used: list[int] = []
     original = _vector.fold_plain
