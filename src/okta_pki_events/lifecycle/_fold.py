@@ -329,9 +329,7 @@ def _kept(
     return out
 
 
-_STATE = STATE
-_STARTED, _COMPLETE, _ISSUED, _DEVICE = STARTED, COMPLETE, ISSUED, DEVICE
-STATE_SIZE = _STATE.size
+STATE_SIZE = STATE.size
 _EVENTS = struct.Struct(f">{STATE_SIZE - 8}xI4x").unpack
 """The ``events`` count of a compact state."""
 
@@ -374,8 +372,8 @@ def _fold(
     if start is None:
         state = flags = device = renewals = events = found = issued = last = 0
     else:
-        state, flags, device, issued, last, renewals, events, found = _STATE.unpack(start)
-    complete = flags & _COMPLETE
+        state, flags, device, issued, last, renewals, events, found = STATE.unpack(start)
+    complete = flags & COMPLETE
     if check is not None:
         repeated, mask = check.repeated, check.mask
     previous = None
@@ -407,7 +405,7 @@ def _fold(
             if not state:
                 complete = code == ISSUE
             if code == ISSUE:
-                issued, flags = item[0], flags | _ISSUED
+                issued, flags = item[0], flags | ISSUED
             elif code == RENEW:
                 renewals += 1
             elif item[5]:  # a bind names the device
@@ -422,9 +420,9 @@ def _fold(
         state = new
     if items:
         last = items[-1][0]
-    flags = flags & _ISSUED | (state > 0) * _STARTED | (_COMPLETE if complete else 0)
+    flags = flags & ISSUED | (state > 0) * STARTED | (COMPLETE if complete else 0)
     events += len(items) - copies
-    return _STATE.pack(state, flags, device, issued, last, renewals, events, found)
+    return STATE.pack(state, flags, device, issued, last, renewals, events, found)
 
 
 def state_to_text(packed: bytes, strings: Strings) -> bytes:
@@ -432,21 +430,21 @@ def state_to_text(packed: bytes, strings: Strings) -> bytes:
 
     Windowed mode keeps states this way: no table of every device ever seen.
     """
-    state, flags, device, *rest = _STATE.unpack(packed)
+    state, flags, device, *rest = STATE.unpack(packed)
     text: str | None = strings.values[int(device)]
     if text is None:
         return packed
-    head: bytes = _STATE.pack(state, flags | _DEVICE, 0, *rest)
+    head: bytes = STATE.pack(state, flags | DEVICE, 0, *rest)
     return head + text.encode("utf-8")
 
 
 def state_from_text(blob: bytes, strings: Strings) -> bytes:
     """The inverse of ``state_to_text``: the device interned into ``strings``."""
-    state, flags, _, *rest = _STATE.unpack_from(blob)
-    if not flags & _DEVICE:
+    state, flags, _, *rest = STATE.unpack_from(blob)
+    if not flags & DEVICE:
         return blob
     device = strings.add(blob[STATE_SIZE:].decode("utf-8"))
-    return _STATE.pack(state, flags & ~_DEVICE, device, *rest)
+    return STATE.pack(state, flags & ~DEVICE, device, *rest)
 
 
 def history_of(
@@ -467,14 +465,14 @@ def history_of(
 
 def summary_of(packed: bytes, strings: Strings) -> CertificateSummary:
     """A certificate's compact state (either form) as a ``CertificateSummary``."""
-    state, flags, device, issued, last, renewals, events, found = _STATE.unpack_from(packed)
+    state, flags, device, issued, last, renewals, events, found = STATE.unpack_from(packed)
     return CertificateSummary(
         CERT_STATES[state],
-        packed[STATE_SIZE:].decode("utf-8") if flags & _DEVICE else strings.values[device],
-        datetime_of(issued) if flags & _ISSUED else None,
+        packed[STATE_SIZE:].decode("utf-8") if flags & DEVICE else strings.values[device],
+        datetime_of(issued) if flags & ISSUED else None,
         datetime_of(last),
         renewals,
-        bool(flags & _COMPLETE),
+        bool(flags & COMPLETE),
         events,
         found,
     )

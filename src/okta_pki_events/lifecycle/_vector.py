@@ -137,10 +137,13 @@ def fold_plain(
     counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // SIZE
     batches = _batches(counts)
     # every delivery's uuid id hashed, sorted in place: the hashes that occur more than once
+    # (each batch's hashes kept: 8 bytes a record, so that ``_fold_batch`` does not hash again)
     every = np.empty(int(counts.sum()) + len(others), dtype=np.uint64)
+    hashes: list[Any] = []
     at = 0
     for start, stop in batches:
         hashed = _hashes(b"".join(blobs[start:stop]))
+        hashes.append(hashed)
         every[at : at + len(hashed)] = hashed
         at += len(hashed)
     if others:
@@ -150,10 +153,10 @@ def fold_plain(
     del every
     states: list[bytes | None] = []
     suspect: list[bool] = []
-    for start, stop in batches:
+    for (start, stop), hashed in zip(batches, hashes, strict=True):
         odd = [key in odd_keys for key in keys[start:stop]] if odd_keys else None
         batch_states, batch_suspect = _fold_batch(
-            b"".join(blobs[start:stop]), counts[start:stop], repeated, odd
+            b"".join(blobs[start:stop]), hashed, counts[start:stop], repeated, odd
         )
         states += batch_states
         suspect += batch_suspect
@@ -188,11 +191,15 @@ def _layouts() -> tuple[Any, Any, Any]:
 
 def _fold_batch(
     blob: bytes,
+    hashed: Any,
     counts: Any,
     repeated: Any,
     odd: list[bool] | None,
 ) -> tuple[list[bytes | None], list[bool]]:
-    """``fold_plain`` of one batch of certificates (their records joined in ``blob``)."""
+    """``fold_plain`` of one batch of certificates (their records joined in ``blob``).
+
+    ``hashed``: ``_hashes(blob)``, computed once by ``fold_plain``.
+    """
     np = _numpy()
     record, state_type, table = _layouts()
     records = np.frombuffer(blob, dtype=record)
@@ -204,7 +211,7 @@ def _fold_batch(
     np.cumsum(counts[:-1], out=starts[1:])
     # the certificates left to Python: a repeated uuid hash (told apart), a tie, odd, long
     suspect = np.zeros(total, dtype=bool)
-    suspect[owner[np.isin(_hashes(blob), repeated)]] = True
+    suspect[owner[np.isin(hashed, repeated)]] = True
     plain = ~suspect & (counts <= LONGEST)
     if odd is not None:
         plain &= ~np.array(odd, dtype=bool)
