@@ -444,22 +444,20 @@ def _instructions(names: list[str], events: int, jobs: int) -> None:
         print(f"{name:56s} {ir:9,.0f} {ir - ctl:+8,.0f} {ctl / ir:9.3f}")
 
 
-def main() -> None:
-    """Time the candidates (or count their instructions) and print the table."""
+def paired_parser(module: str, doc: str | None, rounds: int, unit: str) -> argparse.ArgumentParser:
+    """The options of a paired benchmark (``--events``, ``--rounds``, ``--instructions``).
+
+    And ``--run NAME``, hidden: the child ``count_instructions`` runs under callgrind.
+    """
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.eager",
-        description=__doc__,
+        prog=f"python -m {module}",
+        description=doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--events", type=int, default=4_000, help="events (default 4,000)")
-    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
+    parser.add_argument("--events", type=int, default=4_000, help=f"{unit} (default 4,000)")
     parser.add_argument(
-        "--clock",
-        choices=("cpu", "wall"),
-        default="cpu",
-        help="cpu: this process's CPU time (default); wall: as make bench",
+        "--rounds", type=int, default=rounds, help=f"interleaved rounds (default {rounds})"
     )
-    parser.add_argument("--only", action="append", default=[], help="only candidates naming WORD")
     parser.add_argument(
         "--instructions",
         type=int,
@@ -467,6 +465,19 @@ def main() -> None:
         help="count instructions with callgrind instead of timing, JOBS processes at once",
     )
     parser.add_argument("--run", help=argparse.SUPPRESS)  # one candidate, for callgrind
+    return parser
+
+
+def main() -> None:
+    """Time the candidates (or count their instructions) and print the table."""
+    parser = paired_parser("benchmarks.eager", __doc__, 15, "events")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="cpu: this process's CPU time (default); wall: as make bench",
+    )
+    parser.add_argument("--only", action="append", default=[], help="only candidates naming WORD")
     args = parser.parse_args()
     lines = _lines(args.events)
     if args.run:

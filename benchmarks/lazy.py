@@ -23,7 +23,6 @@ floor").
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import random
@@ -39,7 +38,7 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, core_schema
 
-from benchmarks.eager import count_instructions
+from benchmarks.eager import count_instructions, paired_parser
 from benchmarks.run import realistic
 from okta_pki_events import iter_events, parse_event
 from okta_pki_events._lazy import EAGER_FIELDS, sparse_schema, stream_parser
@@ -222,20 +221,7 @@ def _instructions(lines: list[bytes], jobs: int) -> None:
 
 def main() -> None:
     """Print the parse table and the stream table (or the parse table's instructions)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.lazy",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--events", type=int, default=4_000, help="lines (default 4,000)")
-    parser.add_argument("--rounds", type=int, default=12, help="interleaved rounds (default 12)")
-    parser.add_argument(
-        "--instructions",
-        type=int,
-        metavar="JOBS",
-        help="count the parse table's instructions with callgrind, JOBS processes at once",
-    )
-    parser.add_argument("--run", help=argparse.SUPPRESS)  # one candidate, for callgrind
+    parser = paired_parser("benchmarks.lazy", __doc__, 12, "lines")
     args = parser.parse_args()
     lines = _lines(args.events)
     if args.run:

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okta_pki_events import LifecycleReport, LifecycleTracker, LogEvent, build_lifecycles
-from okta_pki_events.lifecycle import _fold, _vector
+from okta_pki_events.lifecycle import _fold, _store, _vector
 from okta_pki_events.lifecycle._store import uuid_id
 from okta_pki_events.testing import EventTypeName, make_event
 
 from .lifecycle_oracle import CERT_TYPES, any_certificate_events, events_with_copies
 
-pytest.importorskip("numpy")
+np = pytest.importorskip("numpy")
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -214,3 +214,33 @@ def test_numpy_loaded_tells_an_imported_numpy() -> None:
     assert _vector.numpy_loaded()
     assert _vector.pays(_vector.SMALLEST)
     assert not _vector.pays(_vector.SMALLEST - 1)
+
+
+def _field_values(code: str) -> st.SearchStrategy[Any]:
+    if code.endswith("s"):
+        return st.binary(min_size=int(code[:-1]), max_size=int(code[:-1]))
+    bits = {"B": 8, "I": 32, "q": 64}[code]
+    low = -(1 << (bits - 1)) if code.islower() else 0
+    high = (1 << (bits - 1)) - 1 if code.islower() else (1 << bits) - 1
+    return st.integers(min_value=low, max_value=high)
+
+
+@pytest.mark.parametrize(
+    ("fields", "layout", "order"),
+    [(_store.RECORD_FIELDS, _store._FORMAT, "<"), (_store.STATE_FIELDS, _store.STATE, ">")],
+    ids=["record", "state"],
+)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_numpy_reads_each_field_of_the_stores_layouts(
+    fields: tuple[tuple[str, str], ...], layout: Any, order: str, data: st.DataObject
+) -> None:
+    # packed by ``_store``'s struct, read by the bulk fold's numpy view: every field equal
+    values = [data.draw(_field_values(code), label=name) for name, code in fields]
+    read = np.frombuffer(layout.pack(*values), dtype=_vector.numpy_layout(fields, order))
+    assert read.dtype.itemsize == layout.size
+    got = [
+        read[name].tobytes() if code.endswith("s") else read[name][0].item()
+        for name, code in fields
+    ]
+    assert got == values

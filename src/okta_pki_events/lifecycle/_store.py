@@ -23,8 +23,10 @@ __all__ = [
     "DEVICE",
     "ISSUED",
     "PACK",
+    "RECORD_FIELDS",
     "STARTED",
     "STATE",
+    "STATE_FIELDS",
     "UNPACK_ONE",
     "iter_unpack",
     "SIZE",
@@ -40,12 +42,36 @@ __all__ = [
     "uuid_id",
 ]
 
-_FORMAT = struct.Struct("<q36sBBIII")
+RECORD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("published", "q"),
+    ("uuid", "36s"),
+    ("odd", "B"),
+    ("type", "B"),
+    ("outcome", "I"),
+    ("device", "I"),
+    ("actor", "I"),
+)
+"""A packed record's fields, in order: name and ``struct`` code (little-endian, no padding).
+The one home of the layout: ``_FORMAT`` and the bulk fold's numpy view derive from it."""
+_CODES = [code for _, code in RECORD_FIELDS]
+_FORMAT = struct.Struct("<" + "".join(_CODES))
 SIZE = _FORMAT.size
-UUID_AT, UUID_END = 8, 8 + 36 + 1  # the uuid bytes and the odd flag: a uuid's identity
+UUID_AT, UUID_END = struct.calcsize("<" + _CODES[0]), struct.calcsize("<" + "".join(_CODES[:3]))
+"""The uuid bytes and the odd flag, ``[UUID_AT:UUID_END]`` of a record: a uuid's identity."""
 _PAD = bytes(32)
 
-STATE = struct.Struct(">BBIqqIII")
+STATE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("state", "B"),
+    ("flags", "B"),
+    ("device", "I"),
+    ("issued", "q"),
+    ("last", "q"),
+    ("renewals", "I"),
+    ("events", "I"),
+    ("anomalies", "I"),
+)
+"""A compact state's fields, in order (big-endian, no padding): ``STATE`` derives from it."""
+STATE = struct.Struct(">" + "".join(code for _, code in STATE_FIELDS))
 """A certificate's compact state, the fold's result: state code, flags, device index,
 issued, last event (microseconds), renewals, events, anomalies."""
 STARTED, COMPLETE, ISSUED, DEVICE = 1, 2, 4, 8

@@ -29,7 +29,17 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ._machine import BIND, ISSUE, NEXT, RENEW
-from ._store import COMPLETE, ISSUED, SIZE, STARTED, STATE, UUID_AT, UUID_END
+from ._store import (
+    COMPLETE,
+    ISSUED,
+    RECORD_FIELDS,
+    SIZE,
+    STARTED,
+    STATE,
+    STATE_FIELDS,
+    UUID_AT,
+    UUID_END,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,6 +53,7 @@ __all__ = [
     "WORTH_IMPORTING",
     "fold_plain",
     "id_hashes",
+    "numpy_layout",
     "numpy_loaded",
     "pays",
 ]
@@ -172,18 +183,27 @@ def _hashes(blob: bytes) -> Any:
 _STATE_SPLIT = struct.Struct(f"{STATE.size}s").iter_unpack
 
 
+_NUMPY_CODES = {"B": "u1", "I": "u4", "q": "i8"}
+"""numpy's name of each ``struct`` code of ``_store``'s layouts (``36s``: ``S36``)."""
+
+
+def numpy_layout(fields: Sequence[tuple[str, str]], order: str) -> Any:
+    """A numpy structured dtype reading ``_store``'s layout ``fields`` (``order``: < or >)."""
+    np = _numpy()
+    return np.dtype(
+        [
+            (name, f"S{code[:-1]}" if code.endswith("s") else order + _NUMPY_CODES[code])
+            for name, code in fields
+        ]
+    )
+
+
 @cache
 def _layouts() -> tuple[Any, Any, Any]:
     """The layouts of ``_store`` as numpy reads them: a packed record, a compact state; NEXT."""
     np = _numpy()
-    record = np.dtype(
-        [("p", "<i8"), ("u", "S36"), ("o", "u1"), ("c", "u1"),
-         ("r", "<u4"), ("d", "<u4"), ("a", "<u4")]
-    )  # fmt: skip
-    state = np.dtype(
-        [("s", "u1"), ("f", "u1"), ("d", ">u4"), ("i", ">i8"),
-         ("l", ">i8"), ("n", ">u4"), ("e", ">u4"), ("x", ">u4")]
-    )  # fmt: skip
+    record = numpy_layout(RECORD_FIELDS, "<")
+    state = numpy_layout(STATE_FIELDS, ">")
     assert record.itemsize == SIZE, "the record layout of _store"
     assert state.itemsize == STATE.size, "the state layout of _store"
     return record, state, np.array(NEXT, dtype=np.int8)
@@ -205,7 +225,7 @@ def _fold_batch(
     records = np.frombuffer(blob, dtype=record)
     total = len(counts)
     owner = np.repeat(np.arange(total), counts)
-    published = records["p"]
+    published = records["published"]
     order = np.lexsort((published, owner))
     starts = np.zeros(total, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
@@ -219,9 +239,9 @@ def _fold_batch(
     tie = (sorted_at[1:] == sorted_at[:-1]) & (sorted_owner[1:] == sorted_owner[:-1])
     plain[sorted_owner[1:][tie]] = False
     # the fold, position by position over the plain certificates
-    code = records["c"].astype(np.intp)
-    skipped = (records["r"] & 1).astype(bool)
-    device_of = records["d"]
+    code = records["type"].astype(np.intp)
+    skipped = (records["outcome"] & 1).astype(bool)
+    device_of = records["device"]
     length = np.where(plain, counts, 0)
     state = np.zeros(total, dtype=np.intp)
     complete = np.zeros(total, dtype=bool)
@@ -250,13 +270,13 @@ def _fold_batch(
         device[which[unnamed]] = named[unnamed]
         state[which[applied]] = after[applied]
     out = np.zeros(total, dtype=state_type)
-    out["s"] = state
-    out["f"] = issued_flag * ISSUED | (state > 0) * STARTED | complete * COMPLETE
-    out["d"] = device
-    out["i"] = issued
-    out["l"] = published[order[starts + counts - 1]]
-    out["n"] = renewals
-    out["e"] = counts
+    out["state"] = state
+    out["flags"] = issued_flag * ISSUED | (state > 0) * STARTED | complete * COMPLETE
+    out["device"] = device
+    out["issued"] = issued
+    out["last"] = published[order[starts + counts - 1]]
+    out["renewals"] = renewals
+    out["events"] = counts
     packed = map(_FIRST, _STATE_SPLIT(out.tobytes()))
     states: list[bytes | None] = [
         value if keep else None for value, keep in zip(packed, plain.tolist(), strict=True)
