@@ -22,7 +22,7 @@ from okta_pki_events import EVENT_TYPES
 from okta_pki_events.cli import COMMANDS, main
 from okta_pki_events.testing import make_unknown_event, make_wire_event, wire_events
 
-from .support import cli, pki_fixture, run_cli, write_ndjson
+from .support import ROOT, cli, pki_fixture, run_cli, write_ndjson
 
 BAD_UUID = '{"published": "2024-08-13T15:58:20.353Z", "eventType": "pki.cert.issue", "uuid": 5}'
 CUT = '{"uuid": "u9", "published": "2024-08-13T15:58:20.353Z", "eventType": "pki.ce'
@@ -446,11 +446,23 @@ def test_closed_stdin_is_an_error_not_a_traceback() -> None:
     assert result.stderr.decode().strip() == "okta-pki-events: error: standard input is closed"
 
 
-def test_closed_pipe_ends_quietly() -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema"],
+        ["catalog"],  # the rich tables: rich's own broken-pipe handler exited 1
+        ["summary", "examples/pki-events.ndjson"],
+        ["lifecycle", "examples/pki-events.ndjson"],
+        ["validate", "--rules", "examples/pki-events.ndjson"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_closed_pipe_ends_quietly(args: list[str]) -> None:
     reader, writer = os.pipe()
     os.close(reader)
     result = subprocess.run(
-        [sys.executable, "-m", "okta_pki_events", "schema"],
+        [sys.executable, "-m", "okta_pki_events", *args],
+        cwd=ROOT,
         stdout=writer,
         stderr=subprocess.PIPE,
         check=False,

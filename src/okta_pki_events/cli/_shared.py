@@ -582,12 +582,27 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def out_console() -> Console:
-    """The console of the human output (standard output), as wide as the user's terminal."""
+@functools.cache
+def _console_class() -> type[Console]:
+    """The ``Console`` of rich, but a closed pipe ends the tool as ``run_main`` ends it (141).
+
+    rich's own handler points standard output at ``/dev/null`` and exits with status 1,
+    the status that says "nothing valid was read": ``summary x | head -1`` exited 1.
+    """
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console
+
+
+def out_console() -> Console:
+    """The console of the human output (standard output), as wide as the user's terminal."""
     # Okta's data is text, never markup or emoji codes: "[/bold]" in an eventType is printed
-    return Console(
+    return _console_class()(
         file=sys.stdout,
         soft_wrap=True,
         width=None if _isatty(sys.stdout) else terminal_width(),
@@ -630,12 +645,11 @@ class _Display:
         self.task: Any = None
 
     def _terminal_console(self) -> Console | None:
-        from rich.console import Console
-
+        console = _console_class()
         if _isatty(sys.stdout):
-            return Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+            return console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         if _isatty(sys.stderr):
-            return Console(file=sys.stderr, highlight=False, markup=False, emoji=False)
+            return console(file=sys.stderr, highlight=False, markup=False, emoji=False)
         return None
 
     def start(self, name: str, size: int | None) -> None:
