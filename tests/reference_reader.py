@@ -596,6 +596,10 @@ def read_events(
             inner = (*chain, envelope)
             if isinstance(payload, ValueError):
                 fail(line, where, payload, b"")
+            elif kind == "api_page" and not isinstance(payload, dict):
+                # an element of a page that is no object: no event (not text, not a page)
+                raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+                fail(line, where, keys_error(raw) or ValueError("an object"), raw)
             elif isinstance(payload, (str, bytes)):
                 raw = (
                     payload.encode("utf-8", "surrogatepass")

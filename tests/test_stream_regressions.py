@@ -31,10 +31,12 @@ from .support import (
     bridge,
     fast_extra,
     line,
+    line_bytes,
     load_json,
     outcomes,
     pki,
     sample_event,
+    sqs,
 )
 
 NON_PKI_SHIPPED = sample_event(NON_PKI_SAMPLE) | {"uuid": "n1"}
@@ -619,3 +621,40 @@ def test_a_record_that_is_no_object_fails_alike_whatever_the_options(
     with pytest.raises(ValueError, match="Input should be an object") as expected:
         parse_event(record)
     assert str(got[0].error) == str(expected.value)
+
+
+@pytest.mark.parametrize("envelope", ["auto", "api_page"])
+def test_a_pages_elements_fare_alike_whatever_the_format(envelope: str) -> None:
+    # A page on one line read as NDJSON (or given decoded by an iterable) is decoded whole:
+    # its elements took the path of an envelope's text payloads, so that an event written as
+    # a JSON string was parsed, an array inside the page was opened as a page of its own and,
+    # with envelope="api_page", an EventBridge event in it was opened; read as "auto" or
+    # "json" (element by element), each of them is a failure at its own index.
+    elements = [pki(1), line(pki(2)), [pki(3)], 5, bridge(pki(4)), pki(5)]
+    page = line(elements)
+    opened = "u4" if envelope == "auto" else ("F", 1, 4)
+    expected = ["u1", ("F", 1, 1), ("F", 1, 2), ("F", 1, 3), opened, "u5"]
+    for name, source in [
+        ("auto", page.encode()),
+        ("json", page.encode()),
+        ("ndjson", page.encode()),
+        ("decoded", [elements]),
+    ]:
+        options = {"format": name} if name != "decoded" else {}
+        items, stats = outcomes(source, envelope=envelope, **options)
+        assert items == expected, name
+        parsed = sum(isinstance(item, str) for item in expected)
+        assert stats == StreamStats(read=6, parsed=parsed, failed=6 - parsed, skipped=0)
+        got = [f for f in failures(source, envelope=envelope, **options) if f.index in (1, 2)]
+        assert ["Input should be an object" in f.message for f in got] == [True, True], name
+
+
+def test_an_array_inside_an_array_in_an_sqs_body_is_one_failure() -> None:
+    # a page in a message body is opened; an array inside it is no event, as in a page
+    body = line([pki(1), [pki(2)], line(pki(3))])
+    items, stats = outcomes(line_bytes(sqs(body)))
+    assert items == ["u1", ("F", 1, 0), ("F", 1, 0)]
+    got = failures(line_bytes(sqs(body)))
+    assert [f.positions for f in got] == [(0, 1), (0, 2)]
+    assert all("Input should be an object" in f.message for f in got)
+    assert stats == StreamStats(read=3, parsed=1, failed=2, skipped=0)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Literal, TypeAlias, TypeVar, Union, overload
 
 from pydantic import ValidationError
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 
 from .._lazy import lazy_classes, stream_parser
 from .._parsing import OnUnknown, UnknownEventTypeError, parse_event
@@ -322,9 +322,34 @@ class _Reader:
                 kind, document, max_bytes=self.max_record_bytes
             ):
                 where = index if position is None else _within(index, position)
-                yield from self._payload(line, where, (*chain, envelope), payload)
+                if kind == "api_page":
+                    yield from self._element(line, where, (*chain, envelope), payload, mode)
+                else:
+                    yield from self._payload(line, where, (*chain, envelope), payload)
         except ValueError as exc:
             yield Broken(line, index, exc, _dumps(document).encode())
+
+    def _element(
+        self, line: int, index: _Where, chain: _Chain, element: Any, mode: Any
+    ) -> Iterator[Any]:
+        """An element of a decoded page, read as the framer reads a page's elements as text.
+
+        An object is an event (always, in a page named by ``mode="api_page"``) or an envelope
+        (opened in turn); anything else (text, an array, a number) is no event: the failure
+        of its JSON's probe, never JSON text to read nor a page to open.
+        """
+        if isinstance(element, Mapping):
+            if mode == "api_page":
+                yield (line, index, chain, element, None)
+            else:
+                yield from self._payload(line, index, chain, element)
+            return
+        text = to_json(element, serialize_unknown=True)
+        try:
+            keys: Any = _PROBE(text)
+        except ValidationError as exc:
+            keys = exc
+        yield (line, index, chain, text, keys)
 
     def _payload(self, line: int, index: _Where, chain: _Chain, payload: Any) -> Iterator[Any]:
         """A payload of an envelope: an event, or a nested envelope (opened in turn)."""
