@@ -479,3 +479,69 @@ def test_a_merged_windowed_tracker_tells_the_rest_from_where_each_part_stopped()
     # the add was told by its part before the merge: the renewal meets the CA it left
     assert [(e.event_type, e.state_before) for e in renewal] == [("pki.ca.renew", "active")]
     assert merged.report().authorities == whole.report().authorities
+
+
+def test_a_conflicting_copy_that_wins_is_applied_at_its_own_time() -> None:
+    # The copy applied (the smallest ``record_signature``: here the earlier one) arrives after
+    # a copy published later, both within the window: windowed mode applies it where exact
+    # mode does, before the revoke, not where the first copy delivered stood.
+    issue = cert_event("pki.cert.issue", "c1", 0, "u0")
+    later = cert_event("pki.cert.bind", "c1", 8, "u1")
+    revoke = cert_event("pki.cert.revoke", "c1", 5, "u2")
+    earlier = cert_event("pki.cert.bind", "c1", 2, "u1")
+    arrivals = [issue, later, revoke, earlier]
+    exact = build_lifecycles(arrivals)
+    assert exact.certificates["c1"].timeline[1].published == at(2)
+    assert [a.kind for a in exact.anomalies] == [AnomalyKind.CONFLICTING_DUPLICATE]
+    for flush_early in (False, True):
+        tracker = LifecycleTracker(window=WINDOW)
+        tracker.feed_all(arrivals)
+        if flush_early:
+            tracker.flush()
+        windowed = tracker.report()
+        assert windowed.to_table() == exact.to_table()
+        assert windowed.anomalies == exact.anomalies
+        assert windowed.duplicates == exact.duplicates == 1
+        restored = LifecycleTracker.restore(tracker.snapshot()).report()
+        assert restored.to_table() == exact.to_table()
+
+
+# Like ``in_window``, the second copy with other content: published up to 3 minutes earlier
+# (it wins), still within the window when it arrives.
+conflicting_in_window = st.lists(
+    st.tuples(
+        st.sampled_from(CERT_TYPES),
+        st.sampled_from(["c1", "c2", "c3"]),
+        st.booleans(),
+        st.integers(min_value=0, max_value=6),
+        st.integers(min_value=-1, max_value=3),
+    ),
+    max_size=30,
+)
+
+
+@SETTINGS
+@given(conflicting_in_window)
+def test_windowed_equals_exact_with_conflicting_copies_within_the_window(
+    rows: list[tuple[str, str, bool, int, int]],
+) -> None:
+    arrivals: list[tuple[float, int, LogEvent]] = []
+    for minute, (event_type, cert, ok, delay, shift) in enumerate(rows):
+        uuid = f"u{minute:04d}"
+        first = cert_event(event_type, cert, minute + 3, uuid, ok)
+        arrivals.append((minute + 3 + delay, minute, first))
+        if shift >= 0:  # a copy published ``shift`` minutes earlier, half a minute later
+            copy = cert_event(event_type, cert, minute + 3 - shift, uuid, ok)
+            arrivals.append((minute + 3 + delay + 0.5, minute, copy))
+    arrivals.sort(key=lambda a: (a[0], a[1]))
+    events = [event for _, _, event in arrivals]
+    exact = build_lifecycles(events)
+    tracker = LifecycleTracker(window=WINDOW)
+    tracker.feed_all(events)
+    windowed = tracker.report()
+    assert windowed.late == 0
+    assert windowed.to_table() == exact.to_table()
+    assert windowed.anomalies == exact.anomalies
+    assert windowed.duplicates == exact.duplicates
+    tracker.flush()
+    assert tracker.report().to_table() == exact.to_table()

@@ -176,7 +176,7 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
             window.states = {key: take(length) for key, length in saved["states"]}
             for record in map(_record, saved["pending"]):
                 window.pending.setdefault(record.uuid, []).append(record)
-            window.heap = sorted({(c[0].published, u) for u, c in window.pending.items()})
+            window.index_pending()
             for record in map(_record, saved["recent"]):
                 window.recent[record.uuid] = record
                 window.applied.append((record.published, record.uuid))

@@ -510,7 +510,7 @@ def _merge_windowed(trackers: tuple[LifecycleTracker, ...], span: int) -> Lifecy
         window.released = _greatest(window.released, part.released)
         if part.last is not None and (window.last is None or part.last > window.last):
             window.last = part.last
-    window.heap = sorted({(copies[0].published, uuid) for uuid, copies in window.pending.items()})
+    window.index_pending()
     window.applied = deque(sorted(window.applied))
     for record in sorted(cas, key=lambda r: (r.published, r.uuid)):  # the consumer's place
         window.cas.apply(record)
@@ -572,9 +572,16 @@ class _Window:
         uuid = record.uuid
         copies = self.pending.get(uuid)
         if copies is not None:
-            self.duplicates += 1
             if record not in copies:
+                due = _due(uuid, [*copies, record])
+                if due != _due(uuid, copies):  # it wins: applied at its own time
+                    if self.last is not None and due < self.last:
+                        self.late += 1
+                        self._refuse(record, AnomalyKind.LATE_EVENT)
+                        return
+                    heapq.heappush(self.heap, due)  # the uuid's entry before it is stale
                 copies.append(record)
+            self.duplicates += 1
             return
         seen = self.recent.get(uuid)
         if seen is not None:
@@ -601,8 +608,13 @@ class _Window:
         heap, pending = self.heap, self.pending
         winners: list[Record] = []
         while heap and (until is None or heap[0][0] < until):
-            _, uuid = heapq.heappop(heap)
-            copies = sorted(pending.pop(uuid), key=record_signature)
+            due = heapq.heappop(heap)
+            uuid = due[1]
+            found = pending.get(uuid)
+            if found is None or _due(uuid, found) != due:
+                continue  # stale: a copy that wins later came (its own entry), or applied
+            del pending[uuid]
+            copies = sorted(found, key=record_signature)
             winners.append(copies[0])
             for loser in copies[1:]:
                 self._refuse(loser, AnomalyKind.CONFLICTING_DUPLICATE)
@@ -645,6 +657,10 @@ class _Window:
         horizon = winners[-1].published - self.span
         while self.applied and self.applied[0][0] < horizon:
             self.recent.pop(self.applied.popleft()[1], None)
+
+    def index_pending(self) -> None:
+        """The heap of ``pending`` (``_due`` of each uuid), once ``pending`` is set whole."""
+        self.heap = sorted(_due(uuid, copies) for uuid, copies in self.pending.items())
 
     def _shared_states(self) -> None:
         if self.shared:  # a report holds the current dict: copy on write
@@ -711,6 +727,9 @@ class _CaFeed:
         copies = self.pending.get(uuid)
         if copies is not None:
             if record not in copies:
+                due = _due(uuid, [*copies, record])
+                if due != _due(uuid, copies) and self.last is not None and due < self.last:
+                    return self._refused(record, AnomalyKind.LATE_EVENT)  # it wins, too late
                 copies.append(record)
             return []
         told = self.told.get(uuid)
@@ -741,11 +760,8 @@ class _CaFeed:
 
     def release(self, until: int | None) -> list[LifecycleChange]:
         """Apply the pending CA records older than ``until`` (all with None); their changes."""
-        ready = sorted(
-            (copies[0].published, uuid)
-            for uuid, copies in self.pending.items()
-            if until is None or copies[0].published < until
-        )
+        due = (_due(uuid, copies) for uuid, copies in self.pending.items())
+        ready = sorted(d for d in due if until is None or d[0] < until)
         changes: list[LifecycleChange] = []
         for _, uuid in ready:
             copies = sorted(self.pending.pop(uuid), key=record_signature)
@@ -761,12 +777,26 @@ class _CaFeed:
         return changes
 
 
+def _due(uuid: str, copies: list[Record]) -> tuple[int, str]:
+    """When a pending uuid is applied: (published, uuid) of its copy that wins.
+
+    The copy with the smallest ``record_signature`` is applied (exact mode's rule), at its own
+    place in (published, uuid) order, whichever copy came first.
+    """
+    winner = copies[0] if len(copies) == 1 else min(copies, key=record_signature)
+    return winner.published, uuid
+
+
 def _pending_winners(
     heap: list[tuple[int, str]], pending: dict[str, list[Record]], anomalies: list[LifecycleAnomaly]
 ) -> list[Record]:
     winners: list[Record] = []
-    for _, uuid in sorted(heap):
-        copies = sorted(pending[uuid], key=record_signature)
+    for due in sorted(set(heap)):
+        uuid = due[1]
+        found = pending.get(uuid)
+        if found is None or _due(uuid, found) != due:
+            continue  # stale: the uuid's copy that wins has its own entry, or it was applied
+        copies = sorted(found, key=record_signature)
         winners.append(copies[0])
         anomalies.extend(conflict(loser) for loser in copies[1:])
     return winners
