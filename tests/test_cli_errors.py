@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -143,3 +144,69 @@ def test_the_hint_never_reopens_a_pipe(tmp_path: Path) -> None:
     writer.join(10)
     assert result.returncode == 1, result.stderr
     assert f"no valid records in {fifo}: 1 record read, none valid" in result.stderr.decode()
+
+
+# -- an input cut short: a download that stopped (truncated gzip) ------------------------------
+
+
+@pytest.fixture
+def cut_gzip(tmp_path: Path) -> Path:
+    """Forty events, gzip-compressed, the file cut in its second half: some events read."""
+    lines = "".join(
+        json.dumps(make_wire_event("pki.cert.issue", certificate_id=f"crt{n}")) + "\n"
+        for n in range(40)
+    )
+    packed = gzip.compress(lines.encode(), mtime=0)
+    path = tmp_path / "cut.ndjson.gz"
+    path.write_bytes(packed[: len(packed) * 3 // 4])
+    return path
+
+
+CUT_SUFFIX = ": truncated gzip data: the compressed stream ends early; nothing after it was read"
+
+
+@pytest.mark.parametrize(
+    ("args", "then"),
+    [
+        (["summary"], ""),
+        (["summary", "--json"], ""),
+        (["lifecycle"], ""),  # lifecycles_from
+        (["lifecycle", "--json"], ""),
+        (["lifecycle", "--input-format", "ndjson"], ""),  # the full reader
+        (["export", "--format", "ndjson", "-o", "OUT"], "; nothing written"),
+        (["export", "--format", "parquet", "-o", "OUT"], "; nothing written"),
+        (["export", "--format", "ecs", "-o", "-"], "; the output is cut short after"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_an_input_cut_short_is_named_and_exits_1(
+    cut_gzip: Path, tmp_path: Path, args: list[str], then: str
+) -> None:
+    # It was counted as one invalid record among others: exit 0, a summary of part of the file
+    # that looked like the whole, an export that stopped halfway written as complete.
+    out = tmp_path / "out"
+    result = run_cli(*[str(out) if a == "OUT" else a for a in args], cut_gzip)
+    assert result.returncode == 1, result.stderr
+    stderr = result.stderr.decode()
+    assert "Traceback" not in stderr
+    last = stderr.splitlines()[-1]
+    assert last.startswith(f"okta-pki-events: {cut_gzip}:")
+    assert CUT_SUFFIX + then in last
+    assert not out.exists()  # an export of part of the input is not written
+    if args[0] in ("summary", "lifecycle"):
+        assert result.stdout  # the report of what was read before the cut is printed
+    if args[-1] == "-":
+        written = result.stdout.count(b"\n")
+        assert written > 1  # the lines streamed before the cut stay written, and are counted
+        assert f"cut short after {written:,} events" in last
+
+
+def test_an_input_cut_at_its_first_record_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.ndjson.gz"
+    path.write_bytes(gzip.compress(json.dumps(make_wire_event("pki.cert.issue")).encode())[:30])
+    for command in ("summary", "lifecycle"):
+        result = run_cli(command, path)
+        assert result.returncode == 1
+        assert result.stderr.decode().splitlines() == [f"okta-pki-events: {path}:1{CUT_SUFFIX}"], (
+            command
+        )

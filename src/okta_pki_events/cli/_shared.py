@@ -29,6 +29,7 @@ from .._stream import (
     Format,
     ParseFailure,
     Record,
+    SourceError,
     StreamStats,
     iter_events,
     iter_records,
@@ -50,6 +51,7 @@ __all__ = [
     "bad_value",
     "check_time_range",
     "counter_table",
+    "cut_short",
     "EventFilter",
     "ReadAs",
     "Reading",
@@ -101,6 +103,21 @@ class NothingValidError(CliError):
 
     exit_code = NOTHING_VALID
     label = ""
+
+
+def cut_short(failures: Sequence[ParseFailure], then: str = "") -> None:
+    """Stop with exit status 1 when an input could not be read to its end; else nothing.
+
+    A truncated or corrupt gzip file (a download cut short), invalid UTF-16 or a read
+    error ends the reading of that input at the line where it happened: the records before
+    it were read (and reported on), the rest of the input was not. A command calls it once
+    its work on what was read is done, so that the cut is not mistaken for one invalid
+    record among others. ``then`` ends the message (what became of the output).
+    """
+    cuts = [f for f in failures if isinstance(f.error, SourceError)]
+    if cuts:
+        where = "; ".join(f.message for f in cuts)
+        raise NothingValidError(f"{where}; nothing after it was read{then}")
 
 
 def fail(message: str) -> NoReturn:
@@ -733,9 +750,10 @@ class Reading:
 
     Iterate it once; meanwhile print through ``echo`` (it keeps the progress display clean).
     Afterwards ``stats`` holds the summed counts, ``files`` each input's counts, ``filtered``
-    the parsed events that the filter left out, and ``stopped`` whether ``max_errors`` ended
-    the reading early. Every record read is counted once: ``parsed + failed + skipped ==
-    read``.
+    the parsed events that the filter left out, ``stopped`` whether ``max_errors`` ended
+    the reading early, and ``cut`` the failures that ended an input early (a truncated gzip
+    file: the records before it were read, not the rest). Every record read is counted once:
+    ``parsed + failed + skipped == read``.
     """
 
     def __init__(
@@ -763,6 +781,7 @@ class Reading:
         self.files: dict[str, StreamStats] = {}
         self.filtered = 0
         self.stopped = False
+        self.cut: list[ParseFailure] = []
         self._display = _Display()
 
     def echo(self, text: str, *, err: bool = False) -> None:
@@ -791,10 +810,15 @@ class Reading:
             return f"no PKI events in {self.where} ({plural(stats.skipped, 'other record')})"
         return f"no events match the filters ({plural(stats.parsed, 'PKI event')} read)"
 
+    def require_whole(self) -> None:
+        """Stop with exit status 1 when an input could not be read to its end (``cut_short``)."""
+        cut_short(self.cut)
+
     def require_valid(self) -> None:
         """Stop with exit status 1 when nothing valid was read (see ``nothing_valid``)."""
         message = self.nothing_valid()
         if message:
+            cut_short(self.cut)  # the input ended at its first record: say why
             hint = " (run validate for details)" if self.stats.failed else ""
             raise NothingValidError(message + hint)
 
@@ -838,8 +862,12 @@ class Reading:
                         if lazy and not isinstance(item, ParseFailure):
                             item = _validated_whole(item, stream.stats)
                         if isinstance(item, ParseFailure):
+                            if not item.source:
+                                item = replace(item, source=label)
+                            if isinstance(item.error, SourceError):
+                                self.cut.append(item)
                             if failures:
-                                yield item if item.source else replace(item, source=label)
+                                yield item
                             if (
                                 limit is not None
                                 and self.stats.failed + stream.stats.failed >= limit

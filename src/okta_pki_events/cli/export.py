@@ -39,6 +39,7 @@ from ._shared import (
     ReadAs,
     Reading,
     bad_value,
+    cut_short,
     fail,
     files_argument,
     filter_options,
@@ -215,8 +216,9 @@ def export(
     """Export the events of PATH... (or '-') to NDJSON, ECS, OCSF, CSV or Parquet.
 
     Events are written as they are read. Invalid records are counted and left out (run
-    validate for details). Exits 1 when nothing valid was read or --max-errors stopped the
-    reading; the output file is then not written (on standard output, nothing comes before
+    validate for details). Exits 1 when nothing valid was read, --max-errors stopped the
+    reading, or an input ended early (a truncated gzip file); the output file is then not
+    written (on standard output, nothing comes before
     the first valid event, and the events written before a stop stay written).
     """
     if output_format == "parquet" and output == "-":
@@ -277,21 +279,24 @@ def _same_file(name: str, output: str) -> bool:
 
 
 def _check(reading: Reading, max_errors: int | None, streamed: int = 0) -> None:
-    """Stop (exit 1, no output file) when nothing valid was read or the reading stopped.
+    """Stop (exit 1, no output file) when the export would not be whole.
 
-    ``streamed``: the events already written to standard output (they cannot be taken back).
+    That is when nothing valid was read, the reading stopped, or an input ended early (a
+    truncated gzip file: an export of part of it is not written). ``streamed``: the events
+    already written to standard output (they cannot be taken back).
     """
+    written = (
+        f"the output is cut short after {plural(streamed, 'event')}"
+        if streamed
+        else "nothing written"
+    )
     if reading.stopped:
-        written = (
-            f"the output is cut short after {plural(streamed, 'event')}"
-            if streamed
-            else "nothing written"
-        )
         raise NothingValidError(
             f"stopped after {plural(reading.stats.failed, 'invalid record')} "
             f"(--max-errors {max_errors}): {written} (run validate for details)"
         )
     reading.require_valid()
+    cut_short(reading.cut, f"; {written}")
 
 
 def _parquet(reading: Reading, output: str) -> int:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .._gc import gc_paused
-from .._stream import StreamStats
+from .._stream import ParseFailure, StreamStats
 from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTracker
 from ..lifecycle._records import micros_of
 from ..lifecycle._sources import Check, lifecycles_from
@@ -30,6 +30,7 @@ from ._shared import (
     NothingValidError,
     ReadAs,
     counter_table,
+    cut_short,
     files_argument,
     filter_options,
     input_options,
@@ -97,7 +98,7 @@ class _Filtered:
 
 def _fast_report(
     files: tuple[str, ...], event_filter: EventFilter, check: Check = "full"
-) -> tuple[LifecycleReport, dict[str, int], str | None]:
+) -> tuple[LifecycleReport, dict[str, int], str | None, list[ParseFailure]]:
     paths = [Path(name) for name in files]  # expanded by the PATH argument: read as named
     stats = StreamStats()
     filtered = _Filtered(event_filter)
@@ -111,12 +112,12 @@ def _fast_report(
     error = nothing_valid(stats, files)
     if error and stats.failed:
         error += " (run validate for details)"
-    return report, stats_dict(stats) | {"filtered": filtered.count}, error
+    return report, stats_dict(stats) | {"filtered": filtered.count}, error, list(report.failures)
 
 
 def _full_report(
     files: tuple[str, ...], event_filter: EventFilter, max_errors: int | None, read_as: ReadAs
-) -> tuple[LifecycleReport, dict[str, int], str | None]:
+) -> tuple[LifecycleReport, dict[str, int], str | None, list[ParseFailure]]:
     tracker = LifecycleTracker()
     reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     # the tracker keeps what it is fed: no collector rescans of it while it grows
@@ -134,7 +135,7 @@ def _full_report(
     error = reading.nothing_valid()
     if error and reading.stats.failed:
         error += " (run validate for details)"
-    return report, reading.counts(), error
+    return report, reading.counts(), error, reading.cut
 
 
 @click.command(
@@ -199,19 +200,22 @@ def lifecycle(
             " --max-record-bytes or --max-errors"
         )
     if fast:
-        report, counts, error = _fast_report(files, event_filter, check)
+        report, counts, error, failures = _fast_report(files, event_filter, check)
     else:
-        report, counts, error = _full_report(files, event_filter, max_errors, read_as)
+        report, counts, error, failures = _full_report(files, event_filter, max_errors, read_as)
     if error is not None and (certificate is not None or not as_json):
+        cut_short(failures)  # an input that ended at its first record: say why
         raise NothingValidError(error)
     if certificate is not None:
         history = report.certificates.get(certificate)
         if history is None:
+            cut_short(failures)  # it may be in what was not read
             raise NotInInputError(f"no certificate {certificate!r} in the input")
         if as_json:
             click.echo(json.dumps(report.to_dict()["certificates"][certificate], indent=2))
-            return
-        print_parts(format_timeline(report, certificate))
+        else:
+            print_parts(format_timeline(report, certificate))
+        cut_short(failures)
         return
     listed = _listed(report, states, limit)
     if as_json:
@@ -219,10 +223,12 @@ def lifecycle(
         click.echo(
             json.dumps(_bounded_json(report, counts, listed, limit, anomalies_only), indent=2)
         )
+        cut_short(failures)
         if error is not None:
             raise NothingValidError(error)
         return
     print_parts(format_report(report, counts, listed, states, limit, anomalies_only))
+    cut_short(failures)  # the report covers the records before the cut: exit 1 all the same
 
 
 def _listed(report: LifecycleReport, states: tuple[str, ...], limit: int) -> list[dict[str, Any]]:

@@ -118,8 +118,9 @@ def summary(
 ) -> None:
     """Count the PKI events per type, outcome and severity, and give their time range.
 
-    Exits 1 when nothing valid was read (an empty input, only invalid records) or when
-    --max-errors stopped the reading.
+    Exits 1 when nothing valid was read (an empty input, only invalid records), when
+    --max-errors stopped the reading, or when an input ended early (a truncated gzip file:
+    the summary covers the records before the cut).
     """
     reading = read_events(files, event_filter=event_filter, max_errors=max_errors, read_as=read_as)
     result = summarize(reading)
@@ -137,3 +138,4 @@ def summary(
     reading.require_valid()
     if not as_json:
         print_summary(result, reading, out_console())
+    reading.require_whole()  # the summary covers the records before the cut: exit 1 all the same
