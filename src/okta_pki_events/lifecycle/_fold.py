@@ -10,7 +10,7 @@
 
 With numpy (the ``fast`` extra), steps 1 and 2 run in bulk for the plain certificates
 (``_vector.fold_plain``: uuid hashes sorted instead of the fingerprint table, every plain
-certificate folded at once); the others take this module's loop (``_fold_bulk``).
+certificate folded at once); the others take this module's loop (``_fold_all``).
 """
 
 from __future__ import annotations
@@ -220,6 +220,8 @@ class Suspects:
 
 
 _NO_SUSPECTS = Suspects()
+_EVERY = frozenset({0})
+"""The repeated slots of a check whose mask is 0: every record is in slot 0 (noted)."""
 _UUIDS = struct.Struct(f"{UUID_AT}x{ID_SIZE - 1}s{SIZE - UUID_END + 1}x")
 """The uuid bytes of each packed record (``hash`` of them: a record's fingerprint)."""
 
@@ -576,12 +578,17 @@ def _fold_keys(
 
 def _fold_all(
     data: Deliveries,
+    certs: Mapping[str, bytes | bytearray],
     check: Fingerprints,
     states: dict[str, bytes],
     anomalies: list[LifecycleAnomaly],
     suspects: Suspects,
 ) -> int:
-    """Fold every certificate, noting the records whose fingerprint repeats; the records kept."""
+    """Fold the certificates of ``certs`` (``data``'s, or some of them); the records kept.
+
+    Notes the records whose fingerprint repeats (``check.slots``: one per record of
+    ``certs``, in order).
+    """
     strings = data.strings
     odd = data.odd_keys
     one = UNPACK_ONE
@@ -593,7 +600,7 @@ def _fold_all(
     if flag < 0:
         flag = last
     at = 0
-    for key, blob in data.certs.items():
+    for key, blob in certs.items():
         if len(blob) == SIZE:
             items = [one(blob)]
             at += 1
@@ -615,10 +622,6 @@ def _fold_all(
     return kept
 
 
-_EVERY = Fingerprints(frozenset({0}), 0, array("I"), 0)
-"""A check under which every record is suspect (``_fold`` notes each one's uuid)."""
-
-
 def _fold_bulk(
     data: Deliveries,
     states: dict[str, bytes],
@@ -627,25 +630,23 @@ def _fold_bulk(
 ) -> int:
     """``_fold_all``, the plain certificates folded in bulk (``_vector``); the records kept.
 
-    The others are folded here, each record of a certificate whose uuid hash repeats noted
-    in ``suspects`` (exact copies, adjacent once sorted, kept once).
+    The others are folded by ``_fold_all``, under a check that notes in ``suspects`` each
+    record of a certificate whose uuid hash repeats (slot 0, the one slot that repeats, and
+    a mask of 0: each of its records is noted), and no record of the other certificates.
     """
-    strings = data.strings
     certs = data.certs
-    ids = [uuid_id(record.uuid, strings) for record in data.others]
+    ids = [uuid_id(record.uuid, data.strings) for record in data.others]
     plain, suspect = _vector.fold_plain(certs, ids, data.odd_keys)
     states.update(zip(certs, plain, strict=True))  # type: ignore[arg-type]  # None: replaced below
-    kept = data.delivered - data.delivered_others
-    left = list(map(is_, plain, repeat(None)))
-    for key, maybe in zip(compress(certs, left), compress(suspect, left), strict=True):
-        items = _sorted_items(key, certs[key], data)
-        if maybe:
-            folded = _fold(key, items, strings, anomalies, None, None, _EVERY, suspects)
-            kept -= len(items) - _EVENTS(folded)[0]
-        else:
-            folded = _fold(key, items, strings, anomalies, None, None, None, suspects)
-        states[key] = folded
-    return kept
+    gone = list(map(is_, plain, repeat(None)))  # left to Python (C-level: most are plain)
+    left = {key: certs[key] for key in compress(certs, gone)}
+    slots = array("I")
+    for blob, maybe in zip(left.values(), compress(suspect, gone), strict=True):
+        slots.extend(repeat(0 if maybe else 1, len(blob) // SIZE))
+    folded = data.delivered - data.delivered_others - len(slots)  # the plain ones: all kept
+    return folded + _fold_all(
+        data, left, Fingerprints(_EVERY, 0, slots, 0), states, anomalies, suspects
+    )
 
 
 def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleReport:
@@ -659,7 +660,7 @@ def fold(data: Deliveries, *, strict: bool = False, late: int = 0) -> LifecycleR
     if data.certs and _vector.pays(delivered - data.delivered_others):
         kept = _fold_bulk(data, states, anomalies, suspects)
     else:
-        kept = _fold_all(data, Fingerprints.of(data), states, anomalies, suspects)
+        kept = _fold_all(data, data.certs, Fingerprints.of(data), states, anomalies, suspects)
     winners, losers, touched = _contested(data, suspects)
     if touched:  # folded again without the copies not applied
         anomalies[:] = [a for a in anomalies if a.key not in touched]
