@@ -7,6 +7,7 @@ import json
 import random
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from okta_pki_events.pull import (
     PullRateLimitError,
     PullUnavailableError,
     Wait,
+    split_page,
 )
 
 ORG = "https://acme.okta.com"
@@ -145,3 +147,22 @@ def test_a_polling_page_without_next_is_refused() -> None:
     decision = poller.on_response(200, [], b"[]")
     assert isinstance(decision, Fatal)
     assert "no next link" in str(decision.error)
+
+
+def test_a_page_nested_too_deeply_is_unreadable_and_retried_never_a_crash() -> None:
+    # json's decoder recurses per level: a page (or one record) nested deeper than the
+    # recursion limit raised RecursionError out of ``pull_pages``, not a ``PullError``.
+    deep = b"[" * 100_000 + b"]" * 100_000
+    record = b'{"uuid":"u1","published":"2026-11-20T00:00:00.000Z","eventType":"pki.cert.bind","x":'
+    for body in (b"[" + deep + b"]", b"[" + record + deep + b"}]"):
+        with pytest.raises(ValueError, match="nested too deeply"):
+            split_page(body)
+        config = PullConfig(ORG, limit=2, max_attempts=2)
+        poller = Poller(config, None, rng=random.Random(1), clock=lambda: NOW)
+        headers = [*_headers(30), ("link", f'<{NEXT}>; rel="next"')]
+        decision = poller.on_response(200, headers, body)
+        assert isinstance(decision, Wait)
+        assert "nested too deeply" in decision.reason
+        decision = poller.on_response(200, headers, body)
+        assert isinstance(decision, Fatal)
+        assert isinstance(decision.error, PullUnavailableError)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,7 @@ from okta_pki_events.pull import (
     PullError,
     PullRateLimitError,
     PullUnavailableError,
+    SswsAuth,
     apull_pages,
     load_private_key,
     pull_pages,
@@ -257,3 +260,52 @@ def test_a_failing_token_endpoint_is_not_always_an_auth_error(
     with pytest.raises(error, match="boom") as info:
         _uuids(okta, auth)
     assert info.value.exit_code == code
+
+
+class _Deep(BaseHTTPRequestHandler):
+    """Answers every request with JSON nested deeper than json's decoder recurses."""
+
+    status = 200
+    body = b'{"access_token":' + b"[" * 100_000
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+
+@pytest.mark.parametrize("status", [200, 400, 401])
+def test_answers_nested_too_deeply_are_pull_errors_never_a_crash(
+    rsa_key: rsa.RSAPrivateKey, status: int, tmp_path: Path
+) -> None:
+    # the token endpoint's answer (and its error) and Okta's error answers were read with
+    # json.loads catching ValueError only: RecursionError escaped from pull_pages
+    handler = type("Deep", (_Deep,), {"status": status})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        org = f"http://127.0.0.1:{server.server_port}"
+        config = PullConfig(org, max_attempts=1)
+        key = load_private_key(_pem(rsa_key, tmp_path / "key.pem"))
+        auth = PrivateKeyJwtAuth(org, CLIENT, key, dpop=False)
+        with httpx.Client() as client, pytest.raises(PullError) as raised:
+            list(pull_pages(client, config, auth=auth, sleep=lambda _: None))
+        assert isinstance(raised.value, PullAuthError)
+        with httpx.Client() as client, pytest.raises(PullError) as raised:
+            list(pull_pages(client, config, auth=SswsAuth("token"), sleep=lambda _: None))
+        assert raised.value.exit_code == {200: 6, 400: 5, 401: 3}[status]
+    finally:
+        server.shutdown()
+        server.server_close()

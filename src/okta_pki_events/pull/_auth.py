@@ -153,7 +153,7 @@ def _challenge_error(response: httpx.Response) -> str | None:
             return marker
     try:
         data = json.loads(response.content[:65536])
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json recurses
         return None
     error = data.get("error") if isinstance(data, dict) else None
     return str(error) if error else None
@@ -300,7 +300,7 @@ class PrivateKeyJwtAuth(httpx.Auth):
             value = str(data["access_token"])
             kind = str(data.get("token_type", "Bearer"))
             lifetime = float(data.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise PullAuthError("the token endpoint answered without an access token") from exc
         if self.dpop and kind.lower() != "dpop":
             raise PullAuthError(f"asked for a DPoP-bound token, got token_type {kind!r}")
@@ -309,7 +309,7 @@ class PrivateKeyJwtAuth(httpx.Auth):
     def _token_error(self, response: httpx.Response) -> PullError:
         try:
             data = json.loads(response.content[:65536])
-        except ValueError:
+        except (ValueError, RecursionError):
             data = {}
         if not isinstance(data, Mapping):
             data = {}

@@ -339,6 +339,8 @@ def split_page(body: bytes) -> list[bytes]:
             _, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise _BadPageError(f"the page is not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # the decoder recurses per level of nesting
+            raise _BadPageError("the page is nested too deeply to read") from exc
         out.append(_compact(text[pos:end]).encode("utf-8"))
         pos = end
         while pos < length and text[pos] in whitespace:
@@ -402,7 +404,7 @@ def _okta_error(body: bytes) -> tuple[str | None, str | None]:
     """Okta's ``errorCode`` and ``errorSummary`` (or OAuth's ``error`` and description)."""
     try:
         data = json.loads(body[:65536])
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json recurses
         return None, None
     if not isinstance(data, dict):
         return None, None
