@@ -232,6 +232,18 @@ def test_device_and_transaction_detail() -> None:
     assert doc["okta"]["transaction"]["detail"] == {"request_api_token_id": "tok"}
 
 
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000, "not json", "{"])
+def test_json_text_that_cannot_be_read_stays_text(text: str) -> None:
+    # JSON nested deeper than the decoder recurses raised RecursionError out of to_ecs
+    raw = pki_fixture("pki.cert.issue")
+    raw["debugContext"]["debugData"]["logOnlySecurityData"] = text
+    raw["device"] = {"id": "guo1", "device_integrator": text}
+    doc = to_ecs(parse_event(raw))
+    data = doc["okta"]["debug_context"]["debug_data"]
+    assert data["flattened"]["logOnlySecurityData"] == text
+    assert doc["okta"]["device"]["device_integrator"] == text
+
+
 def test_table_paths_are_wire_paths_of_the_model() -> None:
     """Every wire path of the ECS table names a field the model declares (no typo)."""
     from pydantic import BaseModel

@@ -17,7 +17,6 @@ the derived risk fields, ``related.*``, ``event.outcome``) are functions below, 
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
 import os
@@ -485,6 +484,17 @@ def _kv(text: str) -> dict[str, str] | None:
     return pairs
 
 
+def _json_or_text(text: str) -> Any:
+    """The JSON value a text holds, as the pipeline's ``json`` processor reads it; else the text.
+
+    Text that is not JSON, or JSON nested deeper than the decoder recurses, stays as it is.
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+
+
 def _debug_data(doc: dict[str, Any], data: Any) -> None:
     """The ``okta.debug_context.debug_data`` fields: the flattened copy and what derives."""
     if not isinstance(data, Mapping):
@@ -492,8 +502,7 @@ def _debug_data(doc: dict[str, Any], data: Any) -> None:
     flat: dict[str, Any] = dict(data)
     security = flat.get("logOnlySecurityData")
     if isinstance(security, str):
-        with contextlib.suppress(ValueError):
-            flat["logOnlySecurityData"] = json.loads(security)
+        flat["logOnlySecurityData"] = _json_or_text(security)
     behaviors = flat.get("behaviors")
     if isinstance(behaviors, str):
         parsed = _kv(_unbrace(behaviors))
@@ -598,8 +607,7 @@ def to_ecs(event: LogEvent, *, categories: EcsCategoryTable | None = None) -> di
         set_path(doc, provider, interface)
     integrator = get_path(doc, "okta.device.device_integrator")
     if isinstance(integrator, str):
-        with contextlib.suppress(ValueError):
-            doc["okta"]["device"]["device_integrator"] = json.loads(integrator)
+        doc["okta"]["device"]["device_integrator"] = _json_or_text(integrator)
     ip = valid_ip(get_path(json_data, "client.ipAddress"))
     if ip is not None:
         for field in ("okta.client.ip", "client.ip", "source.ip"):
