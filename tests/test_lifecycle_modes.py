@@ -87,14 +87,20 @@ def test_windowed_equals_exact_when_disorder_stays_within_the_window(
     rows: list[tuple[str, str, bool, int, bool]],
 ) -> None:
     events, arrivals = _deliveries(rows)
-    exact = build_lifecycles(events)
+    assert_windowed_is_exact(arrivals, build_lifecycles(events), len(arrivals) - len(events))
+
+
+def assert_windowed_is_exact(
+    arrivals: list[LogEvent], exact: LifecycleReport, duplicates: int
+) -> None:
+    """A windowed tracker fed ``arrivals`` reports what ``exact`` does, flushed or not."""
     tracker = LifecycleTracker(window=WINDOW)
     tracker.feed_all(arrivals)
     windowed = tracker.report()
     assert windowed.late == 0
     assert windowed.to_table() == exact.to_table()
     assert windowed.anomalies == exact.anomalies
-    assert windowed.duplicates == len(arrivals) - len(events)
+    assert windowed.duplicates == duplicates
     tracker.flush()  # flushing changes what is applied, not the report
     assert tracker.report().to_table() == exact.to_table()
 
@@ -536,12 +542,4 @@ def test_windowed_equals_exact_with_conflicting_copies_within_the_window(
     arrivals.sort(key=lambda a: (a[0], a[1]))
     events = [event for _, _, event in arrivals]
     exact = build_lifecycles(events)
-    tracker = LifecycleTracker(window=WINDOW)
-    tracker.feed_all(events)
-    windowed = tracker.report()
-    assert windowed.late == 0
-    assert windowed.to_table() == exact.to_table()
-    assert windowed.anomalies == exact.anomalies
-    assert windowed.duplicates == exact.duplicates
-    tracker.flush()
-    assert tracker.report().to_table() == exact.to_table()
+    assert_windowed_is_exact(events, exact, exact.duplicates)
