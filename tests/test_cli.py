@@ -367,9 +367,19 @@ def test_an_unknown_schema_type_is_a_usage_error_naming_the_option() -> None:
     result = cli("schema", "--event-type", "pki.nope")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "Error: Invalid value for '--event-type': unknown event type 'pki.nope'; "
-        "see `okta-pki-events catalog`"
+        "Error: Invalid value for '--event-type': unknown event type 'pki.nope' "
+        "(see `okta-pki-events catalog`)"
     )
+
+
+def test_a_misspelt_schema_type_names_the_closest_as_type_does() -> None:
+    for args in (["schema", "--event-type"], ["summary", "-", "--type"]):
+        result = cli(*args, "pki.cert.isue", stdin="")
+        assert result.exit_code == 2
+        assert (
+            "unknown event type 'pki.cert.isue'; did you mean pki.cert.issue or"
+            in (result.stderr.splitlines()[-1])
+        ), args
 
 
 @pytest.mark.parametrize("args", [("lifecycle",), ("nonsense",), ("summary", "--nope", "x")])

@@ -47,9 +47,18 @@ def test_state_lists_the_certificates_in_it(tmp_path: Path) -> None:
     path = _day(tmp_path)
     result = cli("lifecycle", path, "--state", "revoked", "--limit", "50")
     assert result.exit_code == 0, result.output
-    assert "Certificates revoked (first 10)" in result.stdout
+    assert "All 10 certificates revoked" in result.stdout
     assert "c03" in result.stdout
     assert "c01 " not in result.stdout
+    # cut by --limit, the title says of how many (it said "first 3"); times as the other
+    # tables write them (to the second, UTC; it gave the JSON's 2026-01-03T00:00:00.000Z)
+    args = ("--state", "revoked", "--state", "issued", "--limit", "3", "--anomalies-only")
+    text = cli("lifecycle", path, *args).stdout
+    assert "First 3 of 30 certificates revoked or issued (--limit)" in text
+    assert "│ c00         │ revoked │ guo1dEvIcE2345a0g4 │ 2026-01-03 00:00:00 │      3 │" in text
+    assert "2026-01-03T00:00:00.000Z" not in text
+    one = cli("lifecycle", path, "--state", "revoked", "--type", "pki.cert.issue", "--limit", "0")
+    assert "No certificates revoked" in one.stdout
     data = json.loads(cli("lifecycle", path, "--state", "revoked", "--json", "--limit", "4").stdout)
     assert [row["certificate"] for row in data["certificates"]] == ["c00", "c03", "c06", "c09"]
     assert {row["state"] for row in data["certificates"]} == {"revoked"}

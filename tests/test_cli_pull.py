@@ -211,6 +211,7 @@ def test_sigterm_finishes_the_page_saves_and_exits_0(okta: FakeOkta, tmp_path: P
             process.kill()
     assert process.returncode == 0, stderr
     assert "stopping after the current page" in stderr
+    assert "stopped; 5 events written in this run, cursor saved" in stderr
     assert len(out.read_text().splitlines()) == 5
 
 
@@ -229,7 +230,7 @@ def test_progress_and_check_formatting(okta: FakeOkta, tmp_path: Path) -> None:
             on_page=lambda page, state: lines.append(format_progress(page, state)),
         )
         page = check_access(client, PullConfig(okta.url))
-    assert lines[0].startswith("3 events in 1 pages; last published ")
+    assert lines[0].startswith("3 events in 1 page; last published ")
     assert lines[0].endswith("; rate limit 119/120 left")
     assert lines[1].startswith("5 events in 2 pages")
     assert lines[1].endswith("caught up")
@@ -259,6 +260,6 @@ def test_progress_goes_to_stderr_on_a_terminal(okta: FakeOkta, tmp_path: Path) -
         os.close(leader)
     assert done.returncode == 0
     text = shown.decode()
-    assert "2 events in 1 pages" in text
+    assert "2 events in 1 page;" in text
     assert "5 events in 3 pages" in text
     assert "caught up" in text

@@ -50,6 +50,7 @@ __all__ = [
     "Command",
     "bad_value",
     "check_time_range",
+    "closest_types",
     "counter_table",
     "cut_short",
     "EventFilter",
@@ -424,12 +425,16 @@ def event_type_pattern(text: str) -> str:
     model = EVENT_MODELS.get(text)
     if model is not None:
         return model.catalog.event_type
-    close = difflib.get_close_matches(text, EVENT_TYPES, n=3)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise ValueError(
-        f"unknown event type {text!r}{hint} (see `okta-pki-events catalog`; a pattern such "
-        "as 'pki.cert.*' also matches types not in the catalogue)"
+        f"unknown event type {text!r}{closest_types(text)} (see `okta-pki-events catalog`; a "
+        "pattern such as 'pki.cert.*' also matches types not in the catalogue)"
     )
+
+
+def closest_types(text: str) -> str:
+    """``"; did you mean pki.cert.issue or ...?"``: the catalogued types closest to a typo."""
+    close = difflib.get_close_matches(text, EVENT_TYPES, n=3)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def _types_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:

@@ -231,13 +231,17 @@ def lifecycle(
     cut_short(failures)  # the report covers the records before the cut: exit 1 all the same
 
 
+def _in_states(report: LifecycleReport, states: tuple[str, ...]) -> list[str]:
+    """The keys of the certificates in ``states`` (``unknown``: seen only through failures)."""
+    wanted = {None if s == _NO_STATE else CertState(s) for s in states}
+    return [k for state in wanted for k in report.certificates_in(state)]
+
+
 def _listed(report: LifecycleReport, states: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
     """The rows of the certificates in ``states`` (at most ``limit``)."""
     if not states:
         return []
-    wanted = {None if s == _NO_STATE else CertState(s) for s in states}
-    keys = [k for state in wanted for k in report.certificates_in(state)]
-    chosen = set(sorted(keys)[:limit])
+    chosen = set(sorted(_in_states(report, states))[:limit])
     return [row for row in report.to_table() if row["certificate"] in chosen]
 
 
@@ -288,7 +292,7 @@ def format_report(
             )
         parts += _state_tables(report)
     if states:
-        parts.append(_listed_table(listed, states))
+        parts.append(_listed_table(listed, states, len(_in_states(report, states))))
     if report.anomalies and limit:
         parts.append(_anomaly_table(report, limit))
     if not anomalies_only:
@@ -296,21 +300,28 @@ def format_report(
     return parts
 
 
-def _listed_table(listed: list[dict[str, Any]], states: tuple[str, ...]) -> Table:
-    """The certificates ``--state`` lists."""
+def _listed_table(listed: list[dict[str, Any]], states: tuple[str, ...], total: int) -> Table:
+    """The certificates ``--state`` lists (``total``: how many are in those states)."""
     from rich.table import Table
 
-    table = Table(
-        title=f"Certificates {', '.join(states)} (first {len(listed):,})", title_justify="left"
-    )
+    which = f"{'certificate' if total == 1 else 'certificates'} {' or '.join(states)}"
+    if len(listed) < total:
+        title = f"First {len(listed):,} of {total:,} {which} (--limit)"
+    elif total == 0:
+        title = f"No {which}"
+    else:
+        title = f"The one {which}" if total == 1 else f"All {total:,} {which}"
+    table = Table(title=title, title_justify="left")
     for column in ("certificate", "state", "device", "last event (UTC)", "events", "anomalies"):
-        table.add_column(column, no_wrap=True)
+        numeric = column in ("events", "anomalies")
+        table.add_column(column, no_wrap=True, justify="right" if numeric else "left")
     for row in listed:
+        last = row["last_event_at"]
         table.add_row(
             row["certificate"],
             row["state"] or _NO_STATE,
             row["device_id"] or "-",
-            row["last_event_at"],
+            _short_time(datetime.fromisoformat(last.replace("Z", "+00:00"))) if last else "-",
             f"{row['events']:,}",
             f"{row['anomalies']:,}",
         )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..models._base import format_okta_datetime
-from ._shared import Command, bad_value, check_time_range, fail, when_callback
+from ._shared import Command, bad_value, check_time_range, fail, plural, when_callback
 
 if TYPE_CHECKING:
     import httpx
@@ -39,7 +39,7 @@ USER_AGENT = "okta-pki-events"
 def format_progress(page: Page, state: SavedState) -> str:
     """One status line after a committed page."""
     rate = page.rate_limit
-    line = f"{state.events:,} events in {state.pages:,} pages"
+    line = f"{plural(state.events, 'event')} in {plural(state.pages, 'page')}"
     if state.failures:
         line += f", {state.failures:,} unreadable"
     last = max((e.published for e in page.events), default=None)
@@ -307,7 +307,7 @@ def pull(
         if result.complete:
             _note("the bounded query is complete")
         elif stop.is_set():
-            _note(f"stopped; {result.events:,} events written in this run, cursor saved")
+            _note(f"stopped; {plural(result.events, 'event')} written in this run, cursor saved")
     except (PullError, StateError) as exc:
         click.echo(f"okta-pki-events: error: {exc}", err=True)
         code = exc.exit_code if isinstance(exc, PullError) else 2

@@ -10,7 +10,7 @@ import click
 from ..models.catalog import CATALOG
 from ..models.events import EVENT_MODELS
 from ..schema import json_schema
-from ._shared import Command, bad_value, fail, json_option, plural
+from ._shared import Command, bad_value, closest_types, fail, json_option, plural
 
 __all__ = ["schema"]
 
@@ -31,7 +31,9 @@ def schema(event_type: str | None, out_dir: Path | None, as_json: bool) -> None:
     """
     if event_type is not None and event_type not in EVENT_MODELS:
         bad_value(
-            "--event-type", f"unknown event type {event_type!r}; see `okta-pki-events catalog`"
+            "--event-type",
+            f"unknown event type {event_type!r}{closest_types(event_type)} "
+            "(see `okta-pki-events catalog`)",
         )
     if out_dir is None:
         click.echo(json.dumps(json_schema(event_type), indent=2, sort_keys=True))
