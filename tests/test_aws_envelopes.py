@@ -29,6 +29,7 @@ from okta_pki_events.envelopes import (
     SqsEvent,
     SqsRecord,
     detect_envelope,
+    open_envelope,
 )
 
 from .support import (
@@ -199,3 +200,20 @@ def test_envelope_models_are_usable_in_type_adapters() -> None:
     assert isinstance(record.body.message, PkiCertIssueEvent)
     assert SnsRecord.model_validate(sns("x")["Records"][0]).sns.message == "x"
     assert copy.deepcopy(record) == record
+
+
+@pytest.mark.parametrize("records", [5, None, "abc", {"Sns": 1}, [], [{"messageId": "m"}], [5]])
+@pytest.mark.parametrize("envelope", ["auto", "sns"])
+def test_an_sns_notification_with_a_records_key_that_is_no_batch(
+    records: Any, envelope: str
+) -> None:
+    # detection took it for a notification (its Records hold no SNS record), but opening it
+    # read Records as a batch: a TypeError escaped the stream ("Records": 5), or its
+    # message was never read (a failure for each item of Records instead)
+    event = text(pki(1))
+    note = sns_notification(event) | {"Records": records}
+    assert detect_envelope(note) == "sns"
+    assert read(note, envelope=envelope) == [("u1", None, "SnsNotification")]
+    assert read(sqs(text(note))) == [("u1", 0, "SnsNotification")]
+    ((position, _, message),) = open_envelope("sns", note)
+    assert (position, message) == (None, event)

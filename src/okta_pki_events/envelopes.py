@@ -45,7 +45,7 @@ from pydantic import (
 from pydantic_core import from_json, to_json
 from typing_extensions import TypedDict, TypeVar
 
-from ._parsing import envelope_of
+from ._parsing import _records_with, envelope_of
 from .models._base import JsonObject, OktaModel, StrOrInt
 
 __all__ = [
@@ -609,7 +609,7 @@ def open_envelope(
         for n, record in enumerate(document["Records"]):
             body = record.get("body") if isinstance(record, Mapping) else None
             yield n, _validated(SqsRecord, record), _text_of(body, f"Records[{n}].body")
-    elif kind == "sns" and "Records" in document:
+    elif kind == "sns" and _records_with(document, "Records", "Sns"):  # else a notification
         for n, record in enumerate(document["Records"]):
             sns = record.get("Sns") if isinstance(record, Mapping) else None
             message = sns.get("Message") if isinstance(sns, Mapping) else None
