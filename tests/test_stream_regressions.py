@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import io
 import json
+import lzma
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -658,3 +660,106 @@ def test_an_array_inside_an_array_in_an_sqs_body_is_one_failure() -> None:
     assert [f.positions for f in got] == [(0, 1), (0, 2)]
     assert all("Input should be an object" in f.message for f in got)
     assert stats == StreamStats(read=3, parsed=1, failed=2, skipped=0)
+
+
+@pytest.mark.parametrize("depth", [201, 5000])
+def test_decoded_envelopes_nested_deeper_than_json_text_can_are_one_failure(depth: int) -> None:
+    # an iterable's decoded records nest as deep as Python lets them (json.loads to about
+    # 1,000 levels): opening envelope after envelope recursed until a RecursionError left
+    # the stream; JSON text cannot nest 200 of them (pydantic-core's nesting limit)
+    record = pki(1)
+    for _ in range(depth):
+        record = bridge(record)
+    items, stats = outcomes([record, pki(2)])
+    assert items == [("F", 1, None), "u2"]
+    assert stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
+    (failure,) = failures([record])
+    assert "envelopes nested more than 200 deep" in failure.message
+    readable = pki(3)
+    for _ in range(200):
+        readable = bridge(readable)
+    assert outcomes([readable])[0] == ["u3"]
+
+
+def test_a_decoded_record_too_deep_to_write_out_fails_with_its_own_error() -> None:
+    # its failure's text is its JSON (or repr), which recursed past the limit: a
+    # RecursionError left the stream in place of the record's failure
+    deep: Any = 1
+    for _ in range(5000):
+        deep = {"a": deep}
+    record = pki(1) | {"published": 5, "debugContext": {"debugData": {"deep": deep}}}
+    (failure,) = failures([record, pki(2)])
+    assert failure.message.startswith("<input>:1: published: ")
+    assert failure.raw == "<dict nested too deep to show>"
+
+
+@pytest.mark.parametrize("envelope", [None, "auto"])
+@pytest.mark.parametrize("format", ["auto", "json"])
+def test_an_array_inside_an_array_fails_alike_whatever_the_envelope(
+    envelope: str | None, format: str
+) -> None:
+    # with envelope=None an array read element by element is read as a page all the same;
+    # an array inside it failed naming a page and envelope='api_page' (which reads it no
+    # better: there it is no event either), where envelope="auto" says it is no object
+    elements = [line([pki(1)]), "5", line(pki(2))]
+    for text in ("[" + ",".join(elements) + "]", "[\n" + ",\n".join(elements) + "\n]\n"):
+        got = failures(text.encode(), envelope=envelope, format=format)
+        assert [(f.line, f.index) for f in got] == [(1, 0), (1, 1)]
+        for failure in got:
+            assert "Input should be an object" in failure.message, failure.message
+            assert "api_page" not in failure.message
+    # a page on an NDJSON line, where events are expected, still names the envelope
+    (failure,) = failures(line([[pki(1)]]).encode(), envelope=None, format="ndjson")
+    assert "envelope='api_page'" in failure.message
+
+
+def test_text_with_lone_surrogates_fails_only_its_record(tmp_path: Path) -> None:
+    # text read with errors="surrogateescape" (sys.stdin in a C locale) holds a byte that is
+    # not UTF-8 as a lone surrogate: the whole read failed as one source error at line 1, so
+    # that every record of the chunk (those before it too) and every one after it was lost
+    path = tmp_path / "in.ndjson"
+    path.write_bytes(ndjson(line(pki(1)), line(pki(2)).replace('"u2"', '"u2\xff"'), line(pki(3))))
+    path.write_bytes(path.read_bytes().replace(b"\xc3\xbf", b"\xff"))
+    with path.open("rb") as binary:
+        expected = outcomes(binary)
+    assert expected == (["u1", ("F", 2, None), "u3"], StreamStats(3, 2, 1, 0))
+    with path.open(encoding="utf-8", errors="surrogateescape") as text:
+        assert outcomes(text) == expected
+        text.seek(0)
+        assert outcomes(list(text)) == expected
+    other = [line(pki(1)), line(pki(2)).replace('"u2"', '"u2\ud800"'), line(pki(3))]
+    assert outcomes(other) == expected
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+@pytest.mark.parametrize("mode", ["rb", "rt", "lines"])
+@pytest.mark.parametrize("opener", [gzip.open, bz2.open, lzma.open], ids=["gzip", "bz2", "lzma"])
+def test_a_decompressing_file_object_that_fails_is_a_source_failure(
+    opener: Any, mode: str, damage: str
+) -> None:
+    # gzip.open, bz2.open and lzma.open decompress as they are read: on truncated or corrupt
+    # data their reads raise EOFError, zlib.error or LZMAError, which left the stream
+    data = ndjson(*(line(pki(n)) for n in range(3000)))
+    compressors: dict[Any, Callable[[bytes], bytes]] = {
+        gzip.open: gzip.compress,
+        bz2.open: bz2.compress,
+        lzma.open: lzma.compress,
+    }
+    packed = compressors[opener](data)
+    cut = len(packed) // 2
+    if damage == "truncated":
+        packed = packed[:cut]
+    else:
+        packed = (
+            packed[:cut] + bytes(b ^ 0x55 for b in packed[cut : cut + 200]) + packed[cut + 200 :]
+        )
+    handle = opener(io.BytesIO(packed), "rt" if mode == "rt" else "rb")
+    stream = iter_events(handle if mode != "lines" else iter(handle), on_error="collect")
+    items = list(stream)
+    *events, last = items
+    assert isinstance(last, ParseFailure)
+    assert isinstance(last.error, SourceError)
+    assert stream.stats.read == stream.stats.parsed + stream.stats.failed
+    if damage == "truncated":  # every record before the cut is kept (the last one is cut)
+        assert not any(isinstance(e, ParseFailure) for e in events[:-1])
+        assert 0 < stream.stats.parsed < 3000

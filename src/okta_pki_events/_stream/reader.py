@@ -107,6 +107,9 @@ def _kept(keys: dict[str, Any], keep: str) -> bool:
 
 
 _RAW_LIMIT = 100_000
+# Envelopes nested deeper are one failure: JSON text cannot nest them so deep (pydantic-core
+# refuses JSON nested past 200 levels), decoded records could, past the recursion limit.
+_MAX_NESTING = 200
 
 # The envelopes around a payload, outermost first (None: metadata that did not validate)
 _Chain: TypeAlias = tuple[Any, ...]
@@ -317,6 +320,10 @@ class _Reader:
         if kind is None or kind == "log_event":
             yield (line, index, chain or None, document, None)
             return
+        if len(chain) >= _MAX_NESTING:
+            error = ValueError(f"envelopes nested more than {_MAX_NESTING} deep: not opened")
+            yield Broken(line, index, error, b"")
+            return
         try:
             for position, envelope, payload in open_envelope(
                 kind, document, max_bytes=self.max_record_bytes
@@ -387,10 +394,11 @@ class _Reader:
             return self._failure(item.line, item.index, item.error, item.raw)
         line, index, envelope, payload, keys = item
         if type(keys) is ValidationError:
-            if self.envelope is None and _not_object(keys):
+            if self.envelope is None and index is None and _not_object(keys):
                 # JSON that is no object where events are expected: parse_event's error (for
                 # an API page it names the page and the envelope that reads it), as for a
-                # record that was not probed, whatever made the stream probe it
+                # record that was not probed, whatever made the stream probe it. An element
+                # of an array is read as the element of a page: no event, never a page.
                 return self._parsed(line, index, envelope, payload)
             return self._failure(line, index, keys, payload)
         if self.only_pki:
@@ -462,10 +470,15 @@ def _is_array(error: ValidationError) -> bool:
 
 
 def _dumps(value: Any) -> str:
+    """A decoded record's text for its failure: its JSON, else its ``repr``, cut."""
     try:
         return json.dumps(value, default=str)[:_RAW_LIMIT]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # not JSON, or nested too deep for it
+        pass
+    try:
         return repr(value)[:_RAW_LIMIT]
+    except RecursionError:
+        return f"<{type(value).__name__} nested too deep to show>"
 
 
 class EventStream(Iterator[T], Generic[T]):

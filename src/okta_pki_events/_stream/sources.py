@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import lzma
 import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -104,6 +105,11 @@ def chunks(source: Source) -> Iterator[Chunk]:
     return _item_chunks(source)
 
 
+# What reading a file object (or iterating over one) raises for an error of its data: I/O, and
+# the end or corruption of compressed data (gzip.open, bz2.open, lzma.open read as they go)
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
 def _path_chunks(path: str | os.PathLike[str]) -> Iterator[bytes | SourceError]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the reader stops early
@@ -127,27 +133,32 @@ def _file_chunks(read: Callable[[int], Any]) -> Iterator[bytes | SourceError]:
         failure = None
         try:
             data = read(CHUNK)
-        except (OSError, ValueError) as exc:  # ValueError: a closed file, a decoding error
+        except (ValueError, *_READ_ERRORS) as exc:  # ValueError: a closed file, a decoding error
             failure = SourceError(f"cannot read the input: {exc}")
         if failure is not None:
             yield failure
             return
         if not data:
             return
-        if isinstance(data, str):
-            data = _encoded(data)
-            if isinstance(data, SourceError):
-                yield data
-                return
-        yield bytes(data)
+        yield _encoded(data) if isinstance(data, str) else bytes(data)
 
 
-def _encoded(text: str) -> bytes | SourceError:
-    """Text as UTF-8, or the error of text that is not encodable (a lone surrogate)."""
+def _encoded(text: str) -> bytes:
+    """Text as UTF-8; a lone surrogate as the bytes it stands for, never an error.
+
+    Text read with ``errors="surrogateescape"`` (``sys.stdin`` in a C locale, say) holds each
+    byte that is not UTF-8 as a surrogate: it becomes that byte again. Any other lone
+    surrogate becomes its three bytes (``surrogatepass``). Either way the record that holds
+    it is not UTF-8 and fails alone, as in a binary source; the stream goes on.
+    """
     try:
         return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return SourceError(f"the text is not encodable as UTF-8: {exc}")
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _item_chunks(items: Iterable[Any]) -> Iterator[Chunk]:
@@ -157,7 +168,7 @@ def _item_chunks(items: Iterable[Any]) -> Iterator[Chunk]:
         failure = None
         try:
             item = next(iterator, _END)
-        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        except (UnicodeDecodeError, *_READ_ERRORS) as exc:
             # an iterable that reads a file itself (a gzip.open, a codecs reader) can fail too
             failure = SourceError(f"cannot read the input: {exc!r}")
         if failure is not None:
@@ -167,9 +178,6 @@ def _item_chunks(items: Iterable[Any]) -> Iterator[Chunk]:
             return
         if isinstance(item, str):
             data = _encoded(item)
-            if isinstance(data, SourceError):
-                yield data
-                return
         elif isinstance(item, (bytes, bytearray, memoryview)):
             data = bytes(item)
         else:
