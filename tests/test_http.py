@@ -101,6 +101,23 @@ def test_headers_that_are_no_pairs_are_a_value_error() -> None:
         verify_authorization(cast(Any, [("a", "b", "c")]), SECRET)
 
 
+@pytest.mark.parametrize("headers", [None, 5, 1.5])
+def test_headers_that_are_not_iterable_are_a_value_error(headers: Any) -> None:
+    # a Lambda proxy event without headers has "headers": null: a TypeError left every
+    # helper ('NoneType' object is not iterable)
+    for call in (
+        lambda: verify_authorization(headers, SECRET),
+        lambda: event_hook_verification(headers),
+        lambda: next_link(headers),
+        lambda: RateLimit.from_headers(headers),
+        lambda: header_values(headers, "link"),
+    ):
+        with pytest.raises(
+            ValueError, match=f"mapping or .name, value. pairs, not {type(headers).__name__}"
+        ):
+            call()
+
+
 class Hook(http.server.BaseHTTPRequestHandler):
     """An event hook served by the standard library, as a user would write one."""
 

@@ -54,12 +54,19 @@ def _text(value: Any) -> str:
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     """Headers in any shape as ``(name, value)`` text pairs, in order (bytes as Latin-1).
 
-    Raises ``ValueError`` when ``headers`` holds something that is no (name, value) pair.
+    Raises ``ValueError`` when ``headers`` is no mapping and no iterable (None, say) or holds
+    something that is no (name, value) pair.
     """
     items = getattr(headers, "items", None)
     pairs = items() if callable(items) else cast("Iterable[Any]", headers)
+    try:
+        each = iter(pairs)
+    except TypeError:  # None (a Lambda event's "headers": null), a number, ...
+        raise ValueError(
+            f"headers must be a mapping or (name, value) pairs, not {type(headers).__name__}"
+        ) from None
     out = []
-    for pair in pairs:
+    for pair in each:
         try:
             key, value = pair
         except (TypeError, ValueError):
