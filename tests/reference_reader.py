@@ -274,6 +274,8 @@ class Reader:
                 position = end + 1
             elif stripped[:1] == b"[":
                 position = self.document(position)
+            elif len(line_text) > self.limit and stripped[:1] == b"{":
+                position = self.document(position)  # values one after the other, each read
             elif len(line_text) > self.limit:
                 self.failure(line, None, oversize(self.limit), line_text[: min(200, self.limit)])
                 position = end + 1

@@ -31,6 +31,7 @@ from .support import (
     EVENT_HOOK_SAMPLE,
     NON_PKI_SAMPLE,
     bridge,
+    cli,
     fast_extra,
     line,
     line_bytes,
@@ -763,3 +764,32 @@ def test_a_decompressing_file_object_that_fails_is_a_source_failure(
     if damage == "truncated":  # every record before the cut is kept (the last one is cut)
         assert not any(isinstance(e, ParseFailure) for e in events[:-1])
         assert 0 < stream.stats.parsed < 3000
+
+
+@pytest.mark.parametrize("separator", ["", " ", "\t"])
+def test_objects_one_after_another_on_a_line_longer_than_the_limit_are_each_read(
+    separator: str, tmp_path: Path
+) -> None:
+    # Firehose writes its records to S3 one after the other, with no line break: in "auto"
+    # (the default, and the CLI's) a line of such objects longer than max_record_bytes was
+    # one failure, every event of it lost, where "json" read each; a line that opens an
+    # object is now read as a document there too, each value within the limit read
+    events = [line(pki(n)) for n in range(50)]
+    data = separator.join(events).encode()
+    limit = 5000
+    assert len(data) > 10 * limit
+    for format in ("auto", "json"):
+        items, stats = outcomes(data, format=format, max_record_bytes=limit)
+        assert items == [f"u{n}" for n in range(50)], format
+        assert stats == StreamStats(read=50, parsed=50, failed=0, skipped=0)
+    path = tmp_path / "firehose.json.gz"
+    path.write_bytes(gzip.compress(data))
+    result = cli("validate", "--max-record-bytes", str(limit), path)
+    assert result.exit_code == 0, result.output
+    # a value over the limit among them is one failure; the values around it are read
+    big = line(pki(99) | {"displayMessage": "x" * limit})
+    items, _ = outcomes((events[0] + big + events[1]).encode(), max_record_bytes=limit)
+    assert items == ["u0", ("F", 1, None), "u1"]
+    # one object over the limit on its line is one failure, as before
+    items, _ = outcomes(ndjson(big, events[2]), max_record_bytes=limit)
+    assert items == [("F", 1, None), "u2"]

@@ -18,8 +18,10 @@ Formats: ``"ndjson"`` takes each non-blank line as a record. ``"json"`` reads JS
 (one document, concatenated values, NDJSON), streaming a top-level array element by element.
 ``"auto"`` decides line by line: a line that is a JSON value on its own is a record; a line
 opening with ``[``, or whose JSON ends early or is followed by more text, starts a document,
-read as ``"json"`` reads it until a line ends at the top level; any other line is a record
-(the parser reports what is wrong with it).
+read as ``"json"`` reads it until a line ends at the top level, as does a line that opens
+an object and is longer than ``max_record_bytes`` (objects one after the other with no line
+break, as Firehose writes them to S3, are each read); any other line is a record (the parser
+reports what is wrong with it).
 
 Memory stays bounded: a record over ``max_record_bytes`` is reported and skipped without
 being held (a value still open that many bytes after its start: one failure; reading goes on
@@ -383,7 +385,9 @@ class Framer:
                     stop = "array"
                     break
                 if newline - pos > limit:  # the line as it is, blanks included
-                    stop = "oversize"
+                    # a line opening an object may hold values within the limit one after
+                    # the other (concatenated JSON, as Firehose writes to S3): a document
+                    stop = "document" if auto and text[0] == 0x7B else "oversize"
                     break
                 keys: Any = None
                 if auto and text[0] == 0x7B:
@@ -422,7 +426,7 @@ class Framer:
             if isinstance(stop, ValidationError):
                 del buf, find  # the buffer may be replaced while the document is read
                 yield from self._document(auto=True, line_error=stop)
-            elif stop == "array":
+            elif stop in ("array", "document"):
                 del buf, find
                 yield from self._document(auto=True)
             elif stop == "oversize":
@@ -433,8 +437,11 @@ class Framer:
                 # an array on a line longer than the buffer: streamed, never held whole
                 yield from self._document(auto=True)
             elif len(buf) - pos > limit:
-                yield self._oversize(line, None)
-                self._skip_line()
+                if auto and buf[pos:].lstrip(_BLANK)[:1] == b"{":  # as a complete line's
+                    yield from self._document(auto=True)
+                else:
+                    yield self._oversize(line, None)
+                    self._skip_line()
             elif not self._fill():
                 if isinstance(self._held, SourceError) or not buf[pos:].strip(_BLANK):
                     return

@@ -594,8 +594,9 @@ def iter_events(
         format: how the text is cut into records. ``"ndjson"``: one record per line.
             ``"json"``: JSON values (one document, concatenated values); a top-level array
             is read element by element. ``"auto"`` (the default) decides line by line: a
-            line that is JSON on its own is a record, a line opening an array or a value
-            that goes on over the next lines starts a document.
+            line that is JSON on its own is a record; a line opening an array, a value that
+            goes on over the next lines, or values one after the other on one line (longer
+            than ``max_record_bytes`` too: Firehose's objects in S3) starts a document.
         envelope: what records are delivered in. ``None`` (or ``"none"``): records are events.
             ``"api_page"``, ``"event_hook"``, ``"eventbridge"``: every record is that
             envelope. ``"auto"`` (the default) tells each record by its own required keys
