@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import copy
 import gzip
 import io
 import json
 import lzma
+import pickle
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,12 +22,14 @@ from okta_pki_events import (
     PkiCertIssueEvent,
     RecordError,
     StreamStats,
+    UnknownEventTypeError,
     iter_events,
     iter_records,
     parse_event,
 )
 from okta_pki_events._stream import SourceError, framing
 from okta_pki_events.envelopes import EventBridgeEvent, EventHookDelivery
+from okta_pki_events.lifecycle import lifecycles_from
 
 from .support import (
     EVENT_HOOK_SAMPLE,
@@ -165,11 +169,19 @@ def test_format_json_reads_any_layout_and_reports_junk_between_values() -> None:
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("format", "xml"), ("envelope", "kinesis"), ("on_error", "ignore"), ("max_record_bytes", 0)],
+    [
+        ("format", "xml"),
+        ("envelope", "kinesis"),
+        ("on_error", "ignore"),
+        ("max_record_bytes", 0),
+        ("on_unknown", "Raise"),  # was taken for "generic": unknown types went through
+    ],
 )
 def test_options_are_checked(option: str, value: Any) -> None:
     with pytest.raises(ValueError, match=option):
         iter_events(b"", **{option: value})
+    with pytest.raises(ValueError, match=option):
+        iter_records(b"", **{option: value})
 
 
 # -- envelopes: every element its own record, metadata never decides ------------------------
@@ -786,6 +798,12 @@ def test_objects_one_after_another_on_a_line_longer_than_the_limit_are_each_read
     path.write_bytes(gzip.compress(data))
     result = cli("validate", "--max-record-bytes", str(limit), path)
     assert result.exit_code == 0, result.output
+    # lifecycles_from's own line reader hands such a line to the stream reader
+    lines = tmp_path / "firehose.ndjson"
+    lines.write_bytes(data + b"\n" + events[0].encode() + b"\n")
+    stats = StreamStats()
+    lifecycles_from(lines, on_error="collect", max_record_bytes=limit, stats=stats)
+    assert stats == StreamStats(read=51, parsed=51, failed=0, skipped=0)
     # a value over the limit among them is one failure; the values around it are read
     big = line(pki(99) | {"displayMessage": "x" * limit})
     items, _ = outcomes((events[0] + big + events[1]).encode(), max_record_bytes=limit)
@@ -793,3 +811,20 @@ def test_objects_one_after_another_on_a_line_longer_than_the_limit_are_each_read
     # one object over the limit on its line is one failure, as before
     items, _ = outcomes(ndjson(big, events[2]), max_record_bytes=limit)
     assert items == [("F", 1, None), "u2"]
+
+
+def test_the_errors_of_a_stream_survive_pickling_and_copying() -> None:
+    # a worker process (multiprocessing, ProcessPoolExecutor) sends its exception pickled:
+    # RecordError was rebuilt from its message (AttributeError: 'str' object has no
+    # attribute 'message'), UnknownEventTypeError's message wrapped itself once more
+    with pytest.raises(RecordError) as raised:
+        list(iter_events(ndjson(line(pki(1)), '{"uuid": 5}')))
+    unknown = UnknownEventTypeError("pki.cert.future")
+    for error in (raised.value, unknown, UnknownEventTypeError("user.session.start")):
+        for back in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(back) is type(error)
+            assert str(back) == str(error)
+            assert back.args == error.args
+    back = pickle.loads(pickle.dumps(raised.value))
+    assert (back.failure.line, back.failure.message) == (2, raised.value.failure.message)
+    assert pickle.loads(pickle.dumps(unknown)).event_type == "pki.cert.future"

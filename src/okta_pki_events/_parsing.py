@@ -97,6 +97,10 @@ class UnknownEventTypeError(ValueError):
         kind = "unknown PKI" if event_type.startswith(PKI_PREFIX) else "non-PKI"
         super().__init__(f"{kind} event type {event_type!r}")
 
+    def __reduce__(self) -> tuple[type[UnknownEventTypeError], tuple[str]]:
+        """Pickle and copy with the event type (``ValueError``'s own would pass the message)."""
+        return (UnknownEventTypeError, (self.event_type,))
+
 
 # -- envelopes: recognised by their own required keys, only to say what was given ----------
 

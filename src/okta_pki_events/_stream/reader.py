@@ -154,6 +154,8 @@ class _Reader:
             )
         if on_error not in ("raise", "collect", "skip"):
             raise ValueError(f"on_error must be 'raise', 'collect' or 'skip', not {on_error!r}")
+        if on_unknown not in ("generic", "raise"):
+            raise ValueError(f"on_unknown must be 'generic' or 'raise', not {on_unknown!r}")
         if not isinstance(max_record_bytes, int) or max_record_bytes < 1:
             raise ValueError(f"max_record_bytes must be a positive int, not {max_record_bytes!r}")
         self.source = source

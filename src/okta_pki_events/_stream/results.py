@@ -101,6 +101,10 @@ class RecordError(ValueError):
         self.failure = failure
         super().__init__(failure.message)
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[ParseFailure]]:
+        """Pickle and copy with the failure (``ValueError``'s own would pass the message)."""
+        return (RecordError, (self.failure,))
+
 
 @dataclass(frozen=True)
 class Record(Generic[T]):

@@ -295,6 +295,10 @@ def _items_of_batches(
                             yield Skipped(event_type, True, micros, got.uuid, result)
                         continue
             if isinstance(line, OversizeLine):
+                if documents and line.head.lstrip(b" \t\r")[:1] in (b"{", b""):
+                    # the stream reader reads such a line as a document (objects one after
+                    # the other, each within the limit): as iter_records frames it
+                    raise _DocumentStartError(number) from None
                 yield _oversize(number, line, name)
                 continue
             try:  # a line's break never makes it valid or not: read first without it
