@@ -804,6 +804,11 @@ def test_objects_one_after_another_on_a_line_longer_than_the_limit_are_each_read
     stats = StreamStats()
     lifecycles_from(lines, on_error="collect", max_record_bytes=limit, stats=stats)
     assert stats == StreamStats(read=51, parsed=51, failed=0, skipped=0)
+    # and so an array on one line longer than the limit (jq -c -s), which it failed whole
+    lines.write_text(line([pki(n) for n in range(50)]) + "\n")
+    stats = StreamStats()
+    lifecycles_from(lines, on_error="collect", max_record_bytes=limit, stats=stats)
+    assert stats == StreamStats(read=50, parsed=50, failed=0, skipped=0)
     # a value over the limit among them is one failure; the values around it are read
     big = line(pki(99) | {"displayMessage": "x" * limit})
     items, _ = outcomes((events[0] + big + events[1]).encode(), max_record_bytes=limit)

@@ -295,9 +295,9 @@ def _items_of_batches(
                             yield Skipped(event_type, True, micros, got.uuid, result)
                         continue
             if isinstance(line, OversizeLine):
-                if documents and line.head.lstrip(b" \t\r")[:1] in (b"{", b""):
-                    # the stream reader reads such a line as a document (objects one after
-                    # the other, each within the limit): as iter_records frames it
+                if documents and line.head.lstrip(b" \t\r")[:1] in (b"[", b"{", b""):
+                    # the stream reader reads such a line as a document (an array element by
+                    # element, objects one after the other): as iter_records frames it
                     raise _DocumentStartError(number) from None
                 yield _oversize(number, line, name)
                 continue
