@@ -5,7 +5,9 @@ own, without the stream reader's framing, until a line starts a document that go
 lines (a pretty-printed event, an array over several lines): from that line on, the file is
 read by ``iter_records`` (``format="auto"`` frames it). The lines are split a chunk at a
 time (``_line_batches``: ``open_lines``' lines, in one ``split`` per chunk while no line is
-too long). A line over ``max_record_bytes`` is one failure, never held.
+too long). A line over ``max_record_bytes`` is one failure, never held, unless it opens an
+array or an object: from there on the file is read by ``iter_records`` too (an array is
+streamed, objects one after the other on a line are read each).
 
 No event model is built for a certificate event: with ``check="full"`` (the default) a line
 is validated by ``check_event`` (the models' schemas giving dicts: it accepts exactly what
@@ -700,8 +702,9 @@ def lifecycles_from(
 
     With ``check="full"`` the report equals ``build_lifecycles`` of the same files read with
     ``iter_events(..., only_pki=False)`` (non-PKI events are counted in ``report.ignored``),
-    failures included. One difference remains: a line over ``max_record_bytes`` that opens
-    an array is one failure here, where ``iter_events`` streams the array.
+    failures included: a line over ``max_record_bytes`` that opens an array or an object is
+    read from there on as ``iter_events`` reads it (the array streamed, objects one after
+    the other read each).
 
     """
     if on_error not in ("raise", "collect", "skip"):
