@@ -6,10 +6,13 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import polars as pl
+from hypothesis import given, settings
 
 from okta_pki_events import LifecycleTracker, LogEvent, build_lifecycles
 from okta_pki_events.lifecycle import CertState
 from okta_pki_events.testing import EventTypeName, make_event
+
+from .lifecycle_oracle import any_certificate_events
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -95,3 +98,15 @@ def test_a_report_does_not_change_when_the_tracker_goes_on() -> None:
     assert before.certificates["c0"].state is CertState.ACTIVE
     assert len(before.certificates["c0"].timeline) == 2
     assert tracker.report().certificates["c0"].state is CertState.REVOKED
+
+
+@settings(max_examples=60, deadline=None)
+@given(any_certificate_events())
+def test_certificates_in_takes_each_state_counts_name(events: list[LogEvent]) -> None:
+    # ``state_counts`` names the certificates seen only through failures "unknown":
+    # certificates_in("unknown") raised ValueError ('unknown' is not a valid CertState)
+    report = build_lifecycles(events)
+    found = {state: report.certificates_in(state) for state in report.state_counts}
+    assert {state: len(keys) for state, keys in found.items()} == report.state_counts
+    assert sorted(key for keys in found.values() for key in keys) == sorted(report.certificates)
+    assert report.certificates_in("unknown") == report.certificates_in(None)

@@ -23,6 +23,7 @@ from ..models.details import ExpirationUrgency
 from ._machine import CERT_STATES, AnomalyKind, CaState, CertState
 
 __all__ = [
+    "NO_STATE",
     "CaHistory",
     "CertificateHistory",
     "CertificateSummary",
@@ -33,6 +34,10 @@ __all__ = [
     "TimelineEntry",
     "format_time",
 ]
+
+NO_STATE = "unknown"
+"""The name of a certificate seen only through failed events (its state is None), in
+``state_counts`` and ``certificates_in``."""
 
 
 class TimelineEntry(NamedTuple):
@@ -130,7 +135,7 @@ class CertificateHistory:
         return _html_table(
             f"certificate {self.key}",
             {
-                "state": self.state.value if self.state else "unknown",
+                "state": self.state.value if self.state else NO_STATE,
                 "device": self.device_id,
                 "issued at": self.issued_at and format_time(self.issued_at),
                 "last event at": format_time(self.last_event_at),
@@ -326,12 +331,15 @@ class LifecycleReport:
             found = self.certificates.state_counts()
         else:
             found = Counter(state for _, state in self._states())
-        counts = {state.value if state else "unknown": n for state, n in found.items()}
+        counts = {state.value if state else NO_STATE: n for state, n in found.items()}
         return dict(sorted(counts.items()))
 
     def certificates_in(self, state: CertState | str | None) -> list[str]:
-        """The keys of the certificates in ``state`` (None: seen only through failures)."""
-        wanted = CertState(state) if state is not None else None
+        """The keys of the certificates in ``state``: a key of ``state_counts``.
+
+        None, or ``"unknown"`` as ``state_counts`` names it: seen only through failures.
+        """
+        wanted = CertState(state) if state is not None and state != NO_STATE else None
         return [key for key, state in self._states() if state is wanted]
 
     def _states(self) -> Iterator[tuple[str, CertState | None]]:
