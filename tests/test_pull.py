@@ -353,6 +353,18 @@ def test_a_changed_filter_or_limit_on_resume_is_refused(
     assert state.read_bytes() == saved
 
 
+@pytest.mark.parametrize("content", [b"\xff\xfe{not UTF-8", b"[" * 100_000, b"{}", b""])
+def test_a_state_file_that_is_not_one_is_refused(
+    okta: FakeOkta, client: httpx.Client, tmp_path: Path, content: bytes
+) -> None:
+    # a state file that is not UTF-8 raised UnicodeDecodeError (the CLI: "internal error")
+    state = tmp_path / "state.json"
+    state.write_bytes(content)
+    with pytest.raises(StateError, match="not a state file"):
+        pull_to_file(client, PullConfig(okta.url), state=state, output=tmp_path / "o")
+    assert state.read_bytes() == content
+
+
 def test_a_second_puller_on_one_state_is_refused(
     okta: FakeOkta, client: httpx.Client, tmp_path: Path
 ) -> None:

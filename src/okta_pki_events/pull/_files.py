@@ -106,14 +106,14 @@ class StateFile:
     def load(self) -> SavedState | None:
         """The saved state, or None when there is none yet."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StateError(f"cannot read the state file {self.path}: {exc.strerror}") from exc
         try:
-            state = SavedState.model_validate_json(text)
-        except ValidationError as exc:
+            state = SavedState.model_validate_json(data)
+        except ValidationError as exc:  # not JSON (nor UTF-8), or not a state
             raise StateError(f"{self.path} is not a state file of okta-pki-events pull") from exc
         if state.version != STATE_VERSION:
             raise StateError(f"{self.path}: state version {state.version} is not supported")
