@@ -107,6 +107,7 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
                 "over_chain",
                 "firehose_logs",
                 "nested_array",
+                "concat_over",
             ]
         )
     )
@@ -219,6 +220,13 @@ def piece(draw: st.DrawFn, n: int) -> list[str]:
             head, tail = huge.split(',"actor":')
             return [head + ",", '"actor":' + tail]
         return [huge]
+    if kind == "concat_over":  # objects one after the other on a line over the limit
+        values = [compact(pki(n * 10 + i)) for i in range(draw(st.integers(3, 5)))]
+        if draw(st.booleans()):  # one over the limit, or junk, or a cut one among them
+            at = draw(st.integers(0, len(values) - 1))
+            huge = compact(pki(n) | {"displayMessage": "x" * (LIMIT + 1000)})
+            values[at] = draw(st.sampled_from([huge, "xyz", values[at][:60], "[1]", "{}"]))
+        return [draw(st.sampled_from(["", " ", "\t"])).join(values)]
     if kind == "blank":
         return [draw(st.sampled_from(["", "  ", "\t"]))]
     if kind == "junk":

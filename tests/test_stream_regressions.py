@@ -772,7 +772,8 @@ def test_a_decompressing_file_object_that_fails_is_a_source_failure(
     *events, last = items
     assert isinstance(last, ParseFailure)
     assert isinstance(last.error, SourceError)
-    assert stream.stats.read == stream.stats.parsed + stream.stats.failed
+    stats = stream.stats
+    assert stats.read == stats.parsed + stats.failed + stats.skipped
     if damage == "truncated":  # every record before the cut is kept (the last one is cut)
         assert not any(isinstance(e, ParseFailure) for e in events[:-1])
         assert 0 < stream.stats.parsed < 3000
@@ -833,3 +834,15 @@ def test_the_errors_of_a_stream_survive_pickling_and_copying() -> None:
     back = pickle.loads(pickle.dumps(raised.value))
     assert (back.failure.line, back.failure.message) == (2, raised.value.failure.message)
     assert pickle.loads(pickle.dumps(unknown)).event_type == "pki.cert.future"
+
+
+def test_a_decoded_pages_element_that_is_no_json_fails_alone() -> None:
+    # an iterable's decoded page may hold what JSON cannot write (a lone surrogate, bytes):
+    # such an element made the whole page one failure ("Error serializing to JSON"), every
+    # event in it lost
+    for odd in ["\ud800", b"\xff", object(), float("nan")]:
+        items, stats = outcomes([[odd, pki(1)]])
+        assert items == [("F", 1, 0), "u1"], odd
+        assert stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
+        (failure,) = failures([[odd, pki(1)]])
+        assert "Input should be an object" in failure.message

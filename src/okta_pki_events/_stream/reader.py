@@ -353,12 +353,14 @@ class _Reader:
             else:
                 yield from self._payload(line, index, chain, element)
             return
-        text = to_json(element, serialize_unknown=True)
+        error = ValidationError.from_exception_data(
+            "LogEvent", [{"type": "dict_type", "loc": (), "input": element}], input_type="json"
+        )  # the probe's error for its JSON, built without writing it (it may not be JSON)
         try:
-            keys: Any = _PROBE(text)
-        except ValidationError as exc:
-            keys = exc
-        yield (line, index, chain, text, keys)
+            raw: Any = to_json(element, serialize_unknown=True)  # compact, as it may have come
+        except ValueError:  # text that is not UTF-8 encodable, say: its failure shows it
+            raw = element
+        yield (line, index, chain, raw, error)
 
     def _payload(self, line: int, index: _Where, chain: _Chain, payload: Any) -> Iterator[Any]:
         """A payload of an envelope: an event, or a nested envelope (opened in turn)."""
@@ -479,7 +481,7 @@ def _dumps(value: Any) -> str:
         pass
     try:
         return repr(value)[:_RAW_LIMIT]
-    except RecursionError:
+    except (RecursionError, ValueError):  # ValueError: an int too long to write out
         return f"<{type(value).__name__} nested too deep to show>"
 
 
