@@ -11,6 +11,7 @@ import json
 import lzma
 import pickle
 import tracemalloc
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -846,3 +847,21 @@ def test_a_decoded_pages_element_that_is_no_json_fails_alone() -> None:
         assert stats == StreamStats(read=2, parsed=1, failed=1, skipped=0)
         (failure,) = failures([[odd, pki(1)]])
         assert "Input should be an object" in failure.message
+
+
+def test_a_zip_members_file_object_that_fails_is_a_source_failure() -> None:
+    # ZipFile.open reads as it goes: a bad CRC raised BadZipFile, which left the stream
+    data = ndjson(*(line(pki(n)) for n in range(3000)))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("okta.ndjson", data)
+    damaged = bytearray(packed.getvalue())
+    for at in range(len(damaged) // 2, len(damaged) // 2 + 200):
+        damaged[at] ^= 0x55
+    with zipfile.ZipFile(io.BytesIO(bytes(damaged))) as archive:
+        stream = iter_events(archive.open("okta.ndjson"), on_error="collect")
+        *_, last = list(stream)
+    assert isinstance(last, ParseFailure)
+    assert isinstance(last.error, SourceError)
+    stats = stream.stats
+    assert stats.read == stats.parsed + stats.failed + stats.skipped

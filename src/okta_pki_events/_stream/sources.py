@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import lzma
 import os
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -106,8 +107,9 @@ def chunks(source: Source) -> Iterator[Chunk]:
 
 
 # What reading a file object (or iterating over one) raises for an error of its data: I/O, and
-# the end or corruption of compressed data (gzip.open, bz2.open, lzma.open read as they go)
-_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+# the end or corruption of compressed data (gzip.open, bz2.open, lzma.open and a ZipFile's
+# open read as they go)
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 
 def _path_chunks(path: str | os.PathLike[str]) -> Iterator[bytes | SourceError]:
