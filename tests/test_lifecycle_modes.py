@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -240,6 +241,22 @@ def test_a_damaged_snapshot_is_refused_whole(data: st.DataObject, windowed: bool
         damaged = blob[:at] + bytes([data.draw(st.integers(0, 255))]) + blob[at:]
     with pytest.raises(ValueError, match="snapshot"):
         LifecycleTracker.restore(damaged)
+
+
+@pytest.mark.parametrize("header", [b"[" * 100_000, b'{"strict": ' + b"[" * 100_000])
+def test_a_snapshot_whose_digest_holds_but_whose_header_is_nested_too_deeply_is_refused(
+    header: bytes,
+) -> None:
+    # the digest is no key: a snapshot made by hand passes it, and its header (JSON) nested
+    # deeper than json recurses raised RecursionError out of restore()
+    from okta_pki_events.lifecycle._snapshot import MAGIC
+
+    at = len(MAGIC) + 1
+    body = LifecycleTracker().snapshot()[:-32]
+    size = int.from_bytes(body[at : at + 8], "big")
+    crafted = body[:at] + len(header).to_bytes(8, "big") + header + body[at + 8 + size :]
+    with pytest.raises(ValueError, match="snapshot"):
+        LifecycleTracker.restore(crafted + hashlib.sha256(crafted).digest())
 
 
 events_for_merge = st.lists(

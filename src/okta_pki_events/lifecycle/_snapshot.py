@@ -194,6 +194,6 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
         strict = bool(header["strict"])
-    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"lifecycle snapshot is damaged: {exc!r}") from exc
     return data, window, strict
