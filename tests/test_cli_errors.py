@@ -45,7 +45,16 @@ def test_an_output_that_cannot_be_written_is_one_line_exit_2(
     assert b"Traceback" not in result.stderr + result.stdout
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("okta-pki-events: error: ")
+    # the path the user gave, not the temporary file's (it named out.parquet-partial.partial)
+    assert lines[0] == (
+        f"okta-pki-events: error: cannot write {target}: {target.parent} is not a directory"
+    )
+    missing = tmp_path / "missing" / "out"
+    result = run_cli("export", events, "--format", output_format, "-o", missing)
+    assert result.returncode == USAGE_ERROR
+    assert result.stderr.decode() == (
+        f"okta-pki-events: error: cannot write {missing}: {missing.parent} does not exist\n"
+    )
 
 
 def test_a_defect_is_one_line_and_exit_70(events: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from okta_pki_events.cli import main
 
-from .support import ROOT
+from .support import ROOT, cli
 
 DOC_FILES = [
     ROOT / "README.md",
@@ -65,3 +65,18 @@ def test_a_stale_option_is_caught() -> None:
 @pytest.mark.parametrize(("page", "command"), EXAMPLES)
 def test_each_command_line_names_real_options(page: str, command: str) -> None:
     assert problem(command) is None
+
+
+def test_the_output_the_cli_page_quotes_is_the_tool_s() -> None:
+    page = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
+    example = ROOT / "examples" / "pki-events.ndjson"
+    quoted = re.search(r"The last line counts what was read: `([^`]+)`", page)
+    assert quoted, "docs/cli.md quotes validate's last line"
+    result = cli("validate", example)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == quoted.group(1)
+    cut = re.search(r"`(okta-pki-events: error: cannot write missing/out\.csv: [^`]+)`", page)
+    assert cut, "docs/cli.md quotes the error of an output that cannot be written"
+    written = cli("export", "--format", "csv", "-o", "missing/out.csv", example)
+    assert written.exit_code == 2
+    assert written.stderr.strip() == cut.group(1)

@@ -230,6 +230,11 @@ def export(
     if output != "-" and any(_same_file(name, output) for name in files):
         # a directory or pattern names last run's output too: it would be read again
         bad_value("--output", f"cannot write {output}: it is also an input (write it elsewhere)")
+    folder = os.path.dirname(output) or "."
+    if output != "-" and not os.path.isdir(folder):
+        # before reading anything, and naming the user's path, not the temporary file's
+        why = "is not a directory" if os.path.exists(folder) else "does not exist"
+        fail(f"cannot write {output}: {folder} {why}")
     line_formats = _LINE_FORMATS
     if elastic_categories is not None:
         if output_format != "ecs":
