@@ -210,6 +210,19 @@ def test_an_input_cut_short_is_named_and_exits_1(
         assert f"cut short after {written:,} events" in last
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_validate_says_the_rest_of_a_cut_input_was_not_read(cut_gzip: Path, as_json: bool) -> None:
+    # the cut was one failure line among the invalid records, the count read as the file's
+    result = run_cli("validate", cut_gzip, *(["--json"] if as_json else []))
+    assert result.returncode == 1
+    stderr = result.stderr.decode().splitlines()
+    assert len(stderr) == 1
+    assert stderr[0].startswith(f"okta-pki-events: {cut_gzip}:")
+    assert stderr[0].endswith(CUT_SUFFIX)
+    if not as_json:  # the failure at its line, as before
+        assert f"{cut_gzip}:" in result.stdout.decode().splitlines()[-2]
+
+
 def test_an_input_cut_at_its_first_record_says_so(tmp_path: Path) -> None:
     path = tmp_path / "tiny.ndjson.gz"
     path.write_bytes(gzip.compress(json.dumps(make_wire_event("pki.cert.issue")).encode())[:30])

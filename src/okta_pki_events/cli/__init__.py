@@ -90,9 +90,9 @@ def main() -> None:
     """Parse, check and summarise the PKI events of Okta's System Log.
 
     PATH is a file, a directory (its .json, .ndjson and .jsonl files, gzip or not,
-    recursively), a glob pattern, or - for standard input. A file may be NDJSON, a JSON
-    document (an API page, an event-hook delivery, EventBridge events), gzip-compressed or
-    not.
+    recursively), a glob pattern, or - for standard input. A file may be NDJSON or JSON
+    documents (API pages, event-hook deliveries, AWS deliveries: EventBridge, SQS, SNS,
+    Firehose, CloudWatch Logs), gzip-compressed or not.
     """
 
 

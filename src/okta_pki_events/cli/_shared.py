@@ -52,6 +52,7 @@ __all__ = [
     "check_time_range",
     "closest_types",
     "counter_table",
+    "cut_message",
     "cut_short",
     "EventFilter",
     "ReadAs",
@@ -115,10 +116,15 @@ def cut_short(failures: Sequence[ParseFailure], then: str = "") -> None:
     its work on what was read is done, so that the cut is not mistaken for one invalid
     record among others. ``then`` ends the message (what became of the output).
     """
-    cuts = [f for f in failures if isinstance(f.error, SourceError)]
-    if cuts:
-        where = "; ".join(f.message for f in cuts)
-        raise NothingValidError(f"{where}; nothing after it was read{then}")
+    message = cut_message(failures)
+    if message:
+        raise NothingValidError(message + then)
+
+
+def cut_message(failures: Sequence[ParseFailure]) -> str | None:
+    """Where and why an input ended early, among ``failures`` (see ``cut_short``), or None."""
+    cuts = [f.message for f in failures if isinstance(f.error, SourceError)]
+    return f"{'; '.join(cuts)}; nothing after it was read" if cuts else None
 
 
 def fail(message: str) -> NoReturn:

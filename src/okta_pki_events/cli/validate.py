@@ -19,6 +19,7 @@ from ._shared import (
     EventFilter,
     ReadAs,
     Reading,
+    cut_message,
     files_argument,
     filter_options,
     input_options,
@@ -224,6 +225,9 @@ def validate(
             f"(--max-errors {max_errors}); the counts cover what was read",
             err=True,
         )
+    cut = cut_message(reading.cut)
+    if cut:  # reported at its line as a failure; this says the rest of the input was not read
+        click.echo(f"okta-pki-events: {cut}", err=True)
     if empty:
         click.echo(f"okta-pki-events: {empty}", err=True)
     if not valid:
