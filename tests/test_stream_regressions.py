@@ -14,7 +14,7 @@ import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -865,3 +865,37 @@ def test_a_zip_members_file_object_that_fails_is_a_source_failure() -> None:
     assert isinstance(last.error, SourceError)
     stats = stream.stats
     assert stats.read == stats.parsed + stats.failed + stats.skipped
+
+
+class _AsyncFile:
+    """A file object whose read is a coroutine (aiofiles, anyio, Starlette's UploadFile)."""
+
+    name = "upload.ndjson"
+
+    async def read(self, size: int = -1) -> bytes:
+        return b""
+
+
+class _OddFile:
+    """A file object whose read gives neither bytes nor text."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def read(self, size: int = -1) -> Any:
+        return self.value
+
+
+def test_a_file_object_that_reads_no_bytes_is_a_value_error_or_a_source_failure() -> None:
+    # an async file object's read gave a coroutine: TypeError ("cannot convert 'coroutine'
+    # object to bytes") and a coroutine never awaited; a read that gave an int was read as
+    # that many zero bytes, forever
+    with pytest.raises(ValueError, match="async file object"):
+        iter_events(cast(Any, _AsyncFile()))
+    for value in (5, [b"{}"], 1.5):
+        stream = iter_events(cast(Any, _OddFile(value)), on_error="collect")
+        (failure,) = list(stream)
+        assert isinstance(failure, ParseFailure)
+        assert isinstance(failure.error, SourceError)
+        assert f"read() gave {type(value).__name__}" in failure.message
+        assert stream.stats == StreamStats(read=1, parsed=0, failed=1, skipped=0)

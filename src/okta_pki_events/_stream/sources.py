@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import inspect
 import lzma
 import os
 import zipfile
@@ -82,6 +83,11 @@ def check_source(source: object) -> None:
             "the source must be a path (str or os.PathLike), JSON text as bytes, a file "
             f"object or an iterable of lines or records, not {type(source).__name__}"
         )
+    if inspect.iscoroutinefunction(getattr(source, "read", None)):
+        raise ValueError(
+            f"the source is an async file object ({type(source).__name__}: its read() is a "
+            "coroutine): pass the bytes it reads, or a file object that reads without await"
+        )
 
 
 def source_name(source: Source) -> str | None:
@@ -142,7 +148,15 @@ def _file_chunks(read: Callable[[int], Any]) -> Iterator[bytes | SourceError]:
             return
         if not data:
             return
-        yield _encoded(data) if isinstance(data, str) else bytes(data)
+        if isinstance(data, str):
+            yield _encoded(data)
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            yield bytes(data)
+        else:  # bytes(5) would be five zero bytes, again and again
+            if inspect.iscoroutine(data):
+                data.close()  # an async read: never awaited, so never run
+            yield SourceError(f"cannot read the input: read() gave {type(data).__name__}")
+            return
 
 
 def _encoded(text: str) -> bytes:
