@@ -176,7 +176,6 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
             window.states = {key: take(length) for key, length in saved["states"]}
             for record in map(_record, saved["pending"]):
                 window.pending.setdefault(record.uuid, []).append(record)
-            window.index_pending()
             for record in map(_record, saved["recent"]):
                 window.recent[record.uuid] = record
                 window.applied.append((record.published, record.uuid))
@@ -191,6 +190,7 @@ def load(blob: bytes) -> tuple[Deliveries, _Window | None, bool]:
                 window.cas.apply(record)
             for record in map(_record, saved.get("ca_pending", ())):
                 window.cas.pending.setdefault(record.uuid, []).append(record)
+            window.index_pending()
         if at != len(blob):
             raise ValueError("lifecycle snapshot has trailing bytes")
         strict = bool(header["strict"])

@@ -13,6 +13,7 @@ import inspect
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
+from itertools import chain
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -531,6 +532,8 @@ class _Window:
         self.states: dict[str, bytes] = {}
         self.heap: list[tuple[int, str]] = []
         self.pending: dict[str, list[Record]] = {}
+        self.many: dict[str, set[Record]] = {}
+        """uuid -> the set of its pending copies, once they are many (``_known``)."""
         self.recent: dict[str, Record] = {}
         self.applied: deque[tuple[int, str]] = deque()
         self.newest: int | None = None
@@ -572,15 +575,16 @@ class _Window:
         uuid = record.uuid
         copies = self.pending.get(uuid)
         if copies is not None:
-            if record not in copies:
-                due = _due(uuid, [*copies, record])
-                if due != _due(uuid, copies):  # it wins: applied at its own time
+            if not _known(record, uuid, copies, self.many):
+                wins = _wins(record, copies)
+                if wins and record.published != copies[0].published:  # applied at its time
+                    due = (record.published, uuid)
                     if self.last is not None and due < self.last:
                         self.late += 1
                         self._refuse(record, AnomalyKind.LATE_EVENT)
                         return
                     heapq.heappush(self.heap, due)  # the uuid's entry before it is stale
-                copies.append(record)
+                _add(record, copies, wins, self.many.get(uuid))
             self.duplicates += 1
             return
         seen = self.recent.get(uuid)
@@ -614,6 +618,8 @@ class _Window:
             if found is None or _due(uuid, found) != due:
                 continue  # stale: a copy that wins later came (its own entry), or applied
             del pending[uuid]
+            if self.many:
+                self.many.pop(uuid, None)
             copies = sorted(found, key=record_signature)
             winners.append(copies[0])
             for loser in copies[1:]:
@@ -659,7 +665,13 @@ class _Window:
             self.recent.pop(self.applied.popleft()[1], None)
 
     def index_pending(self) -> None:
-        """The heap of ``pending`` (``_due`` of each uuid), once ``pending`` is set whole."""
+        """The heap of ``pending`` (``_due`` of each uuid), once ``pending`` is set whole.
+
+        Also once ``cas.pending`` is: each uuid's copy that wins is put first in both.
+        """
+        for copies in chain(self.pending.values(), self.cas.pending.values()):
+            if len(copies) > 1:
+                copies.sort(key=record_signature)
         self.heap = sorted(_due(uuid, copies) for uuid, copies in self.pending.items())
 
     def _shared_states(self) -> None:
@@ -715,6 +727,8 @@ class _CaFeed:
 
     def __init__(self) -> None:
         self.pending: dict[str, list[Record]] = {}
+        self.many: dict[str, set[Record]] = {}
+        """uuid -> the set of its pending copies, once they are many (``_known``)."""
         self.told: dict[str, Record] = {}
         """uuid -> the copy applied."""
         self.per_ca: dict[str, list[Record]] = {}
@@ -726,11 +740,12 @@ class _CaFeed:
         uuid = record.uuid
         copies = self.pending.get(uuid)
         if copies is not None:
-            if record not in copies:
-                due = _due(uuid, [*copies, record])
-                if due != _due(uuid, copies) and self.last is not None and due < self.last:
+            if not _known(record, uuid, copies, self.many):
+                wins = _wins(record, copies)
+                due = (record.published, uuid)
+                if wins and due != _due(uuid, copies) and self.last is not None and due < self.last:
                     return self._refused(record, AnomalyKind.LATE_EVENT)  # it wins, too late
-                copies.append(record)
+                _add(record, copies, wins, self.many.get(uuid))
             return []
         told = self.told.get(uuid)
         if told is not None:
@@ -765,6 +780,7 @@ class _CaFeed:
         changes: list[LifecycleChange] = []
         for _, uuid in ready:
             copies = sorted(self.pending.pop(uuid), key=record_signature)
+            self.many.pop(uuid, None)
             winner = copies[0]
             for loser in copies[1:]:
                 changes += self._refused(loser, AnomalyKind.CONFLICTING_DUPLICATE)
@@ -781,10 +797,45 @@ def _due(uuid: str, copies: list[Record]) -> tuple[int, str]:
     """When a pending uuid is applied: (published, uuid) of its copy that wins.
 
     The copy with the smallest ``record_signature`` is applied (exact mode's rule), at its own
-    place in (published, uuid) order, whichever copy came first.
+    place in (published, uuid) order, whichever copy came first. It is kept first among the
+    uuid's pending copies (``_wins``, ``index_pending``): this is O(1), so that many copies of
+    one uuid cost no quadratic time.
     """
-    winner = copies[0] if len(copies) == 1 else min(copies, key=record_signature)
-    return winner.published, uuid
+    return copies[0].published, uuid
+
+
+def _wins(record: Record, copies: list[Record]) -> bool:
+    """Whether a new copy of a pending uuid wins over its copies (the one that wins first)."""
+    return record_signature(record) < record_signature(copies[0])
+
+
+def _add(record: Record, copies: list[Record], wins: bool, seen: set[Record] | None) -> None:
+    """Add a new copy to a pending uuid's copies (and ``seen``): first if it ``wins``, in O(1)."""
+    if wins:
+        copies.append(copies[0])
+        copies[0] = record
+    else:
+        copies.append(record)
+    if seen is not None:
+        seen.add(record)
+
+
+_MANY = 8
+"""A pending uuid with this many copies keeps a set of them too: no list is scanned."""
+
+
+def _known(record: Record, uuid: str, copies: list[Record], many: dict[str, set[Record]]) -> bool:
+    """Whether ``record`` is among a pending uuid's ``copies`` (``many`` holds their sets)."""
+    if len(copies) < _MANY:
+        return record in copies
+    seen = many.get(uuid)
+    try:
+        if seen is None or len(seen) != len(copies):  # many at last, or pending set anew
+            seen = many[uuid] = set(copies)
+        return record in seen
+    except TypeError:  # a record built by hand with a list in it: scanned
+        many.pop(uuid, None)
+        return record in copies
 
 
 def _pending_winners(
