@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import random
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -44,17 +45,22 @@ def cert_event(event_type: str, cert: str, minute: int, uuid: str, ok: bool = Tr
     )
 
 
+def _rows(latest: int, copy: st.SearchStrategy[Any]) -> st.SearchStrategy[list[Any]]:
+    """Rows of (type, certificate, succeeded, minutes late up to ``latest``, ``copy``)."""
+    return st.lists(
+        st.tuples(
+            st.sampled_from(CERT_TYPES),
+            st.sampled_from(["c1", "c2", "c3"]),
+            st.booleans(),
+            st.integers(min_value=0, max_value=latest),
+            copy,
+        ),
+        max_size=30,
+    )
+
+
 # Events one minute apart, each delivered at most 9 minutes late (within WINDOW), some twice.
-in_window = st.lists(
-    st.tuples(
-        st.sampled_from(CERT_TYPES),
-        st.sampled_from(["c1", "c2", "c3"]),
-        st.booleans(),
-        st.integers(min_value=0, max_value=9),
-        st.booleans(),
-    ),
-    max_size=30,
-)
+in_window = _rows(9, st.booleans())
 
 
 def _arrivals(events: list[LogEvent], delays: list[tuple[int, bool]]) -> list[LogEvent]:
@@ -531,16 +537,7 @@ def test_a_conflicting_copy_that_wins_is_applied_at_its_own_time() -> None:
 
 # Like ``in_window``, the second copy with other content: published up to 3 minutes earlier
 # (it wins), still within the window when it arrives.
-conflicting_in_window = st.lists(
-    st.tuples(
-        st.sampled_from(CERT_TYPES),
-        st.sampled_from(["c1", "c2", "c3"]),
-        st.booleans(),
-        st.integers(min_value=0, max_value=6),
-        st.integers(min_value=-1, max_value=3),
-    ),
-    max_size=30,
-)
+conflicting_in_window = _rows(6, st.integers(min_value=-1, max_value=3))
 
 
 @SETTINGS
