@@ -4,7 +4,8 @@ The conversions are the library's (``okta_pki_events.export``); this module form
 event per line (``format_line``, ``csv_row``) and writes them (``write_text``,
 ``write_parquet_file``). Memory stays bounded: lines are written as events are read, and
 Parquet one row group at a time. A file is written under a temporary name and renamed when
-complete, so a failure leaves no partial output.
+complete, so a failure leaves no partial output; a symbolic link, a device or a pipe
+(``/dev/stdout``, a FIFO) is written through as it goes, never replaced.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..export import (
     to_ocsf,
     to_records,
 )
+from ..export._arrow import in_place
 from ..models import format_okta_datetime
 from ..models.log_event import LogEvent
 from ._shared import (
@@ -108,11 +110,16 @@ def csv_row(event: LogEvent) -> list[str]:
 
 @contextlib.contextmanager
 def _output(path: str, *, binary: bool) -> Iterator[Any]:
-    """A file (``-``: standard output) renamed into place once complete, else removed."""
+    """A file (``-``: standard output) renamed into place once complete, else removed.
+
+    A symbolic link, a device or a pipe (``in_place``: ``/dev/stdout``, a FIFO) is written
+    as it goes, as standard output is, never replaced.
+    """
     if path == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    partial = f"{path}.partial"
+    special = in_place(path)
+    partial = path if special else f"{path}.partial"
     try:
         handle: IO[Any] = (
             open(partial, "wb")  # noqa: SIM115 - closed below, then renamed
@@ -121,6 +128,10 @@ def _output(path: str, *, binary: bool) -> Iterator[Any]:
         )
     except OSError as exc:
         fail(f"cannot write {path}: {exc}")
+    if special:
+        with handle:
+            yield handle
+        return
     try:
         with handle:
             yield handle
@@ -262,7 +273,7 @@ def export(
         else:
             with _output(output, binary=False) as out:
                 count = write_text(_events(reading), output_format, out, line_formats)
-                _check(reading, max_errors, count if output == "-" else 0)
+                _check(reading, max_errors, count if output == "-" or in_place(output) else 0)
                 if not count and output_format == "csv":  # valid but none kept: a header
                     csv.writer(out, lineterminator="\n").writerow(csv_header())
     except ImportError as exc:
@@ -308,14 +319,17 @@ def _parquet(reading: Reading, output: str) -> int:
     from ..export import write_parquet
 
     events = _events(reading)
-    partial = f"{output}.parquet-partial"
+    special = in_place(output)  # a link, a device or a pipe: written through, never replaced
+    partial = output if special else f"{output}.parquet-partial"
     try:
         count = write_parquet(events, partial)
         _check(reading, reading.max_errors)
-        os.replace(partial, output)
+        if not special:
+            os.replace(partial, output)
     except OSError as exc:  # the output's directory, permissions, a full disk
         fail(f"cannot write {output}: {exc}")
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
+        if not special:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(partial)
     return count

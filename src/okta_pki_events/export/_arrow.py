@@ -28,6 +28,7 @@ __all__ = [
     "JSON_METADATA",
     "arrow_schema",
     "duckdb_types",
+    "in_place",
     "polars_schema",
     "spark_schema",
     "to_arrow",
@@ -129,6 +130,15 @@ def to_arrow(events: Iterable[LogEvent], *, batch_size: int = BATCH_SIZE) -> pya
     return table
 
 
+def in_place(path: str) -> bool:
+    """Whether ``path`` is written through, never replaced by a file written beside it.
+
+    A symbolic link (``/dev/stdout``), a device (``/dev/null``) or a pipe: renaming a file
+    onto it would replace the link or the device itself, not write to what it stands for.
+    """
+    return os.path.islink(path) or (os.path.exists(path) and not os.path.isfile(path))
+
+
 def write_parquet(
     events: Iterable[LogEvent] | str | os.PathLike[str],
     path: str | os.PathLike[str],
@@ -143,7 +153,8 @@ def write_parquet(
     then holds each record's text exactly as it is in the file, and a bad record raises,
     naming its line. One row group of ``batch_size`` events is written as it fills, so memory
     stays bounded by one batch. The file is written to ``path`` only once complete (a
-    temporary file beside it is renamed), so a failure leaves no partial file.
+    temporary file beside it is renamed), so a failure leaves no partial file; a symbolic
+    link, a device or a pipe (``in_place``) is written as it goes.
     """
     pa = _pyarrow()
     import pyarrow.parquet as pq
@@ -157,16 +168,17 @@ def write_parquet(
     else:
         items = ((event, None) for event in events)
     target = os.fspath(path)
-    partial = f"{target}.partial"
+    partial = target if in_place(target) else f"{target}.partial"
     count = 0
     try:
         with pq.ParquetWriter(partial, arrow_schema(), compression=compression) as writer:
             for batch in batches(items, batch_size):
                 writer.write_table(pa.Table.from_batches([batch]))
                 count += batch.num_rows
-        os.replace(partial, target)
+        if partial != target:
+            os.replace(partial, target)
     finally:
-        if os.path.exists(partial):
+        if partial != target and os.path.exists(partial):
             os.remove(partial)
     return count
 
