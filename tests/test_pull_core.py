@@ -89,6 +89,8 @@ def test_waits_and_give_ups_follow_the_rules(
                 assert isinstance(decision, Fatal)
                 assert isinstance(decision.error, PullUnavailableError)
                 assert decision.error.exit_code == 6
+                tries = "1 attempt" if failed == 1 else f"{failed} attempts"
+                assert str(decision.error).endswith(f"gave up after {tries}")
                 return
             assert isinstance(decision, Wait)
             ceiling = min(config.backoff_cap, config.backoff_base * 2 ** (failed - 1))

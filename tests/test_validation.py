@@ -117,3 +117,10 @@ def test_strict_raises_on_errors_only() -> None:
 def test_parsing_never_validates() -> None:
     event = make_event("pki.cert.issue", published=NOW + timedelta(days=30))
     assert event.published > NOW
+
+
+def test_a_naive_now_is_a_value_error_naming_the_time_zone() -> None:
+    event = parse_event(pki_fixture("pki.cert.revoke"))
+    with pytest.raises(ValueError, match="now must be an aware datetime"):
+        validate(event, now=datetime(2026, 1, 1))
+    assert validate(event, now=NOW.astimezone(timezone(timedelta(hours=-8)))) == []

@@ -187,12 +187,17 @@ def validate(
     Args:
         event: the parsed event.
         strict: raise ``EventValidationError`` (a ``ValueError``) when an issue is an error.
-        now: the current time for the "published in the future" check (default: now, UTC).
+        now: the current time for the "published in the future" check (default: now, UTC);
+            an aware ``datetime`` (a naive one raises ``ValueError``: its zone is unknown).
 
     Returns:
         The issues found, in rule order (empty when the event makes sense).
 
     """
+    if now is not None and now.utcoffset() is None:
+        raise ValueError(
+            f"now must be an aware datetime (with a time zone), not the naive {now.isoformat()}"
+        )
     moment = now or datetime.now(timezone.utc)
     issues = [
         ValidationIssue(rule.code, message, rule.path, rule.severity)

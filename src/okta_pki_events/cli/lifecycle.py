@@ -21,6 +21,7 @@ from .._gc import gc_paused
 from .._stream import ParseFailure, StreamStats
 from ..lifecycle import CertState, LifecycleRecord, LifecycleReport, LifecycleTracker
 from ..lifecycle._records import micros_of
+from ..lifecycle._report import NO_STATE as _NO_STATE
 from ..lifecycle._sources import Check, lifecycles_from
 from ._shared import (
     NOTHING_VALID,
@@ -50,8 +51,6 @@ if TYPE_CHECKING:
 
 __all__ = ["format_report", "format_timeline", "lifecycle", "print_parts"]
 
-_NO_STATE = "unknown"
-"""The state of a certificate seen only through failed events (``CertState`` None)."""
 _NO_STATE_LABEL = f"{_NO_STATE} (failed events only)"
 _STATES = [s.value for s in CertState] + [_NO_STATE]
 

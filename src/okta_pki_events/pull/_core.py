@@ -579,9 +579,10 @@ class Poller:
     ) -> Decision:
         self._failures += 1
         if self._failures >= self.config.max_attempts:
+            tries = "1 attempt" if self._failures == 1 else f"{self._failures} attempts"
             return Fatal(
                 PullUnavailableError(
-                    f"{message}; gave up after {self._failures} attempts",
+                    f"{message}; gave up after {tries}",
                     status=status,
                     error_code=code,
                     summary=summary,
