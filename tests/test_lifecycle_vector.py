@@ -156,6 +156,19 @@ def _thirty_on_hold() -> list[LogEvent]:
     ]
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[tuple[Any, ...]]:
+    """Wrap ``owner.name`` for the test: the list of the arguments of each call to it."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any) -> Any:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 @pytest.mark.parametrize("smallest", [0, 120, 121])
 def test_plain_certificates_are_not_folded_in_python(
     monkeypatch: pytest.MonkeyPatch, smallest: int
@@ -166,14 +179,7 @@ def test_plain_certificates_are_not_folded_in_python(
     monkeypatch.setattr(_vector, "numpy_loaded", lambda: True)
     events = _thirty_on_hold()
     expected = _python(events)
-    calls: list[str] = []
-    original = _fold._fold
-
-    def counted(key: str, *args: object) -> bytes:
-        calls.append(key)
-        return original(key, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(_fold, "_fold", counted)
+    calls = _counted(monkeypatch, _fold, "_fold")
     report = build_lifecycles(events)
     # (before any history is read: a timeline is folded in Python)
     assert len(calls) == (0 if smallest <= len(events) else 30)
@@ -195,14 +201,7 @@ def test_numpy_is_imported_for_a_report_only_where_it_pays(
     monkeypatch.setattr(_vector, "numpy_loaded", lambda: loaded)
     events = _thirty_on_hold()
     expected = _python(events)
-    used: list[int] = []
-    original = _vector.fold_plain
-
-    def counted(*args: Any) -> Any:
-        used.append(1)
-        return original(*args)
-
-    monkeypatch.setattr(_vector, "fold_plain", counted)
+    used = _counted(monkeypatch, _vector, "fold_plain")
     report = build_lifecycles(events)
     assert bool(used) is bulk
     assert _everything(report) == expected
